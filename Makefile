@@ -1,0 +1,33 @@
+# storylens — every target sets up .venv itself.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+
+.PHONY: demo test bench lint train-ner train-similarity clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/storylens compare examples/flood_a.txt examples/flood_b.txt
+	$(BIN)/storylens compare examples/flood_a.txt examples/unrelated.txt
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/speed.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check storylens tests benchmarks
+	$(BIN)/mypy storylens
+
+train-ner: $(STAMP)
+	$(BIN)/python -m storylens.nlp.ner.train
+
+clean:
+	rm -rf $(VENV) build *.egg-info
