@@ -31,3 +31,6 @@ train-ner: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+train-similarity: $(STAMP)
+	$(BIN)/python -m storylens.compare.train

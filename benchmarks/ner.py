@@ -1,0 +1,219 @@
+"""German NER benchmark: strict span P/R/F1 and throughput of the shipped tagger.
+
+    .venv/bin/python benchmarks/ner.py            # writes benchmarks/ner_RESULTS.{md,json}
+    .venv/bin/python benchmarks/ner.py --model-dir /tmp/exp --no-write   # try a candidate model
+
+Every set goes through ``tag_conll`` (the ``storylens ner FILE`` code path) as one-token-per-line
+text, so the numbers measure exactly what the CLI does on pre-tokenised input.
+
+Sets (all from ../shared/data, override with STORYLENS_SHARED):
+- GermEval 2014 dev: outer chunks, all 12 types, strict (official 'outer' measure).  Tuning set.
+- CoNLL-2003 German testa (Frankfurter Rundschau newswire): PER/LOC/ORG, and with MISC, after
+  mapping GermEval types through ``storylens.nlp.ner.coarse``.  Tuning set.
+- Europarl NER test split: never used for training or tuning, the held-out check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from storylens.nlp.ner import Tagger, coarse, tag_conll  # noqa: E402
+from storylens.nlp.ner.corpora import (  # noqa: E402
+    Sentence,
+    data_dir,
+    read_conll,
+    read_germeval_tsv,
+    spans,
+)
+
+Scores = dict[str, dict[str, float]]
+
+
+def run_tagger(tagger: Tagger, sents: list[Sentence]) -> tuple[list[list[str]], float]:
+    """Tag through the CLI code path; returns predictions and seconds spent."""
+    lines: list[str] = []
+    for toks, _ in sents:
+        lines += toks
+        lines.append("")
+    t0 = time.perf_counter()
+    out = list(tag_conll(lines, tagger))
+    secs = time.perf_counter() - t0
+    preds: list[list[str]] = []
+    cur: list[str] = []
+    for line in out:
+        if line == "":
+            preds.append(cur)
+            cur = []
+        else:
+            # A token line starting with '#' is passed through untagged by the contract
+            # (GermEval dev has one '#' token): it counts as 'O'.
+            cols = line.split("\t")
+            cur.append(cols[1] if len(cols) > 1 else "O")
+    if cur:
+        preds.append(cur)
+    assert len(preds) == len(sents), "tag_conll changed the sentence count"
+    return preds, secs
+
+
+def score(
+    gold: Iterable[list[str]], pred: Iterable[list[str]], keep: Callable[[str], bool]
+) -> Scores:
+    tp: Counter[str] = Counter()
+    n_gold: Counter[str] = Counter()
+    n_pred: Counter[str] = Counter()
+    for g, p in zip(gold, pred, strict=True):
+        gs = {s for s in spans(g) if keep(s[2])}
+        ps = {s for s in spans(p) if keep(s[2])}
+        for s in gs:
+            n_gold[s[2]] += 1
+        for s in ps:
+            n_pred[s[2]] += 1
+        for s in gs & ps:
+            tp[s[2]] += 1
+
+    def prf(t: int, np_: int, ng: int) -> dict[str, float]:
+        p = t / np_ if np_ else 0.0
+        r = t / ng if ng else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
+                "gold": ng, "predicted": np_}
+
+    out = {"ALL": prf(sum(tp.values()), sum(n_pred.values()), sum(n_gold.values()))}
+    for typ in sorted(set(n_gold) | set(n_pred)):
+        out[typ] = prf(tp[typ], n_pred[typ], n_gold[typ])
+    return out
+
+
+def to_coarse(tags: list[str]) -> list[str]:
+    out = []
+    for tag in tags:
+        c = coarse(tag)
+        out.append("O" if c is None else tag[:2] + c)
+    return out
+
+
+def evaluate(tagger: Tagger) -> dict[str, object]:
+    data = data_dir()
+    results: dict[str, object] = {}
+    timing_tokens = 0
+    timing_secs = 0.0
+
+    ge = list(read_germeval_tsv(data / "germeval2014-ner" / "NER-de-dev.tsv"))
+    pred, secs = run_tagger(tagger, ge)
+    timing_tokens += sum(len(t) for t, _ in ge)
+    timing_secs += secs
+    results["germeval_dev"] = {
+        "role": "tuning set",
+        "sentences": len(ge),
+        "outer_all_types": score([g for _, g in ge], pred, lambda t: True),
+    }
+
+    def newswire(name: str, sents: list[Sentence], role: str) -> None:
+        nonlocal timing_tokens, timing_secs
+        pred, secs = run_tagger(tagger, sents)
+        timing_tokens += sum(len(t) for t, _ in sents)
+        timing_secs += secs
+        pred_c = [to_coarse(p) for p in pred]
+        gold = [g for _, g in sents]
+        results[name] = {
+            "role": role,
+            "sentences": len(sents),
+            "per_loc_org": score(gold, pred_c, lambda t: t in ("PER", "LOC", "ORG")),
+            "with_misc": score(gold, pred_c, lambda t: True),
+        }
+
+    newswire("conll2003_testa", list(read_conll(data / "conll2003-de" / "deu.testa.txt")),
+             "tuning set")
+    europarl = data / "europarl-ner-de" / "test.tsv"
+    if europarl.exists():
+        newswire("europarl_test", list(read_conll(europarl, sep="\t")),
+                 "held out (never trained or tuned on)")
+    results["throughput"] = measure_speed(tagger.model_dir, ge)
+    results["throughput"]["all_sets_warm_tokens_per_s"] = round(timing_tokens / timing_secs)
+    return results
+
+
+def measure_speed(model_dir: Path, sents: list[Sentence]) -> dict[str, float]:
+    """Tokens/s of one process (the tagger is single-threaded; 2 cores = 2 workers).
+
+    Cold: a fresh tagger, so every word type's features are computed (new text).  Warm: the
+    same text again, with the per-type feature cache filled (repeated vocabulary).
+    """
+    tagger = Tagger(model_dir)
+    n = sum(len(t) for t, _ in sents)
+    _, cold = run_tagger(tagger, sents)
+    _, warm = run_tagger(tagger, sents)
+    return {"tokens": n, "cold_tokens_per_s": round(n / cold), "warm_tokens_per_s": round(n / warm)}
+
+
+def markdown(res: dict[str, object], model_dir: Path) -> str:
+    lines = ["# German NER benchmark", ""]
+    lines += [
+        f"Model: `{model_dir.relative_to(ROOT) if model_dir.is_relative_to(ROOT) else model_dir}`"
+        f" · command: `.venv/bin/python benchmarks/ner.py` · machine: {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}",
+        "",
+        "Strict span matching (type and both boundaries). GermEval dev and CoNLL-2003 testa are",
+        "the **tuning sets** (features and hyper-parameters were chosen on them), so their figures",
+        "are optimistic; Europarl test was never used for training or tuning.",
+        "Training data: GermEval 2014 train only.",
+        "",
+    ]
+    for name, block in res.items():
+        if name == "throughput" or not isinstance(block, dict):
+            continue
+        lines.append(f"## {name} ({block['role']}, {block['sentences']} sentences)")
+        for view, table in block.items():
+            if not isinstance(table, dict):
+                continue
+            lines += ["", f"**{view}**", "", "| type | P | R | F1 | gold | pred |",
+                      "|---|---|---|---|---|---|"]
+            for typ, s in table.items():
+                lines.append(f"| {typ} | {s['precision']:.4f} | {s['recall']:.4f} | "
+                             f"{s['f1']:.4f} | {s['gold']} | {s['predicted']} |")
+        lines.append("")
+    tp = res["throughput"]
+    assert isinstance(tp, dict)
+    lines += [
+        "## Throughput (one process, pre-tokenised input through `tag_conll`)",
+        "",
+        f"- cold (fresh tagger, GermEval dev, {tp['tokens']} tokens): "
+        f"**{tp['cold_tokens_per_s']:,} tokens/s**",
+        f"- warm (word-type feature cache filled): {tp['warm_tokens_per_s']:,} tokens/s",
+        f"- all sets above in one process: {tp['all_sets_warm_tokens_per_s']:,} tokens/s",
+        "",
+        "The tagger is single-threaded; on 2 cores, two worker processes give about twice this.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="German NER benchmark")
+    ap.add_argument("--model-dir", type=Path, default=None)
+    ap.add_argument("--no-write", action="store_true", help="print only, keep RESULTS files")
+    args = ap.parse_args(argv)
+    tagger = Tagger(args.model_dir) if args.model_dir else Tagger()
+    res = evaluate(tagger)
+    md = markdown(res, tagger.model_dir)
+    print(md)
+    if not args.no_write:
+        here = Path(__file__).resolve().parent
+        (here / "ner_RESULTS.md").write_text(md, encoding="utf-8")
+        (here / "ner_RESULTS.json").write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,259 @@
+"""Entities, figures and quotes of two articles: shared, only in one, and in conflict."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+
+from storylens.embed import Embedder
+from storylens.model import Article, Entity, Figure, Mention, Quote
+from storylens.nlp import names
+
+# What a figure counts where a different number in the other text is a disagreement;
+# years, durations and ages differ between texts for innocent reasons.
+CONFLICT_KINDS = {"killed", "injured", "arrested", "soldiers", "equipment", "money", "share", "people"}
+
+
+# --- entities -------------------------------------------------------------------------------
+
+
+def _mention_dict(m: Mention) -> dict[str, Any]:
+    return {"text": m.text, "start": m.start, "end": m.end, "sentence": m.sentence}
+
+
+def match_entities(a: Article, b: Article, fuzzy: float = 0.8) -> dict[str, str]:
+    """Map entity ids of a to entity ids of b: same key, genitive, or near-identical skeleton."""
+    b_ids = {e.id: e for e in b.entities}
+    mapping: dict[str, str] = {}
+    for e in a.entities:
+        if e.id in b_ids:
+            mapping[e.id] = e.id
+    taken = set(mapping.values())
+    for e in a.entities:
+        if e.id in mapping:
+            continue
+        best, best_score = None, fuzzy
+        for other in b.entities:
+            if other.id in taken or not _compatible(e, other):
+                continue
+            if e.id.rstrip("s") == other.id.rstrip("s"):
+                best, best_score = other.id, 1.0
+                break
+            score = names.similarity(e.id, other.id)
+            if score > best_score:
+                best, best_score = other.id, score
+        if best is not None:
+            mapping[e.id] = best
+            taken.add(best)
+    return mapping
+
+
+def _compatible(x: Entity, y: Entity) -> bool:
+    return x.type == y.type or "MISC" in (x.type, y.type)
+
+
+def _entity_type(x: Entity, y: Entity | None) -> str:
+    if y is None or x.type != "MISC":
+        return x.type
+    return y.type
+
+
+def compare_entities(a: Article, b: Article) -> dict[str, list[dict[str, Any]]]:
+    mapping = match_entities(a, b)
+    by_a: dict[str, list[Mention]] = defaultdict(list)
+    by_b: dict[str, list[Mention]] = defaultdict(list)
+    for m in a.mentions:
+        by_a[m.entity_id].append(m)
+    for m in b.mentions:
+        by_b[m.entity_id].append(m)
+    b_entities = {e.id: e for e in b.entities}
+    shared, only_a = [], []
+    for e in a.entities:
+        other = b_entities.get(mapping.get(e.id, ""))
+        item: dict[str, Any] = {
+            "entity": e.name,
+            "id": e.id,
+            "type": _entity_type(e, other),
+            "a": [_mention_dict(m) for m in by_a[e.id]],
+        }
+        if other is not None:
+            if other.name != e.name:
+                item["variants"] = sorted({e.name, other.name, *e.aliases, *other.aliases})
+            item["b"] = [_mention_dict(m) for m in by_b[other.id]]
+            shared.append(item)
+        else:
+            only_a.append(item)
+    matched_b = set(mapping.values())
+    only_b = [
+        {"entity": e.name, "id": e.id, "type": e.type, "b": [_mention_dict(m) for m in by_b[e.id]]}
+        for e in b.entities
+        if e.id not in matched_b
+    ]
+    key = lambda item: -(len(item.get("a", [])) + len(item.get("b", [])))  # noqa: E731
+    return {"shared": sorted(shared, key=key), "only_a": sorted(only_a, key=key), "only_b": sorted(only_b, key=key)}
+
+
+# --- figures --------------------------------------------------------------------------------
+
+
+def _figure_side(article: Article, f: Figure) -> dict[str, Any]:
+    return {
+        "text": f.text,
+        "sentence": article.sentence_text(f.sentence) if article.sentences else "",
+        "sentence_index": f.sentence,
+        "start": f.start,
+        "end": f.end,
+        "approx": f.approx,
+        "attribution": f.attribution,
+        "certainty": f.certainty,
+    }
+
+
+def _same_thing(x: Figure, y: Figure) -> bool:
+    if x.unit != y.unit:
+        return False
+    if x.counts == y.counts:
+        return True
+    generic = {None, "people"}
+    return x.counts in generic or y.counts in generic
+
+
+def _describe(f: Figure) -> str:
+    value = f"{f.value:,.0f}" if f.value == int(f.value) else f"{f.value:,}"
+    return " ".join(filter(None, [f.approx if f.approx != "vague" else "~", value, f.unit, f.counts]))
+
+
+def _attribution_differs(x: Figure, y: Figure) -> str | None:
+    if x.counts not in CONFLICT_KINDS and y.counts not in CONFLICT_KINDS:
+        return None
+    if x.certainty == y.certainty and (x.attribution or "") == (y.attribution or ""):
+        return None
+    if x.certainty == "stated" and y.certainty == "stated":
+        return None
+
+    def say(f: Figure) -> str:
+        parts = [f"attributed to {f.attribution}" if f.attribution else "no source given"]
+        if f.certainty == "unconfirmed":
+            parts.append("explicitly unconfirmed")
+        elif f.certainty == "estimated":
+            parts.append("an estimate")
+        return ", ".join(parts)
+
+    return f"A: {say(x)}; B: {say(y)}"
+
+
+def compare_figures(a: Article, b: Article) -> dict[str, list[dict[str, Any]]]:
+    def unique(figures: tuple[Figure, ...]) -> list[Figure]:
+        seen: dict[tuple[Any, ...], Figure] = {}
+        for f in figures:
+            seen.setdefault((f.value, f.unit, f.counts), f)
+        return list(seen.values())
+
+    fa, fb = unique(a.figures), unique(b.figures)
+    shared, conflicts = [], []
+    used_b: set[int] = set()
+    matched_a: set[int] = set()
+    for i, x in enumerate(fa):
+        for j, y in enumerate(fb):
+            if j in used_b or x.value != y.value or not _same_thing(x, y):
+                continue
+            used_b.add(j)
+            matched_a.add(i)
+            counts = x.counts if x.counts not in (None, "people") else y.counts
+            shared.append({
+                "value": x.value, "unit": x.unit, "counts": counts,
+                "a": _figure_side(a, x), "b": _figure_side(b, y),
+            })
+            why = _attribution_differs(x, y)
+            if why:
+                conflicts.append({
+                    "what": _describe(x if x.counts == counts else y), "kind": "attribution",
+                    "a": _figure_side(a, x), "b": _figure_side(b, y), "why": why,
+                })
+            break
+    only_a = [x for i, x in enumerate(fa) if i not in matched_a]
+    only_b = [y for j, y in enumerate(fb) if j not in used_b]
+    shared_kinds = {(s["counts"], s["unit"]) for s in shared}
+    for x in only_a:
+        if x.counts not in CONFLICT_KINDS or x.counts == "people" or x.approx == "vague":
+            continue
+        if (x.counts, x.unit) in shared_kinds:
+            continue  # the texts agree on a figure of this kind; others are sub-counts
+        for y in only_b:
+            if y.counts == x.counts and y.unit == x.unit and y.approx != "vague":
+                conflicts.append({
+                    "what": f"{x.counts}" + (f" ({x.unit})" if x.unit else ""), "kind": "value",
+                    "a": _figure_side(a, x), "b": _figure_side(b, y),
+                    "why": f"A says {_describe(x)}, B says {_describe(y)}",
+                })
+    def plain(article: Article, f: Figure) -> dict[str, Any]:
+        return {"value": f.value, "unit": f.unit, "counts": f.counts, **_figure_side(article, f)}
+
+    return {
+        "shared": shared,
+        "only_a": [plain(a, x) for x in only_a],
+        "only_b": [plain(b, y) for y in only_b],
+        "conflicts": conflicts,
+    }
+
+
+# --- quotes ---------------------------------------------------------------------------------
+
+
+def _grams(text: str, n: int = 4) -> set[str]:
+    s = re.sub(r"\W+", " ", text.lower()).strip()
+    return {s[i : i + n] for i in range(max(0, len(s) - n + 1))}
+
+
+def text_overlap(x: str, y: str) -> float:
+    """Containment of the shorter quote in the longer (quotes are often cut differently)."""
+    gx, gy = _grams(x), _grams(y)
+    if not gx or not gy:
+        return 0.0
+    return len(gx & gy) / min(len(gx), len(gy))
+
+
+def _quote_side(q: Quote) -> dict[str, Any]:
+    return {"text": q.text, "speaker": q.speaker, "start": q.start, "end": q.end, "sentence": q.sentence}
+
+
+def compare_quotes(
+    a: Article, b: Article, embedder: Embedder | None, threshold: float
+) -> dict[str, list[dict[str, Any]]]:
+    qa, qb = list(a.quotes), list(b.quotes)
+    if not qa or not qb:
+        return {"shared": [], "only_a": [_quote_side(q) for q in qa], "only_b": [_quote_side(q) for q in qb]}
+    lexical = np.array([[text_overlap(x.text, y.text) for y in qb] for x in qa])
+    score = lexical
+    if embedder is not None and a.language != b.language:
+        # Across languages only meaning can match; a translated quote shares few n-grams.
+        va = embedder.encode([q.text for q in qa])
+        vb = embedder.encode([q.text for q in qb])
+        score = np.maximum(lexical, (va @ vb.T - 0.3) / 0.6)
+    mapping = match_entities(a, b)
+    shared = []
+    hit_a: set[int] = set()
+    hit_b: set[int] = set()
+    for j, y in enumerate(qb):
+        i = int(np.argmax(score[:, j]))
+        if score[i, j] < threshold:
+            continue
+        x = qa[i]
+        same_speaker = bool(x.speaker_id and y.speaker_id and mapping.get(x.speaker_id) == y.speaker_id)
+        shared.append({
+            "speaker": x.speaker or y.speaker,
+            "same_speaker": same_speaker,
+            "a": _quote_side(x),
+            "b": _quote_side(y),
+            "similarity": round(float(min(1.0, score[i, j])), 3),
+        })
+        hit_a.add(i)
+        hit_b.add(j)
+    return {
+        "shared": shared,
+        "only_a": [_quote_side(q) for i, q in enumerate(qa) if i not in hit_a],
+        "only_b": [_quote_side(q) for j, q in enumerate(qb) if j not in hit_b],
+    }

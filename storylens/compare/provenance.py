@@ -1,0 +1,104 @@
+"""Provenance: which agency a text comes from, and whether it reads like a translation."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from storylens.model import Article
+from storylens.nlp.dateline import AGENCIES
+
+# Phrases that English wire copy leaves behind when translated word by word into German.
+_CALQUES = (
+    (r"\bMan geht davon aus, dass\b", "it is believed that"),
+    (r"\bso genannten?\b", "so-called"),
+    (r"\bgegenüber (?:Reuters|AFP|AP|der Nachrichtenagentur)\b", "told <agency>"),
+    (r"\bin einer Erklärung\b", "said in a statement"),
+    (r"\bohne weitere Einzelheiten zu nennen\b", "without giving further details"),
+    (r"\bbei weitem\b", "by far"),
+    (r"\bzu einer Zeit, in der\b", "at a time when"),
+    (r"\bweithin angenommen\b", "widely believed"),
+    (r"\bunter Berufung auf\b", "citing"),
+    (r"\bvon dem jedoch\b", "who however"),
+    (r"\bdie Zügel der Macht\b", "the reins of power"),
+    (r"\bnicht sofort\b.*\berreichbar\b", "could not immediately be reached"),
+)
+_CALQUE_RE = [(re.compile(p, re.I), gloss) for p, gloss in _CALQUES]
+# English transliteration inside a German text: zh, kh, -yev, J+vowel at a name's start.
+_ENGLISH_TRANSLIT = re.compile(r"zh|kh|yev\b|yov\b|ov\b|Dzh|(?<=[aeiou])y(?=[aeiou])|^J(?=[aeiou])", re.I)
+_GERMAN_TRANSLIT = re.compile(r"sch|jew\b|ow\b|ja|je|ju")
+_SUBHEAD = re.compile(r"^\s*([A-Z][A-Z' -]{3,40})\s*$", re.M)
+_AGENCY_INLINE = re.compile(r"\b(?:gegenüber|told|sagte der Nachrichtenagentur)\s+(Reuters|AFP|AP|dpa)\b")
+_AGENCY_TAIL = re.compile(r"\((dpa|AFP|Reuters|AP|APA|KNA|epd)(?:/[a-z]{2,3})?\)\s*$|\b(?:Mit Material von|Material:)\s+(dpa|AFP|Reuters|AP)\b")
+
+
+def _wire(article: Article) -> tuple[str | None, list[str]]:
+    evidence = []
+    if article.dateline and article.dateline.agency:
+        evidence.append(f"dateline names {article.dateline.agency}")
+        return article.dateline.agency, evidence
+    tail = _AGENCY_TAIL.search(article.text[-300:])
+    if tail:
+        agency = next(g for g in tail.groups() if g)
+        evidence.append(f"credit line names {agency}")
+        return AGENCIES.get(agency.lower(), agency), evidence
+    inline = _AGENCY_INLINE.search(article.text)
+    if inline:
+        agency = inline.group(1)
+        evidence.append(f"'{inline.group(0)}': the agency did the interview itself")
+        return AGENCIES.get(agency.lower(), agency), evidence
+    return None, evidence
+
+
+def translation_signals(article: Article) -> tuple[float, list[dict[str, str]]]:
+    """Evidence that a German text was translated from English, and a 0..1 score."""
+    if article.language != "de":
+        return 0.0, []
+    signals: list[dict[str, str]] = []
+    for m in _SUBHEAD.finditer(article.text):
+        word = m.group(1).strip()
+        if not re.search(r"[ÄÖÜ]", word) and " " not in word.strip() or len(word.split()) <= 3:
+            signals.append({"kind": "english_subheading", "text": word,
+                            "why": "an untranslated upper-case wire subheading"})
+    for m in article.mentions:
+        if m.label in ("PER", "LOC") and _ENGLISH_TRANSLIT.search(m.text) and not _GERMAN_TRANSLIT.search(m.text):
+            signals.append({"kind": "english_transliteration", "text": m.text,
+                            "why": "English spelling of a name German writes differently"})
+    for pattern, gloss in _CALQUE_RE:
+        m = pattern.search(article.text)
+        if m:
+            signals.append({"kind": "calque", "text": m.group(0), "why": f"reads like English '{gloss}'"})
+    weights = {"english_subheading": 0.45, "english_transliteration": 0.3, "calque": 0.12}
+    score = 0.0
+    seen: set[str] = set()
+    for s in signals:
+        if s["text"] in seen:
+            continue
+        seen.add(s["text"])
+        score += weights[s["kind"]]
+    return min(1.0, score), signals
+
+
+def provenance(article: Article) -> dict[str, Any]:
+    agency, evidence = _wire(article)
+    score, signals = translation_signals(article)
+    return {
+        "wire_agency": agency,
+        "wire_evidence": evidence,
+        "likely_translation_from": "en" if score >= 0.5 else None,
+        "translation_score": round(score, 2),
+        "translation_signals": signals,
+    }
+
+
+def pair_provenance(a: Article, b: Article, coverage: float, lexical: float) -> dict[str, Any]:
+    pa, pb = provenance(a), provenance(b)
+    if lexical >= 0.8:
+        relation = "near-duplicate"
+    elif lexical >= 0.35 and coverage >= 0.6:
+        relation = "rewrite"
+    elif pa["wire_agency"] and pa["wire_agency"] == pb["wire_agency"]:
+        relation = "same wire agency"
+    else:
+        relation = "independent"
+    return {"a": pa, "b": pb, "relation": relation, "lexical_overlap": round(lexical, 3)}

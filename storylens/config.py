@@ -1,0 +1,82 @@
+"""Settings: the packaged commented default file with the user's file layered over it."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from storylens.errors import Code, ConfigError
+
+USER_CONFIG = Path.home() / ".config" / "storylens" / "config.toml"
+
+
+class Section:
+    """Read-only attribute access over one settings table."""
+
+    def __init__(self, name: str, values: dict[str, Any]) -> None:
+        self._name = name
+        self._values = values
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self._values[key]
+        except KeyError:
+            raise AttributeError(f"{self._name}.{key}") from None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self._values)
+
+
+class Settings:
+    def __init__(self, data: dict[str, dict[str, Any]]) -> None:
+        self._data = data
+        for name, table in data.items():
+            setattr(self, name, Section(name, table))
+
+    def as_dict(self) -> dict[str, dict[str, Any]]:
+        return {k: dict(v) for k, v in self._data.items()}
+
+
+def _defaults() -> dict[str, dict[str, Any]]:
+    text = resources.files("storylens").joinpath("default_config.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def _layer(base: dict[str, dict[str, Any]], user: dict[str, Any], path: Path) -> None:
+    for section, table in user.items():
+        if section not in base or not isinstance(table, dict):
+            raise ConfigError(Code.E012, path=path, reason=f"unknown section [{section}]")
+        for key, value in table.items():
+            if key not in base[section]:
+                raise ConfigError(Code.E012, path=path, reason=f"unknown key {section}.{key}")
+            expected = type(base[section][key])
+            if not isinstance(value, expected) and not (expected is float and isinstance(value, int)):
+                reason = f"{section}.{key} must be {expected.__name__}"
+                raise ConfigError(Code.E012, path=path, reason=reason)
+            base[section][key] = value
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    data = _defaults()
+    candidate = Path(path) if path else None
+    if candidate is None and os.environ.get("STORYLENS_CONFIG"):
+        candidate = Path(os.environ["STORYLENS_CONFIG"])
+    if candidate is None and USER_CONFIG.exists():
+        candidate = USER_CONFIG
+    if candidate is not None:
+        try:
+            user = tomllib.loads(candidate.read_text("utf-8"))
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(Code.E012, path=candidate, reason=str(exc).splitlines()[0]) from exc
+        _layer(data, user, candidate)
+    return Settings(data)
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    """Process-wide settings (loaded once)."""
+    return load_settings()

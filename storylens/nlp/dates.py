@@ -1,0 +1,127 @@
+"""Dates mentioned in the text, resolved against the article date where it allows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from storylens.model import DateMention, Sentence
+
+MONTHS = {
+    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "april": 4, "mai": 5, "juni": 6,
+    "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "dezember": 12,
+    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7,
+    "october": 10, "december": 12,
+}
+WEEKDAYS = {
+    "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5,
+    "sonnabend": 5, "sonntag": 6, "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3,
+    "friday": 4, "saturday": 5, "sunday": 6,
+}
+_MONTH_ALT = "|".join(MONTHS)
+_DAY_ALT = "|".join(WEEKDAYS)
+_PATTERNS = [
+    ("full", re.compile(r"\b(?P<d>\d{1,2})\.\s*(?P<m>" + _MONTH_ALT + r")\s+(?P<y>\d{4})\b", re.I)),
+    ("full", re.compile(r"\b(?P<m>" + _MONTH_ALT + r")\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})\b", re.I)),
+    ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<mm>\d{2})-(?P<d>\d{2})\b")),
+    ("numeric", re.compile(r"\b(?P<d>\d{1,2})\.(?P<mm>\d{1,2})\.(?P<y>\d{4})\b")),
+    ("daymonth", re.compile(r"\b(?P<d>\d{1,2})\.\s*(?P<m>" + _MONTH_ALT + r")\b", re.I)),
+    ("monthyear", re.compile(r"\b(?P<m>" + _MONTH_ALT + r")\s+(?P<y>\d{4})\b", re.I)),
+    ("weekday", re.compile(r"\b(?:am\s+|on\s+|seit\s+(?:letztem\s+)?|last\s+)?(?P<wd>" + _DAY_ALT + r")\b", re.I)),
+    ("ago", re.compile(r"\b(?:vor\s+(?P<n>\d+|einem|einer|zwei|drei|vier|fünf|zehn|zwanzig|dreißig)\s+(?P<u>Jahren|Jahr|Monaten|Monat|Wochen|Woche|Tagen|Tag)|(?P<n2>\d+|one|two|three|four|five|ten)\s+(?P<u2>years?|months?|weeks?|days?)\s+ago)\b", re.I)),
+    ("lastweek", re.compile(r"\b(?:letzte[n]?\s+Woche|vergangene[n]?\s+Woche|last\s+week)\b", re.I)),
+    ("today", re.compile(r"\b(?:heute|gestern|vorgestern|morgen|today|yesterday|tomorrow)\b", re.I)),
+    ("year", re.compile(r"\b(?:im\s+Jahr\s+|in\s+)?(?P<y>(?:19|20)\d{2})\b")),
+]
+_SMALL = {"einem": 1, "einer": 1, "one": 1, "zwei": 2, "two": 2, "drei": 3, "three": 3,
+          "vier": 4, "four": 4, "fünf": 5, "five": 5, "zehn": 10, "ten": 10, "zwanzig": 20,
+          "dreißig": 30}
+
+
+def parse_published(value: str | None) -> tuple[dt.date | None, str]:
+    """An article date and its precision: 'day', 'month', 'year' or 'none'."""
+    if not value:
+        return None, "none"
+    m = re.match(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", value.strip())
+    if not m:
+        return None, "none"
+    y, mo, d = int(m.group(1)), m.group(2), m.group(3)
+    try:
+        if d:
+            return dt.date(y, int(mo), int(d)), "day"
+        if mo:
+            return dt.date(y, int(mo), 1), "month"
+        return dt.date(y, 1, 1), "year"
+    except ValueError:
+        return None, "none"
+
+
+def _resolve(kind: str, m: re.Match[str], ref: dt.date | None, precision: str) -> tuple[str | None, str]:
+    g = m.groupdict()
+    month = MONTHS.get((g.get("m") or "").lower()) or (int(g["mm"]) if g.get("mm") else None)
+    if kind in ("full", "iso", "numeric"):
+        try:
+            return dt.date(int(g["y"]), int(month or 1), int(g["d"])).isoformat(), "day"
+        except ValueError:
+            return None, "unknown"
+    if kind == "daymonth":
+        year = ref.year if ref else None
+        return (f"{year:04d}-{month:02d}-{int(g['d']):02d}" if year and month else None), "day"
+    if kind == "monthyear":
+        return f"{int(g['y']):04d}-{month:02d}", "month"
+    if kind == "year":
+        return g["y"], "year"
+    if kind == "weekday":
+        if ref and precision == "day":
+            back = (ref.weekday() - WEEKDAYS[g["wd"].lower()]) % 7
+            return (ref - dt.timedelta(days=back)).isoformat(), "day"
+        return None, "weekday"
+    if kind == "ago":
+        n_raw = (g.get("n") or g.get("n2") or "1").lower()
+        n = int(n_raw) if n_raw.isdigit() else _SMALL.get(n_raw, 1)
+        unit = (g.get("u") or g.get("u2") or "").lower()
+        if ref is None:
+            return None, "unknown"
+        if unit.startswith(("jahr", "year")):
+            return str(ref.year - n), "year"
+        if unit.startswith(("monat", "month")) and precision in ("day", "month"):
+            total = ref.year * 12 + ref.month - 1 - n
+            return f"{total // 12:04d}-{total % 12 + 1:02d}", "month"
+        if precision == "day":
+            days = n * 7 if unit.startswith(("woche", "week")) else n
+            return (ref - dt.timedelta(days=days)).isoformat(), "day"
+        return None, "unknown"
+    if kind == "lastweek":
+        if ref and precision == "day":
+            monday = ref - dt.timedelta(days=ref.weekday() + 7)
+            return f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}", "week"
+        return None, "week"
+    if kind == "today":
+        word = m.group(0).lower()
+        offset = {"heute": 0, "today": 0, "gestern": -1, "yesterday": -1, "vorgestern": -2,
+                  "morgen": 1, "tomorrow": 1}.get(word, 0)
+        if ref and precision == "day":
+            return (ref + dt.timedelta(days=offset)).isoformat(), "day"
+        return None, "day"
+    return None, "unknown"
+
+
+def find_dates(text: str, sentences: Sequence[Sentence], published: str | None) -> tuple[DateMention, ...]:
+    ref, precision = parse_published(published)
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for s in sentences:
+        sent = text[s.start : s.end]
+        for kind, pattern in _PATTERNS:
+            for m in pattern.finditer(sent):
+                start, end = s.start + m.start(), s.start + m.end()
+                if any(a < end and start < b for a, b in taken):
+                    continue
+                if kind == "year" and re.match(r"\s*(?:Menschen|Personen|Soldaten|Kilometer|Euro)", sent[m.end():]):
+                    continue
+                value, granularity = _resolve(kind, m, ref, precision)
+                taken.append((start, end))
+                found.append(DateMention(start, end, text[start:end], value, granularity, s.index))
+    found.sort(key=lambda d: d.start)
+    return tuple(found)

@@ -1,0 +1,213 @@
+"""Entity mentions: recognition, then linking to one entity id across documents.
+
+Recognition uses the trained German NER model (``storylens.nlp.ner``) when it is available and
+the text is German; otherwise a rule path (proper-noun tags from HanTa for German, capitalisation
+for other languages, gazetteers and trigger words for the type). Linking is the same for both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from storylens.model import Entity, Mention, Token
+from storylens.nlp import names
+
+Span = tuple[int, int, str]
+
+_PERSON_TRIGGERS = {
+    "präsident", "präsidentin", "kanzler", "kanzlerin", "minister", "ministerin", "premier",
+    "premierminister", "premierministerin", "außenminister", "außenministerin", "staatschef",
+    "regierungschef", "herr", "frau", "papst", "sprecher", "sprecherin", "chef", "chefin",
+    "president", "minister", "mr", "mrs", "ms", "dr", "pope", "senator", "governor", "machthaber",
+    "ex-präsident", "bürgermeister", "bürgermeisterin", "trainer", "sänger", "sängerin",
+    "schauspieler", "schauspielerin", "autor", "autorin", "ceo", "leader", "spokesman",
+}
+_SPEECH = {"sagte", "sagt", "erklärte", "betonte", "said", "says", "told", "meinte", "warnte"}
+_ORG_WORDS = re.compile(
+    r"(?:Partei|Ministerium|Komitee|Bank|AG|GmbH|Verband|Agentur|Union|Bündnis|Gericht|Rat|"
+    r"Institut|Universität|Behörde|Polizei|Armee|Konzern|Verein|Stiftung|Kommission|Party|"
+    r"Ministry|Committee|Agency|Council|Court|University|Inc|Corp|Ltd|Group|Bundestag|Senat)$"
+)
+_LOC_SUFFIX = re.compile(r"(?:stan|land|ien|burg|stadt|dorf|heim|hausen|berg|furt|ingen)$")
+_STOP = {
+    "der", "die", "das", "ein", "eine", "und", "in", "im", "am", "an", "auf", "mit", "von",
+    "the", "a", "an", "and", "in", "on", "at", "of", "for", "to", "but", "he", "she", "it",
+    "they", "we", "i", "this", "that", "there", "as", "after", "when", "while", "if",
+}
+
+
+@lru_cache(maxsize=1)
+def _hanta() -> Any:
+    from HanTa import HanoverTagger
+
+    return HanoverTagger.HanoverTagger("morphmodel_ger.pgz")
+
+
+@lru_cache(maxsize=1)
+def _ner_tagger() -> Any | None:
+    try:
+        from storylens.nlp.ner import load_tagger
+    except ImportError:
+        return None
+    try:
+        return load_tagger()
+    except (OSError, FileNotFoundError):
+        return None
+
+
+def _coarse(label: str) -> str | None:
+    try:
+        from storylens.nlp.ner import coarse
+    except ImportError:
+        return label if label in ("PER", "LOC", "ORG", "MISC") else "MISC"
+    result = coarse(label)
+    return str(result) if result else None
+
+
+def _by_sentence(tokens: Sequence[Token]) -> list[list[Token]]:
+    groups: dict[int, list[Token]] = defaultdict(list)
+    for t in tokens:
+        groups[t.sentence].append(t)
+    return [groups[k] for k in sorted(groups)]
+
+
+def _spans_from_bio(sent: list[Token], tags: list[str]) -> list[Span]:
+    spans: list[Span] = []
+    start = end = -1
+    label = ""
+    for tok, tag in zip(sent, tags, strict=True):
+        if tag.startswith("B-") or (tag.startswith("I-") and tag[2:] != label):
+            if start >= 0:
+                spans.append((start, end, label))
+            start, end, label = tok.start, tok.end, tag[2:]
+        elif tag.startswith("I-") and start >= 0:
+            end = tok.end
+        else:
+            if start >= 0:
+                spans.append((start, end, label))
+            start = -1
+            label = ""
+    if start >= 0:
+        spans.append((start, end, label))
+    return spans
+
+
+def _recognise_model(tagger: Any, sents: list[list[Token]]) -> list[Span]:
+    tags = tagger.tag_sentences([[t.text for t in s] for s in sents])
+    spans: list[Span] = []
+    for sent, sent_tags in zip(sents, tags, strict=True):
+        for start, end, label in _spans_from_bio(sent, sent_tags):
+            coarse = _coarse(label)
+            if coarse:
+                spans.append((start, end, coarse))
+    return spans
+
+
+def _is_name_token(tok: Token, tag: str | None, first: bool) -> bool:
+    word = tok.text
+    if not word[:1].isupper() or word.lower() in _STOP:
+        return False
+    if word.isupper() and len(word) > 5 and word.isalpha() and names.lookup(word) is None:
+        return False  # shouted subheadings ("TAKEOVER") are not names
+    if tag is not None:  # German: trust the proper-noun tag, plus known names
+        return tag == "NE" or names.lookup(word) is not None
+    return not first or names.lookup(word) is not None
+
+
+def _type_of(surface: str, before: str, after: str, text_persons: set[str]) -> str:
+    hit = names.lookup(surface)
+    if hit:
+        return hit[0]
+    last = surface.split()[-1]
+    if _ORG_WORDS.search(surface) or (surface.isupper() and 2 <= len(surface) <= 5):
+        return "ORG"
+    if before.lower() in _PERSON_TRIGGERS or after.lower() in _SPEECH:
+        return "PER"
+    if last in text_persons or names.fold(last) in text_persons:
+        return "PER"
+    if " " in surface or ("-" in surface and surface[:1].isupper() and surface.count("-") == 1):
+        return "PER" if not _LOC_SUFFIX.search(surface.lower()) else "LOC"
+    if _LOC_SUFFIX.search(surface.lower()):
+        return "LOC"
+    return "MISC"
+
+
+def _recognise_rules(text: str, sents: list[list[Token]], lang: str | None) -> list[Span]:
+    runs: list[tuple[int, int, str, str]] = []  # start, end, token before, token after
+    for sent in sents:
+        tags: list[str | None]
+        if lang == "de":
+            tags = [t[2] for t in _hanta().tag_sent([t.text for t in sent], taglevel=1)]
+        else:
+            tags = [None] * len(sent)
+        i = 0
+        while i < len(sent):
+            if _is_name_token(sent[i], tags[i], i == 0):
+                j = i + 1
+                while j < len(sent) and _is_name_token(sent[j], tags[j], False):
+                    j += 1
+                before = sent[i - 1].text if i > 0 else ""
+                after = sent[j].text if j < len(sent) else ""
+                runs.append((sent[i].start, sent[j - 1].end, before, after))
+                i = j
+            else:
+                i += 1
+    persons: set[str] = set()
+    for start, end, before, after in runs:
+        surface = text[start:end]
+        if " " in surface and not names.lookup(surface) and before.lower() in _PERSON_TRIGGERS:
+            persons.add(surface.split()[-1])
+    spans = []
+    for start, end, before, after in runs:
+        spans.append((start, end, _type_of(text[start:end], before, after, persons)))
+    return spans
+
+
+def recognise(text: str, tokens: Sequence[Token], lang: str | None) -> list[Span]:
+    sents = _by_sentence(tokens)
+    tagger = _ner_tagger() if lang == "de" else None
+    if tagger is not None:
+        return _recognise_model(tagger, sents)
+    return _recognise_rules(text, sents, lang)
+
+
+def link(
+    text: str, spans: list[Span], tokens: Sequence[Token]
+) -> tuple[tuple[Mention, ...], tuple[Entity, ...]]:
+    """Mentions -> entities: alias table, surname keys for persons, genitive folding."""
+    sentence_of = {t.start: t.sentence for t in tokens}
+    keyed = []
+    for start, end, label in spans:
+        surface = text[start:end]
+        if not surface[:1].isupper() and not surface[:1].isdigit():
+            continue  # adjectival derivations ("kasachischen") are not entities of their own
+        alias = names.lookup(surface)
+        label = alias[0] if alias else label  # the alias table knows Kirgistan is a place
+        keyed.append((start, end, label, surface, names.entity_key(surface, label)))
+    keys = {k for *_, k in keyed}
+    # Genitive forms (Tokajews, Nasarbajews) join the entity of their base form.
+    remap = {k: k[:-1] for k in keys if k.endswith("s") and k[:-1] in keys}
+    surfaces: dict[str, list[str]] = defaultdict(list)
+    labels: dict[str, Counter[str]] = defaultdict(Counter)
+    mentions = []
+    for start, end, label, surface, key in keyed:
+        key = remap.get(key, key)
+        if not key:
+            continue
+        surfaces[key].append(names.strip_titles(surface))
+        labels[key][label] += 1
+        mentions.append(
+            Mention(start, end, surface, label, key, sentence_of.get(start, 0))
+        )
+    entities = []
+    for key, forms in surfaces.items():
+        label = labels[key].most_common(1)[0][0]
+        alias = names.lookup(forms[0])
+        name = alias[1] if alias else max(forms, key=lambda f: (len(f.split()), forms.count(f)))
+        entities.append(Entity(key, name, label, tuple(sorted(set(forms)))))
+    entities.sort(key=lambda e: -len(surfaces[e.id]))
+    return tuple(mentions), tuple(entities)

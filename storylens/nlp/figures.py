@@ -1,0 +1,213 @@
+"""Figures: numbers with their unit, what they count, how sure the text is, and who says so.
+
+German number formats are first-class: "2.030" is two thousand and thirty, "1,5" is one and a
+half, "rund 19 Millionen" is 19e6 marked approximate, "Dutzende" is a vague dozens.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from storylens.model import Figure, Sentence
+
+_WORD_NUMBERS = {
+    "ein": 1, "eine": 1, "einen": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6,
+    "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "zwanzig": 20,
+    "dreißig": 30, "vierzig": 40, "fünfzig": 50, "hundert": 100, "tausend": 1000,
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "hundred": 100,
+}
+_VAGUE = {
+    "dutzende": 12, "dutzenden": 12, "dozens": 12, "hunderte": 100, "hunderten": 100,
+    "hundreds": 100, "tausende": 1000, "tausenden": 1000, "thousands": 1000,
+}
+_SCALE = {
+    "million": 1e6, "millionen": 1e6, "mio": 1e6, "milliarde": 1e9, "milliarden": 1e9,
+    "mrd": 1e9, "billion": 1e9, "thousand": 1e3, "tausend": 1e3, "millions": 1e6,
+}
+_APPROX = (
+    "fast", "knapp", "rund", "etwa", "ungefähr", "circa", "ca.", "mehr als", "über", "mindestens",
+    "bis zu", "weniger als", "nahezu", "annähernd", "gut", "nearly", "almost", "about", "around",
+    "more than", "over", "at least", "up to", "some", "roughly", "approximately", "less than",
+)
+# noun or verb stem -> (counts, unit)
+_COUNTED = (
+    (r"tote[nr]?|todesopfer|getötet|gestorben|starben|ums leben|killed|dead|died|deaths|lives", "killed", None),
+    (r"verletzte[n]?|verletzt|verwundet|injured|wounded", "injured", None),
+    (r"festgenommen|festnahmen|verhaftet|inhaftiert|festgesetzt|arrested|detained|arrests", "arrested", None),
+    (r"soldat(?:en|innen)?|truppen|fallschirmjäger|troops|soldiers|paratroopers", "soldiers", None),
+    (r"stück|ausrüstung|fahrzeuge|equipment|vehicles|pieces", "equipment", None),
+    (r"kilometer|km|kilometres?|kilometers?|meilen|miles", "distance", "km"),
+    (r"meter|m|metres?|meters?", "distance", "m"),
+    (r"prozent|%|percent|per cent|prozentpunkte", "share", "%"),
+    (r"euro|€|eur", "money", "EUR"),
+    (r"dollar|us-dollar|\$|usd", "money", "USD"),
+    (r"jahre[n]?|jahr|years?|jährige[nrm]?|-jährige[nrm]?|-year-old", "duration", "years"),
+    (r"monate[n]?|monat|months?", "duration", "months"),
+    (r"tage[n]?|tag|days?", "duration", "days"),
+    (r"wochen?|weeks?", "duration", "weeks"),
+    (r"stunden?|hours?", "duration", "hours"),
+    (r"menschen|personen|leute|einwohner|bürger|kasachen|people|persons|residents|demonstranten|protesters", "people", None),
+)
+_COUNTED_RE = [(re.compile(r"^(?:" + pat + r")\b", re.I), c, u) for pat, c, u in _COUNTED]
+# Event verbs anywhere in the clause refine generic counts ("8000 Personen wurden festgenommen").
+_EVENT_RE = [(re.compile(r"\b(?:" + pat + r")\b", re.I), c) for pat, c, _ in _COUNTED[:3]]
+
+_NUM = (
+    r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
+)
+_NUMBER_RE = re.compile(
+    r"(?<![\w.,/-])" + _NUM + r"(?P<suffix>-(?:jährige[nrm]?|fache[nrm]?|prozentige[nrm]?))?"
+    r"(?:\s*(?P<scale>Millionen|Million|Mio\.?|Milliarden|Milliarde|Mrd\.?|million|billion|thousand|Tausend)\b)?"
+)
+_WORD_RE = re.compile(
+    r"\b(?P<word>" + "|".join(sorted({*_WORD_NUMBERS, *_VAGUE}, key=len, reverse=True)) + r")\b",
+    re.I,
+)
+_APPROX_RE = re.compile(r"(?:" + "|".join(re.escape(a) for a in _APPROX) + r")\s+$", re.I)
+_ATTRIBUTION = [
+    re.compile(r"\bnach (?:Angaben|Informationen|Schätzungen|Darstellung) (?:von |des |der |aus )?(?P<who>[^,.;:]{2,80}?)(?=\s+(?:\d|waren|wurden|sind|seien|habe|hat|starben|kamen)|[,.;:])", re.I),
+    re.compile(r"\blaut (?P<who>[^,.;:]{2,60}?)(?=\s+(?:\d|waren|wurden|sind|seien)|[,.;:])", re.I),
+    re.compile(r"\bunter Berufung auf (?P<who>[^,.;:]{2,80}?)(?=\s+(?:berichtet|gemeldet|mitgeteilt)|[,.;:])", re.I),
+    re.compile(r"\baccording to (?P<who>[^,.;:]{2,60})", re.I),
+    re.compile(r"\bciting (?P<who>[^,.;:]{2,60})", re.I),
+    re.compile(r"(?P<who>[^,.;:]{2,60}?) zufolge\b", re.I),
+]
+_REPORTER = re.compile(r"^(?P<who>[^,.;:]{3,60}?)\s+(?:haben|hat|hatten|hatte)\b.*\b(?:berichtet|gemeldet|mitgeteilt|erklärt)\b", re.I)
+_UNCONFIRMED = re.compile(
+    r"nicht bestätigt|unbestätigt|nicht unabhängig (?:überprüft|bestätigt)|nicht überprüfbar|"
+    r"not (?:been )?(?:confirmed|verified)|unconfirmed|could not (?:be )?(?:confirmed|verified)",
+    re.I,
+)
+_ESTIMATED = re.compile(r"schätzungsweise|geschätzt|man geht davon aus|vermutlich|estimated|believed", re.I)
+_THIS_NUMBER = re.compile(r"\b(?:diese|die) (?:Zahl|Angabe|Angaben|Opferzahl)\b|\b(?:the|this) (?:figure|number|toll)\b", re.I)
+# "30-jährige Geschichte" is a duration; "81-jährige Ex-Führer" is an age.
+_SPAN_NOUNS = re.compile(
+    r"(?:\w+\s+)?(?:Geschichte|Herrschaft|Amtszeit|Krieg|Bestehen|Jubiläum|Unabhängigkeit|Tradition)", re.I
+)
+
+
+def parse_number(raw: str, lang: str | None) -> float | None:
+    s = raw
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", s):  # German thousands: 2.030 / 1.234,5
+        return float(s.replace(".", "").replace(",", "."))
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", s):
+        if lang == "de" and s.count(",") == 1 and len(s.split(",")[1]) == 3:
+            return float(s.replace(",", "."))  # German decimal "1,500" is 1.5, rare but right
+        return float(s.replace(",", ""))
+    if "," in s:
+        return float(s.replace(",", ".")) if lang != "en" else float(s.replace(",", ""))
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def _what(after: str) -> tuple[str | None, str | None, int]:
+    """What the number counts, from the words after it (skipping adjectives)."""
+    words = re.findall(r"[\w%€$-]+", after[:80])
+    for i, word in enumerate(words[:4]):
+        for pattern, counts, unit in _COUNTED_RE:
+            if pattern.match(word):
+                return counts, unit, i
+        if i == 0 and word.lower() in ("von", "of"):
+            continue
+        if word[:1].isupper() and i > 0:
+            break  # a noun that is not in the lexicon: stop looking further
+    return None, None, -1
+
+
+def _verb_counts(clause: str) -> str | None:
+    for pattern, counts in _EVENT_RE:
+        if pattern.search(clause):
+            return counts
+    return None
+
+
+def _attribution(sentence: str, context: str) -> tuple[str | None, str]:
+    who = None
+    for pattern in _ATTRIBUTION:
+        m = pattern.search(sentence)
+        if m:
+            who = " ".join(m.group("who").split())
+            break
+    reporter = _REPORTER.search(sentence)
+    if reporter:
+        name = reporter.group("who").strip()
+        who = f"{name}, citing {who}" if who else name
+    if _UNCONFIRMED.search(sentence) or (_UNCONFIRMED.search(context) and _THIS_NUMBER.search(context)):
+        return who, "unconfirmed"
+    if _ESTIMATED.search(sentence):
+        return who, "estimated"
+    return who, "attributed" if who else "stated"
+
+
+def _is_year(value: float, raw: str, after: str) -> bool:
+    return raw.isdigit() and len(raw) == 4 and 1800 <= value <= 2100 and not re.match(
+        r"\s*(?:Menschen|Personen|Soldaten|Kilometer|km|Euro|Dollar|Tote|people)", after, re.I
+    )
+
+
+def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> tuple[Figure, ...]:
+    figures: list[Figure] = []
+    for s in sentences:
+        sent = text[s.start : s.end]
+        following = text[s.end : s.end + 300]
+        candidates: list[tuple[int, int, float, str | None]] = []
+        for m in _NUMBER_RE.finditer(sent):
+            value = parse_number(m.group("num"), lang)
+            if value is None:
+                continue
+            if sent[m.end() : m.end() + 1] == "." and re.match(r"\.\s*(?:[A-ZÄÖÜ][a-zäöü]+\s+\d{4}|Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)", sent[m.end():]):
+                continue  # "3. Januar": a date, handled by dates
+            if m.group("scale"):
+                value *= _SCALE[m.group("scale").lower().rstrip(".")]
+            candidates.append((m.start(), m.end(), value, m.group("suffix")))
+        for m in _WORD_RE.finditer(sent):
+            word = m.group("word").lower()
+            if word in ("ein", "eine", "einen", "one") :
+                continue  # articles, far more often than numbers
+            value = float(_VAGUE.get(word, _WORD_NUMBERS.get(word, 0)))
+            candidates.append((m.start(), m.end(), value, "vague" if word in _VAGUE else None))
+        for start, end, value, suffix in candidates:
+            raw = sent[start:end]
+            after = sent[end:]
+            if suffix and "jährig" in suffix:
+                is_span = _SPAN_NOUNS.match(after.strip()) or value >= 130
+                counts, unit, pos = "duration" if is_span else "age", "years", 0
+            else:
+                counts, unit, pos = _what(after)
+            if counts is None and _is_year(value, raw.strip(), after):
+                counts, unit = "year", None
+            if counts in (None, "people"):
+                clause = re.split(r"[,;]", after, maxsplit=1)[0]
+                verb = _verb_counts(clause)
+                counts = verb or counts
+            if counts is None and not raw.strip().isdigit():
+                continue
+            if counts is None and value < 10 and not raw[:1].isdigit():
+                continue
+            approx_m = _APPROX_RE.search(sent[max(0, start - 20) : start])
+            approx = approx_m.group(0).strip().lower() if approx_m else ("vague" if suffix == "vague" else None)
+            who, certainty = _attribution(sent, following)
+            span_end = end
+            if pos >= 0 and counts not in ("year",):
+                word_m = re.match(r"(?:\W*[\w%€$-]+){" + str(pos + 1) + r"}", after)
+                span_end = end + (word_m.end() if word_m else 0)
+            figures.append(
+                Figure(
+                    start=s.start + start,
+                    end=s.start + span_end,
+                    text=text[s.start + start : s.start + span_end].strip(),
+                    value=value,
+                    unit=unit,
+                    counts=counts,
+                    sentence=s.index,
+                    approx=approx,
+                    attribution=who,
+                    certainty=certainty if counts not in ("year", "duration", "age") else "stated",
+                )
+            )
+    figures.sort(key=lambda f: f.start)
+    return tuple(figures)

@@ -1,0 +1,116 @@
+"""Name normalisation: one key per entity across inflection, transliteration and languages.
+
+The key is deliberately lossy (a phonetic skeleton): German and English transliterations of
+Russian and Kazakh names differ in predictable letters (Tokajew/Tokayev, Nasarbajew/Nazarbayev,
+Kassym-Schomart/Kassym-Jomart), and those differences are folded away. Names no rule can relate
+(Kirgistan/Kyrgyzstan, OVKS/CSTO) come from the alias table.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+import pycountry
+
+# Order matters: longer clusters first.
+_FOLDS = (
+    ("tsch", "ch"), ("sch", "j"), ("zh", "j"), ("sh", "j"), ("kh", "k"), ("ch", "k"),
+    ("ck", "k"), ("ph", "f"), ("th", "t"), ("ts", "s"), ("tz", "s"), ("ou", "u"),
+    ("ie", "i"), ("y", "j"), ("w", "v"), ("z", "s"), ("c", "k"), ("q", "k"), ("x", "ks"),
+)
+_TITLES = {
+    "präsident", "präsidentin", "kanzler", "kanzlerin", "minister", "ministerin", "premier",
+    "premierminister", "herr", "frau", "dr", "prof", "president", "mr", "mrs", "ms", "sir",
+    "general", "papst", "pope", "könig", "king", "queen", "königin", "chef", "sprecher",
+    "staatschef", "regierungschef", "außenminister", "senator", "gouverneur", "governor",
+}
+
+
+def fold(text: str) -> str:
+    """Lowercase ASCII skeleton with transliteration differences folded away."""
+    s = text.lower().replace("ß", "ss").replace("ä", "a").replace("ö", "o").replace("ü", "u")
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = re.sub(r"[^a-z0-9 ]+", " ", s)
+    for a, b in _FOLDS:
+        s = s.replace(a, b)
+    s = re.sub(r"(.)\1+", r"\1", s)  # doubled letters: Kassym / Kasym
+    return " ".join(s.split())
+
+
+def strip_titles(name: str) -> str:
+    words = name.split()
+    while len(words) > 1 and words[0].lower().strip(".") in _TITLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+@lru_cache(maxsize=1)
+def alias_table() -> dict[str, tuple[str, str]]:
+    """fold(variant) -> (type, preferred name)."""
+    table: dict[str, tuple[str, str]] = {}
+    german = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"])
+    for country in pycountry.countries:
+        preferred = german.gettext(country.name)
+        names = {country.name, preferred, getattr(country, "common_name", None)}
+        for name in filter(None, names):
+            table.setdefault(fold(name), ("LOC", preferred))
+    data = resources.files("storylens").joinpath("data/aliases.tsv").read_text("utf-8")
+    for line in data.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        kind, preferred = parts[0], parts[1]
+        variants = parts[2].split("|") if len(parts) > 2 and parts[2] else []
+        for name in [preferred, *variants]:
+            table[fold(name)] = (kind, preferred)
+    return table
+
+
+def lookup(name: str) -> tuple[str, str] | None:
+    """Alias-table hit for a surface form, trying German genitive endings."""
+    table = alias_table()
+    for form in inflection_variants(name):
+        hit = table.get(fold(form))
+        if hit:
+            return hit
+    return None
+
+
+def inflection_variants(name: str) -> list[str]:
+    """The surface form and its plausible uninflected forms (Kasachstans -> Kasachstan)."""
+    forms = [name]
+    if len(name) > 4 and name.endswith("s") and not name.endswith(("ss", "us", "is", "os")):
+        forms.append(name[:-1])
+    if len(name) > 5 and name.endswith("es"):
+        forms.append(name[:-2])
+    if name.endswith("'s") or name.endswith("’s"):
+        forms.append(name[:-2])
+    return forms
+
+
+def entity_key(name: str, label: str) -> str:
+    """Cross-document id: alias hit, else the folded name (surname alone for persons)."""
+    hit = lookup(name)
+    if hit:
+        return fold(hit[1])
+    clean = strip_titles(name)
+    if label == "PER":
+        parts = clean.replace("-", " ").split() if " " not in clean else clean.split()
+        return fold(parts[-1]) if parts else fold(clean)
+    return fold(clean)
+
+
+def similarity(a: str, b: str) -> float:
+    """Character-bigram Dice similarity of two folded keys (fuzzy cross-document matching)."""
+    if a == b:
+        return 1.0
+    ga = {a[i : i + 2] for i in range(len(a) - 1)}
+    gb = {b[i : i + 2] for i in range(len(b) - 1)}
+    if not ga or not gb:
+        return 0.0
+    return 2 * len(ga & gb) / (len(ga) + len(gb))

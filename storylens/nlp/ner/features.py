@@ -1,0 +1,213 @@
+"""Token features for the German CRF tagger.
+
+Feature extraction is the throughput bottleneck of a CRF tagger written in Python, so every
+feature that depends only on the word form is computed once per word type and cached; a
+sentence is then assembled from cached lists (the token's own features plus its neighbours'
+features, already prefixed with their offset).  Training and tagging share this module, which
+is what keeps the shipped model and the runtime features in step.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Typographic quotes are folded to ASCII: GermEval mostly writes '"' while news text tokenised
+# by syntok keeps „ “ » «; the model should not see them as unknown symbols.
+_QUOTES = str.maketrans(
+    {"„": '"', "“": '"', "”": '"', "«": '"', "»": '"', "‚": "'", "‘": "'", "’": "'", "‹": "'",
+     "›": "'", "–": "-", "—": "-"}
+)
+
+# Bounded so that a long-running ingest process does not grow without limit.
+_CACHE_LIMIT = 300_000
+
+
+def normalise(token: str) -> str:
+    return token.translate(_QUOTES)
+
+
+def shape(word: str) -> str:
+    """Collapsed word shape: 'Kassym-Schomart' -> 'Xx-Xx', 'OVKS' -> 'X', '2013/14' -> 'd/d'."""
+    out: list[str] = []
+    for ch in word:
+        if ch.isupper():
+            c = "X"
+        elif ch.islower():
+            c = "x"
+        elif ch.isdigit():
+            c = "d"
+        else:
+            c = ch
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)
+
+
+def long_shape(word: str) -> str:
+    """Shape without collapsing runs, truncated: keeps length cues for short acronyms."""
+    out = []
+    for ch in word[:6]:
+        if ch.isupper():
+            out.append("X")
+        elif ch.islower():
+            out.append("x")
+        elif ch.isdigit():
+            out.append("d")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@dataclass
+class Lexicon:
+    """Word-level resources learned or compiled at training time.
+
+    clusters: word form -> tuple of cluster ids at increasing granularity (distributional
+      clusters learned from unlabeled German text).
+    gazetteer: lower-cased name -> tags such as 'country', 'city', 'adm'.
+    lower_seen: lower-cased words that occur in lower case in the unlabeled text; a capitalised
+      token whose lower-case form is common is unlikely to be a name (sentence-initial
+      adjectives, verbs).
+    """
+
+    clusters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    gazetteer: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    lower_seen: frozenset[str] = frozenset()
+
+    def save(self, path: Path) -> None:
+        with gzip.open(path, "wt", encoding="utf-8") as fh:
+            for word, cl in sorted(self.clusters.items()):
+                fh.write(f"c\t{word}\t{' '.join(cl)}\n")
+            for word, tags in sorted(self.gazetteer.items()):
+                fh.write(f"g\t{word}\t{' '.join(tags)}\n")
+            for word in sorted(self.lower_seen):
+                fh.write(f"l\t{word}\n")
+
+    @classmethod
+    def load(cls, path: Path) -> Lexicon:
+        clusters: dict[str, tuple[str, ...]] = {}
+        gazetteer: dict[str, tuple[str, ...]] = {}
+        lower: set[str] = set()
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.rstrip("\n").split("\t")
+                if parts[0] == "c":
+                    clusters[parts[1]] = tuple(parts[2].split())
+                elif parts[0] == "g":
+                    gazetteer[parts[1]] = tuple(parts[2].split())
+                elif parts[0] == "l":
+                    lower.add(parts[1])
+        return cls(clusters, gazetteer, frozenset(lower))
+
+
+_TypeFeats = tuple[list[str], list[str], list[str], list[str], list[str]]
+
+
+class FeatureExtractor:
+    """Turns a tokenised sentence into crfsuite feature lists (binary string features)."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self._cache: dict[str, _TypeFeats] = {}
+
+    def _word_features(self, word: str) -> _TypeFeats:
+        lex = self.lexicon
+        low = word.lower()
+        sh = shape(word)
+        own = [
+            "bias",
+            "w=" + low,
+            "sh=" + sh,
+            "ls=" + long_shape(word),
+            "s1=" + low[-1:],
+            "s2=" + low[-2:],
+            "s3=" + low[-3:],
+            "s4=" + low[-4:],
+            "s5=" + low[-5:],
+            "p2=" + low[:2],
+            "p3=" + low[:3],
+            "p4=" + low[:4],
+            "len=" + str(min(len(word), 12)),
+        ]
+        title = word[:1].isupper()
+        if title:
+            own.append("T")
+            if low in lex.lower_seen:
+                own.append("lowknown")
+        if len(word) > 1 and word.isupper():
+            own.append("U")
+        if "-" in word[1:-1]:
+            parts = [p for p in word.split("-") if p]
+            if parts:
+                first, last = parts[0], parts[-1]
+                own += ["h0=" + first.lower(), "hL=" + last.lower(), "h0sh=" + shape(first),
+                        "hLs3=" + last.lower()[-3:]]
+                cl_first = lex.clusters.get(first)
+                if cl_first:
+                    own.append("h0c=" + cl_first[-1])
+                for tag in lex.gazetteer.get(first.lower(), ()):
+                    own.append("h0g=" + tag)
+        clusters = lex.clusters.get(word) or lex.clusters.get(low) or ()
+        for k, cid in enumerate(clusters):
+            own.append(f"c{k}={cid}")
+        if not clusters:
+            own.append("c=none")
+        gaz = lex.gazetteer.get(low, ())
+        for tag in gaz:
+            own.append("g=" + tag)
+        if not gaz and low.endswith("s"):
+            # German genitive: 'Kasachstans' is the country 'Kasachstan'.
+            for tag in lex.gazetteer.get(low[:-1], ()):
+                own.append("gs=" + tag)
+        # Neighbour views: a smaller set, prefixed once here rather than per occurrence.
+        near = ["w=" + low, "sh=" + sh, "s3=" + low[-3:]]
+        near += [f"c{k}={cid}" for k, cid in enumerate(clusters)]
+        near += ["g=" + tag for tag in gaz]
+        if title and low in lex.lower_seen:
+            near.append("lowknown")
+        far = ["w=" + low]
+        if clusters:
+            far.append("c0=" + clusters[0])
+        return (
+            own,
+            ["-1" + f for f in near],
+            ["+1" + f for f in near],
+            ["-2" + f for f in far],
+            ["+2" + f for f in far],
+        )
+
+    def type_features(self, token: str) -> _TypeFeats:
+        feats = self._cache.get(token)
+        if feats is None:
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            feats = self._word_features(normalise(token))
+            self._cache[token] = feats
+        return feats
+
+    def sentence(self, tokens: Sequence[str]) -> list[list[str]]:
+        n = len(tokens)
+        typed = [self.type_features(t) for t in tokens]
+        out: list[list[str]] = []
+        for i in range(n):
+            own = typed[i][0]
+            feats = list(own)
+            if i == 0:
+                feats.append("BOS")
+                if "T" in own:
+                    feats.append("BOS_T")
+            else:
+                feats += typed[i - 1][1]
+                if i > 1:
+                    feats += typed[i - 2][3]
+            if i == n - 1:
+                feats.append("EOS")
+            else:
+                feats += typed[i + 1][2]
+                if i < n - 2:
+                    feats += typed[i + 2][4]
+            out.append(feats)
+        return out

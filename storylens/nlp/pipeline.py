@@ -1,0 +1,42 @@
+"""The analysis pipeline: one article in, the same article with its analysis out."""
+
+from __future__ import annotations
+
+from storylens.config import settings
+from storylens.model import Article
+from storylens.nlp.dateline import find_dateline
+from storylens.nlp.dates import find_dates
+from storylens.nlp.entities import link, recognise
+from storylens.nlp.figures import find_figures
+from storylens.nlp.language import detect_language
+from storylens.nlp.quotes import find_quotes
+from storylens.nlp.segment import segment
+
+
+def analyze(article: Article) -> Article:
+    """Language, dateline, sentences, tokens with lemmas, entities, figures, dates, quotes."""
+    if article.analysed:
+        return article
+    text = article.text
+    lang = article.language or detect_language(text) or "de"
+    lang = lang.lower()[:2]
+    dateline = find_dateline(text)
+    sentences, tokens = segment(text, lang)
+    spans = recognise(text, tokens, lang)
+    mentions, entities = link(text, spans, tokens)
+    figures = find_figures(text, sentences, lang)
+    dates = find_dates(text, sentences, article.published)
+    quotes = find_quotes(
+        text, sentences, mentions, entities, settings().analysis.min_quote_words
+    )
+    return article.replace(
+        language=lang,
+        dateline=dateline,
+        sentences=sentences,
+        tokens=tokens,
+        mentions=mentions,
+        entities=entities,
+        figures=figures,
+        dates=dates,
+        quotes=quotes,
+    )
