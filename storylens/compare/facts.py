@@ -80,8 +80,9 @@ def compare_entities(a: Article, b: Article) -> dict[str, list[dict[str, Any]]]:
             "a": [_mention_dict(m) for m in by_a[e.id]],
         }
         if other is not None:
-            if other.name != e.name:
-                item["variants"] = sorted({e.name, other.name, *e.aliases, *other.aliases})
+            variants = {e.name, other.name, *e.aliases, *other.aliases}
+            if len(variants) > 1:
+                item["variants"] = sorted(variants, key=lambda v: (-len(v), v))
             item["b"] = [_mention_dict(m) for m in by_b[other.id]]
             shared.append(item)
         else:
@@ -129,9 +130,10 @@ def _describe(f: Figure) -> str:
 def _attribution_differs(x: Figure, y: Figure) -> str | None:
     if x.counts not in CONFLICT_KINDS and y.counts not in CONFLICT_KINDS:
         return None
-    if x.certainty == y.certainty and (x.attribution or "") == (y.attribution or ""):
-        return None
-    if x.certainty == "stated" and y.certainty == "stated":
+    # Different sources for the same number are normal; a disagreement is when one text
+    # hedges (unconfirmed, estimate) what the other reports as established.
+    hedged = {"unconfirmed", "estimated"}
+    if x.certainty == y.certainty or not ({x.certainty, y.certainty} & hedged):
         return None
 
     def say(f: Figure) -> str:
@@ -162,7 +164,7 @@ def compare_figures(a: Article, b: Article) -> dict[str, list[dict[str, Any]]]:
                 continue
             used_b.add(j)
             matched_a.add(i)
-            counts = x.counts if x.counts not in (None, "people") else y.counts
+            counts = x.counts if x.counts not in (None, "people") else (y.counts or x.counts)
             shared.append({
                 "value": x.value, "unit": x.unit, "counts": counts,
                 "a": _figure_side(a, x), "b": _figure_side(b, y),

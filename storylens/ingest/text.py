@@ -16,7 +16,7 @@ _INLINE = {
     "url": re.compile(r"https?://\S+"),
     "lang": re.compile(r"[a-z]{2}(?=\s|$)"),
 }
-_KEY = re.compile(r"[ \t]*(" + "|".join(META_KEYS) + r")[ \t]*[:=]?[ \t]+")
+_KEY = re.compile(r"\s*(" + "|".join(META_KEYS) + r")[ \t]*[:=]?[ \t]+")
 
 
 def split_metadata(text: str) -> tuple[dict[str, str], str]:

@@ -73,6 +73,7 @@ _ATTRIBUTION = [
     re.compile(r"\baccording to (?P<who>[^,.;:]{2,60})", re.I),
     re.compile(r"\bciting (?P<who>[^,.;:]{2,60})", re.I),
     re.compile(r"(?P<who>[^,.;:]{2,60}?) zufolge\b", re.I),
+    re.compile(r"\bwie (?P<who>(?:die|der|das) [^,.;:]{2,60}?) (?:mitteilte|berichtete|meldete|sagte|erklärte)\b", re.I),
 ]
 _REPORTER = re.compile(r"^(?P<who>[^,.;:]{3,60}?)\s+(?:haben|hat|hatten|hatte)\b.*\b(?:berichtet|gemeldet|mitgeteilt|erklärt)\b", re.I)
 _UNCONFIRMED = re.compile(
@@ -108,6 +109,8 @@ def _what(after: str) -> tuple[str | None, str | None, int]:
     """What the number counts, from the words after it (skipping adjectives)."""
     words = re.findall(r"[\w%€$-]+", after[:80])
     for i, word in enumerate(words[:4]):
+        if word[:1].isdigit():
+            break  # the next number owns the words after it
         for pattern, counts, unit in _COUNTED_RE:
             if pattern.match(word):
                 return counts, unit, i
@@ -125,12 +128,32 @@ def _verb_counts(clause: str) -> str | None:
     return None
 
 
+_CONNECTORS = {
+    "und", "der", "die", "das", "des", "dem", "den", "von", "in", "im", "ein", "eine", "einen",
+    "einem", "einer", "eines", "of", "the", "and", "a", "an",
+}
+
+
+def _noun_phrase(raw: str) -> str:
+    """Trim a source phrase to its noun phrase ("Stadtverwaltung mussten rund" -> "Stadtverwaltung")."""
+    words = raw.split()
+    kept: list[str] = []
+    for w in words:
+        if w[:1].isupper() or w.lower() in _CONNECTORS or not kept:
+            kept.append(w)
+        else:
+            break
+    while kept and kept[-1].lower() in _CONNECTORS:
+        kept.pop()
+    return " ".join(kept)
+
+
 def _attribution(sentence: str, context: str) -> tuple[str | None, str]:
     who = None
     for pattern in _ATTRIBUTION:
         m = pattern.search(sentence)
         if m:
-            who = " ".join(m.group("who").split())
+            who = _noun_phrase(m.group("who")) or None
             break
     reporter = _REPORTER.search(sentence)
     if reporter:
@@ -181,7 +204,9 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
             if counts is None and _is_year(value, raw.strip(), after):
                 counts, unit = "year", None
             if counts in (None, "people"):
-                clause = re.split(r"[,;]", after, maxsplit=1)[0]
+                # The event verb may stand before or after the number, within its clause.
+                left = re.split(r"[,;]", sent[:start])[-1]
+                clause = left + re.split(r"[,;]", after, maxsplit=1)[0]
                 verb = _verb_counts(clause)
                 counts = verb or counts
             if counts is None and not raw.strip().isdigit():

@@ -20,7 +20,7 @@ import pycountry
 _FOLDS = (
     ("tsch", "ch"), ("sch", "j"), ("zh", "j"), ("sh", "j"), ("kh", "k"), ("ch", "k"),
     ("ck", "k"), ("ph", "f"), ("th", "t"), ("ts", "s"), ("tz", "s"), ("ou", "u"),
-    ("ie", "i"), ("y", "j"), ("w", "v"), ("z", "s"), ("c", "k"), ("q", "k"), ("x", "ks"),
+    ("ie", "i"), ("y", "j"), ("ij", "j"), ("w", "v"), ("z", "s"), ("c", "k"), ("q", "k"), ("x", "ks"),
 )
 _TITLES = {
     "präsident", "präsidentin", "kanzler", "kanzlerin", "minister", "ministerin", "premier",

@@ -41,10 +41,8 @@ def coarse(label: str) -> str | None:
     if label in ("O", ""):
         return None
     typ = label[2:] if label[:2] in ("B-", "I-") else label
-    if typ.endswith("deriv"):
+    if typ.endswith(("deriv", "part")):
         return "MISC"
-    if typ.endswith("part"):
-        typ = typ[: -len("part")]
     return _COARSE.get(typ)
 
 

