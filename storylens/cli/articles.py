@@ -29,12 +29,13 @@ def compare(
         fail("only one of A and B can be - (stdin)")
     try:
         result = compare_files(a, b, backend=backend)
-        if html is not None:
-            html_report.write(result, html)
     except StorylensError as exc:
         fail(exc)
-    except OSError as exc:
-        fail(f"cannot write {html}: {exc.strerror}")
+    if html is not None:
+        try:
+            html_report.write(result, html)
+        except OSError as exc:
+            fail(f"cannot write {html}: {exc.strerror}")
     if as_json:
         typer.echo(json.dumps(jsonout.comparison(result), ensure_ascii=False, indent=2))
     else:

@@ -135,11 +135,15 @@ def learn_clusters(sents: list[list[str]]) -> dict[str, tuple[str, ...]]:
     log(f"cluster matrix {mat.shape}, nnz {mat.nnz}")
     emb = TruncatedSVD(n_components=SVD_DIM, random_state=SEED).fit_transform(mat)
     emb = normalize(emb)
+    from threadpoolctl import threadpool_limits
+
     labels = []
-    for k in CLUSTER_SIZES:
-        km = MiniBatchKMeans(n_clusters=k, random_state=SEED, batch_size=4096, n_init=3)
-        labels.append(km.fit_predict(emb))
-        log(f"k-means k={k} done")
+    # One thread: on a shared 2-core machine OpenMP spin-waiting made k-means 20x slower.
+    with threadpool_limits(limits=1):
+        for k in CLUSTER_SIZES:
+            km = MiniBatchKMeans(n_clusters=k, random_state=SEED, batch_size=4096, n_init=3)
+            labels.append(km.fit_predict(emb))
+            log(f"k-means k={k} done")
     return {w: tuple(f"{k}_{lab[i]}" for k, lab in zip(CLUSTER_SIZES, labels, strict=True))
             for i, w in enumerate(vocab)}
 

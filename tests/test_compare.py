@@ -1,0 +1,101 @@
+"""The reference case: the two seed articles about Kazakhstan (read from ../shared/seeds)."""
+
+from __future__ import annotations
+
+from storylens.ingest import read_text
+from storylens.compare import compare
+from storylens.nlp import names
+
+
+def _shared_ids(c):
+    return {e["id"] for e in c.entities["shared"]}
+
+
+def test_compare_seeds_same_story(seed_comparison):
+    sim = seed_comparison.similarity
+    assert sim.same_story
+    assert sim.overall <= 1.5
+    assert set(sim.dimensions) == {"overall", "geography", "entities", "time", "narrative", "style", "tone"}
+    assert all(1.0 <= v <= 4.0 for v in sim.dimensions.values())
+
+
+def test_compare_seeds_shared_entities_are_unified(seed_comparison):
+    shared = _shared_ids(seed_comparison)
+    for name, label in [("Tokajew", "PER"), ("Putin", "PER"), ("Nasarbajew", "PER"), ("Almaty", "LOC"),
+                        ("Kasachstan", "LOC"), ("OVKS", "ORG"), ("Kirgistan", "LOC")]:
+        assert names.entity_key(name, label) in shared, name
+    # Kirgistan (A) and Kirgisistan (B) are one shared entity, and so are the two spellings of Tokajew.
+    by_id = {e["id"]: e for e in seed_comparison.entities["shared"]}
+    kirg = by_id[names.entity_key("Kirgistan", "LOC")]
+    assert {m["text"] for m in kirg["a"]} == {"Kirgistan"}
+    assert {m["text"] for m in kirg["b"]} == {"Kirgisistan"}
+    toka = by_id[names.entity_key("Tokajew", "PER")]
+    assert any("Schomart" in m["text"] for m in toka["a"]) and any("Jomart" in m["text"] for m in toka["b"])
+    only = {e["id"] for e in seed_comparison.entities["only_a"] + seed_comparison.entities["only_b"]}
+    assert not ({names.entity_key("Kirgistan", "LOC"), names.entity_key("Tokajew", "PER")} & only)
+
+
+def _values(items):
+    return {(f["value"], f["counts"]) for f in items}
+
+
+def test_compare_seeds_figures(seed_comparison):
+    figs = seed_comparison.figures
+    assert (164, "killed") in _values(figs["shared"])
+    assert (8000, "arrested") in _values(figs["only_a"])
+    assert any(f["value"] == 1770 and f["unit"] == "km" for f in figs["only_a"])
+    assert (2030, "soldiers") in _values(figs["only_b"])
+    assert (250, "equipment") in _values(figs["only_b"])
+    (conflict,) = [c for c in figs["conflicts"] if "164" in c["what"]]
+    assert conflict["kind"] == "attribution"
+    assert "Regierung und Polizei" in conflict["a"]["attribution"]
+    assert conflict["b"]["certainty"] == "unconfirmed"
+
+
+def test_compare_seeds_tokajew_quote_shared(seed_comparison):
+    matches = [q for q in seed_comparison.quotes["shared"] if q["a"]["text"].startswith("Unter dem Deckmantel")]
+    assert matches
+    q = matches[0]
+    assert q["b"]["text"].startswith("Unter dem Deckmantel")
+    assert "Tokajew" in q["a"]["speaker"] and "Tokajew" in q["b"]["speaker"]
+    assert q["same_speaker"]
+
+
+def test_compare_seeds_provenance(seed_comparison):
+    prov = seed_comparison.provenance
+    assert prov["a"]["wire_agency"] == "Reuters"
+    assert prov["a"]["likely_translation_from"] is None
+    assert prov["b"]["likely_translation_from"] == "en"
+    kinds = {s["kind"] for s in prov["b"]["translation_signals"]}
+    assert "english_subheading" in kinds
+    assert any(s["text"] == "TAKEOVER" for s in prov["b"]["translation_signals"])
+
+
+def test_compare_seeds_alignment_points_to_matching_sentences(seed_comparison):
+    c = seed_comparison
+    assert len(c.alignment) >= 5
+    best = max(c.alignment, key=lambda p: p["score"])
+    a_text, b_text = c.a.sentence_text(best["a"]), c.b.sentence_text(best["b"])
+    assert set(a_text.split()) & set(b_text.split())
+
+
+def test_compare_unrelated_article_is_not_the_same_story(seeds, gnad_article_text):
+    c = compare(seeds[0], read_text(gnad_article_text))
+    assert not c.similarity.same_story
+    assert c.similarity.overall >= 3.0
+    assert not c.quotes["shared"]
+
+
+def test_compare_german_english_pair_aligns():
+    de = read_text(
+        "Die Regierung in Berlin hat am Mittwoch ein Hilfspaket von 200 Millionen Euro für die "
+        "Hochwassergebiete beschlossen. Finanzminister Lindner sagte, das Geld solle noch in diesem "
+        "Monat fließen. In Bayern stehen weiterhin mehrere Dörfer unter Wasser.", lang="de")
+    en = read_text(
+        "The German government in Berlin on Wednesday approved an aid package of 200 million euros "
+        "for the flooded regions. Finance Minister Lindner said the money should flow this month. "
+        "Several villages in Bavaria remain under water.", lang="en")
+    c = compare(de, en)
+    assert len(c.alignment) == 3
+    assert [(p["a"], p["b"]) for p in c.alignment] == [(0, 0), (1, 1), (2, 2)]
+    assert c.similarity.same_story
