@@ -24,6 +24,8 @@ class Code(str, Enum):
     E012 = "Config file {path} is invalid: {reason}."
     E013 = "{path} holds {count} records; expected exactly one article here (use ingest for many)."
     E014 = "{what} not found: {name}."
+    E015 = "Refusing to fetch {url}: {reason} (use --allow-private for local servers)."
+    E016 = "Cannot fetch {url}: {reason}."
 
 
 class StorylensError(Exception):

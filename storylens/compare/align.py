@@ -30,8 +30,12 @@ def sentence_vectors(article: Article, embedder: Embedder) -> np.ndarray:
 
 
 def align(
-    a: Article, b: Article, embedder: Embedder, threshold: float,
-    va: np.ndarray | None = None, vb: np.ndarray | None = None,
+    a: Article,
+    b: Article,
+    embedder: Embedder,
+    threshold: float,
+    va: np.ndarray | None = None,
+    vb: np.ndarray | None = None,
 ) -> Alignment:
     """Greedy one-to-one alignment by descending cosine; pairs below threshold are dropped.
 

@@ -37,17 +37,29 @@ def compare(a: Article, b: Article, *, backend: str | None = None) -> Comparison
         "features": feats,
         "shared_entities": [e["entity"] for e in entities["shared"][:10]],
         "shared_places": [e["entity"] for e in entities["shared"] if e["type"] == "LOC"][:10],
-        "shared_figures": [f"{f['value']:g} {f['counts'] or f['unit'] or ''}".strip() for f in figures["shared"]],
+        "shared_figures": [
+            f"{f['value']:g} {f['counts'] or f['unit'] or ''}".strip() for f in figures["shared"]
+        ],
         "shared_quotes": len(quotes["shared"]),
         "aligned_sentences": len(alignment.pairs),
     }
     similarity = Similarity(
-        a=a.id, b=b.id, overall=dims["overall"], dimensions=dims,
-        same_story=same, confidence=confidence, evidence=evidence,
+        a=a.id,
+        b=b.id,
+        overall=dims["overall"],
+        dimensions=dims,
+        same_story=same,
+        confidence=confidence,
+        evidence=evidence,
     )
     coverage = 0.5 * (alignment.coverage_a + alignment.coverage_b)
     return Comparison(
-        a=a, b=b, similarity=similarity, alignment=tuple(alignment.as_list()),
-        entities=entities, figures=figures, quotes=quotes,
+        a=a,
+        b=b,
+        similarity=similarity,
+        alignment=tuple(alignment.as_list()),
+        entities=entities,
+        figures=figures,
+        quotes=quotes,
         provenance=pair_provenance(a, b, coverage, lexical),
     )

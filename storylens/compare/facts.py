@@ -14,7 +14,16 @@ from storylens.nlp import names
 
 # What a figure counts where a different number in the other text is a disagreement;
 # years, durations and ages differ between texts for innocent reasons.
-CONFLICT_KINDS = {"killed", "injured", "arrested", "soldiers", "equipment", "money", "share", "people"}
+CONFLICT_KINDS = {
+    "killed",
+    "injured",
+    "arrested",
+    "soldiers",
+    "equipment",
+    "money",
+    "share",
+    "people",
+}
 
 
 # --- entities -------------------------------------------------------------------------------
@@ -94,7 +103,11 @@ def compare_entities(a: Article, b: Article) -> dict[str, list[dict[str, Any]]]:
         if e.id not in matched_b
     ]
     key = lambda item: -(len(item.get("a", [])) + len(item.get("b", [])))  # noqa: E731
-    return {"shared": sorted(shared, key=key), "only_a": sorted(only_a, key=key), "only_b": sorted(only_b, key=key)}
+    return {
+        "shared": sorted(shared, key=key),
+        "only_a": sorted(only_a, key=key),
+        "only_b": sorted(only_b, key=key),
+    }
 
 
 # --- figures --------------------------------------------------------------------------------
@@ -124,7 +137,9 @@ def _same_thing(x: Figure, y: Figure) -> bool:
 
 def _describe(f: Figure) -> str:
     value = f"{f.value:,.0f}" if f.value == int(f.value) else f"{f.value:,}"
-    return " ".join(filter(None, [f.approx if f.approx != "vague" else "~", value, f.unit, f.counts]))
+    return " ".join(
+        filter(None, [f.approx if f.approx != "vague" else "~", value, f.unit, f.counts])
+    )
 
 
 def _attribution_differs(x: Figure, y: Figure) -> str | None:
@@ -165,16 +180,26 @@ def compare_figures(a: Article, b: Article) -> dict[str, list[dict[str, Any]]]:
             used_b.add(j)
             matched_a.add(i)
             counts = x.counts if x.counts not in (None, "people") else (y.counts or x.counts)
-            shared.append({
-                "value": x.value, "unit": x.unit, "counts": counts,
-                "a": _figure_side(a, x), "b": _figure_side(b, y),
-            })
+            shared.append(
+                {
+                    "value": x.value,
+                    "unit": x.unit,
+                    "counts": counts,
+                    "a": _figure_side(a, x),
+                    "b": _figure_side(b, y),
+                }
+            )
             why = _attribution_differs(x, y)
             if why:
-                conflicts.append({
-                    "what": _describe(x if x.counts == counts else y), "kind": "attribution",
-                    "a": _figure_side(a, x), "b": _figure_side(b, y), "why": why,
-                })
+                conflicts.append(
+                    {
+                        "what": _describe(x if x.counts == counts else y),
+                        "kind": "attribution",
+                        "a": _figure_side(a, x),
+                        "b": _figure_side(b, y),
+                        "why": why,
+                    }
+                )
             break
     only_a = [x for i, x in enumerate(fa) if i not in matched_a]
     only_b = [y for j, y in enumerate(fb) if j not in used_b]
@@ -186,11 +211,16 @@ def compare_figures(a: Article, b: Article) -> dict[str, list[dict[str, Any]]]:
             continue  # the texts agree on a figure of this kind; others are sub-counts
         for y in only_b:
             if y.counts == x.counts and y.unit == x.unit and y.approx != "vague":
-                conflicts.append({
-                    "what": f"{x.counts}" + (f" ({x.unit})" if x.unit else ""), "kind": "value",
-                    "a": _figure_side(a, x), "b": _figure_side(b, y),
-                    "why": f"A says {_describe(x)}, B says {_describe(y)}",
-                })
+                conflicts.append(
+                    {
+                        "what": f"{x.counts}" + (f" ({x.unit})" if x.unit else ""),
+                        "kind": "value",
+                        "a": _figure_side(a, x),
+                        "b": _figure_side(b, y),
+                        "why": f"A says {_describe(x)}, B says {_describe(y)}",
+                    }
+                )
+
     def plain(article: Article, f: Figure) -> dict[str, Any]:
         return {"value": f.value, "unit": f.unit, "counts": f.counts, **_figure_side(article, f)}
 
@@ -219,7 +249,13 @@ def text_overlap(x: str, y: str) -> float:
 
 
 def _quote_side(q: Quote) -> dict[str, Any]:
-    return {"text": q.text, "speaker": q.speaker, "start": q.start, "end": q.end, "sentence": q.sentence}
+    return {
+        "text": q.text,
+        "speaker": q.speaker,
+        "start": q.start,
+        "end": q.end,
+        "sentence": q.sentence,
+    }
 
 
 def compare_quotes(
@@ -227,7 +263,11 @@ def compare_quotes(
 ) -> dict[str, list[dict[str, Any]]]:
     qa, qb = list(a.quotes), list(b.quotes)
     if not qa or not qb:
-        return {"shared": [], "only_a": [_quote_side(q) for q in qa], "only_b": [_quote_side(q) for q in qb]}
+        return {
+            "shared": [],
+            "only_a": [_quote_side(q) for q in qa],
+            "only_b": [_quote_side(q) for q in qb],
+        }
     lexical = np.array([[text_overlap(x.text, y.text) for y in qb] for x in qa])
     score = lexical
     if embedder is not None and a.language != b.language:
@@ -244,14 +284,18 @@ def compare_quotes(
         if score[i, j] < threshold:
             continue
         x = qa[i]
-        same_speaker = bool(x.speaker_id and y.speaker_id and mapping.get(x.speaker_id) == y.speaker_id)
-        shared.append({
-            "speaker": x.speaker or y.speaker,
-            "same_speaker": same_speaker,
-            "a": _quote_side(x),
-            "b": _quote_side(y),
-            "similarity": round(float(min(1.0, score[i, j])), 3),
-        })
+        same_speaker = bool(
+            x.speaker_id and y.speaker_id and mapping.get(x.speaker_id) == y.speaker_id
+        )
+        shared.append(
+            {
+                "speaker": x.speaker or y.speaker,
+                "same_speaker": same_speaker,
+                "a": _quote_side(x),
+                "b": _quote_side(y),
+                "similarity": round(float(min(1.0, score[i, j])), 3),
+            }
+        )
         hit_a.add(i)
         hit_b.add(j)
     return {

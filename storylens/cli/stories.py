@@ -1,0 +1,142 @@
+"""Commands over a store of articles: ingest, stories, story."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from storylens.cli.app import app, fail
+from storylens.errors import StorylensError
+
+DB_HELP = "SQLite file (default: store.url in the config, ./storylens.db)."
+# Annotated options (typer's recommended style) keep calls out of argument defaults (B008).
+Db = Annotated[str | None, typer.Option("--db", help=DB_HELP)]
+Json = Annotated[bool, typer.Option("--json", help="Machine output: JSON.")]
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="Files, folders (recursive), JSONL, RSS/Atom feeds, http(s) URLs, -."),
+    ],
+    db: Db = None,
+    as_json: Json = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    allow_private: Annotated[
+        bool, typer.Option(help="Allow fetching URLs on private or loopback addresses.")
+    ] = False,
+) -> None:
+    """Add articles to the store and group them into stories as they arrive."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from storylens.cluster.pipeline import Ingestor, Summary
+    from storylens.ingest.folder import iter_articles
+    from storylens.store import open_store
+
+    try:
+        store = open_store(db)
+        ingestor = Ingestor(store)
+    except StorylensError as exc:
+        fail(exc)
+    show = not quiet and sys.stderr.isatty()
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+        transient=True, disable=not show,
+    ) as bar:
+        task = bar.add_task("ingesting")
+
+        def progress(s: Summary) -> None:
+            rate = s.new / s.seconds if s.seconds else 0.0
+            bar.update(task, description=(
+                f"{s.new} new, {s.duplicates} duplicates, {len(s.failed)} failed"
+                f" · {rate:.0f} articles/s"
+            ))
+
+        summary = ingestor.run(iter_articles(paths, allow_private), progress=progress)
+    store.close()
+    if as_json:
+        typer.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+        return
+    rate = summary.new / summary.seconds if summary.seconds else 0.0
+    typer.echo(
+        f"{summary.new} new, {summary.duplicates} duplicates, {len(summary.failed)} failed"
+        f" in {summary.seconds:.1f} s ({rate:.0f} articles/s)"
+    )
+    typer.echo(
+        f"stories: {summary.created} created, {summary.grown} grown, {summary.merged} merged"
+    )
+    for failure in summary.failed:
+        typer.echo(f"  failed: {failure.reason}", err=True)
+
+
+@app.command()
+def stories(
+    db: Db = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only stories last seen on or after this date (YYYY-MM-DD).")
+    ] = None,
+    min_size: Annotated[int, typer.Option(help="Hide stories with fewer articles.")] = 1,
+    as_json: Json = False,
+) -> None:
+    """List stories: size, sources, first and last seen, label, top entities."""
+    from storylens.cluster.pipeline import list_stories
+    from storylens.store import open_store
+
+    try:
+        with open_store(db) as store:
+            found = list_stories(store, since, min_size)
+    except StorylensError as exc:
+        fail(exc)
+    if as_json:
+        typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    for s in found:
+        span = s["first_seen"]
+        if s["last_seen"] != s["first_seen"]:
+            span = f"{span}..{s['last_seen']}"
+        typer.echo(f"{s['id']}  {s['size']:>4}  {span:<23} {s['label']}")
+        if s["sources"]:
+            typer.echo(f"{'':22}sources: {', '.join(s['sources'][:6])}")
+
+
+@app.command()
+def story(
+    story_id: Annotated[str, typer.Argument(help="A story id (ids of merged stories work too).")],
+    db: Db = None,
+    as_json: Json = False,
+    html: Annotated[Path | None, typer.Option(help="Also write an HTML page.")] = None,
+) -> None:
+    """One story: articles in time order, timeline, figures across sources, entities, quotes."""
+    from storylens.cluster.pipeline import story_view
+    from storylens.report.story import to_json, write_html
+    from storylens.store import open_store
+
+    try:
+        with open_store(db) as store:
+            report = story_view(store, story_id)
+    except StorylensError as exc:
+        fail(exc)
+    if html is not None:
+        try:
+            write_html(report, html)
+        except OSError as exc:
+            fail(f"cannot write {html}: {exc.strerror}")
+    if as_json:
+        typer.echo(to_json(report))
+        return
+    typer.echo(f"{report['id']}: {report['label']}")
+    typer.echo(f"{report['size']} articles, {report['first_seen']} .. {report['last_seen']}")
+    for a in report["articles"]:
+        typer.echo(f"  {a['published'] or '':<10} {a['source'] or '':<20} {a['title'] or a['id']}")
+    conflicts = [f for f in report["figures"] if f["conflict"]]
+    if conflicts:
+        typer.echo("figures in conflict:")
+        for f in conflicts:
+            typer.echo("  " + f["what"] + ": " + "; ".join(r["text"] for r in f["reports"]))
+    if html is not None:
+        typer.echo(f"HTML report written to {html}", err=True)

@@ -1,0 +1,1 @@
+"""Story clustering: ANN candidate search and the incremental clusterer."""

@@ -1,0 +1,203 @@
+"""Incremental story clustering over a stream of article vectors.
+
+Each new article looks up its nearest recent articles in an ANN index, groups the neighbours
+whose similarity clears ``threshold`` by story (single link: the best member counts), and joins
+the best story or starts a new one. Neighbours from other stories that clear ``merge_threshold``
+make the article a bridge: those stories merge into the oldest one, whose id survives, and the
+others keep resolving to it. Story ids derive from the founding article's content fingerprint, so
+the same stream gives the same ids in every run and after every restart.
+
+scikit-learn habits: ``__init__`` only stores parameters; ``partial_fit`` learns, ``assign``
+predicts without learning; learned state ends in ``_``. Ingest uses the two halves of
+``partial_fit`` (:meth:`propose`, then :meth:`commit` once the store has written the decision)
+so that memory never runs ahead of what is on disk.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from storylens.cluster.index import CandidateIndex, make_index
+
+# Optional second opinion on a candidate pair (keys of the new and the stored article, and their
+# cosine): False vetoes a link the embedding proposed. See storylens.cluster.score.
+Verifier = Callable[[int, int, float], bool]
+
+
+def story_id_for(article_id: str) -> str:
+    return f"s{article_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    key: int
+    story_id: str
+    created: bool
+    merged: tuple[str, ...] = ()
+    score: float = 0.0
+
+
+class StreamClusterer:
+    def __init__(
+        self,
+        threshold: float = 0.6,
+        merge_threshold: float = 0.7,
+        window_days: int = 14,
+        k: int = 10,
+        index: str = "hnsw",
+        dim: int = 512,
+        verifier: Verifier | None = None,
+        linkage: str = "single",
+    ) -> None:
+        self.threshold = threshold
+        self.merge_threshold = merge_threshold
+        self.window_days = window_days
+        self.k = k
+        self.index = index
+        self.dim = dim
+        self.verifier = verifier
+        self.linkage = linkage
+
+    # -- state ---------------------------------------------------------------------------
+
+    def _ensure(self) -> None:
+        if not hasattr(self, "index_"):
+            self.index_: CandidateIndex = make_index(self.index, self.dim)
+            self.story_of_: dict[int, str] = {}  # key -> story id at the time it was placed
+            self.parent_: dict[str, str] = {}  # merged story -> the story it went into
+            self.created_: dict[str, int] = {}  # story -> key of its founding article
+            self.expiry_: list[tuple[int, int]] = []  # (day, key) heap for the time window
+            self.latest_day_: int | None = None
+            self.days_: dict[int, int] = {}  # key -> published day, for the window check
+            self.sums_: dict[str, np.ndarray] = {}  # story -> sum of member vectors (centroid)
+
+    def _find(self, story: str) -> str:
+        root = story
+        while root in self.parent_:
+            root = self.parent_[root]
+        while story != root:  # path compression keeps repeated merges cheap
+            self.parent_[story], story = root, self.parent_[story]
+        return root
+
+    def _evict(self) -> None:
+        if self.latest_day_ is None:
+            return
+        horizon = self.latest_day_ - self.window_days
+        while self.expiry_ and self.expiry_[0][0] < horizon:
+            _, key = heapq.heappop(self.expiry_)
+            self.index_.remove(key)
+
+    def warm_start(
+        self, rows: Iterable[tuple[int, str, int | None, np.ndarray]], merged: dict[str, str]
+    ) -> StreamClusterer:
+        """Rebuild learned state from a store: (key, story id, day, vector) in key order."""
+        self._ensure()
+        for story, into in merged.items():
+            self.parent_[story] = into
+        for key, story, day, vector in rows:
+            self.created_.setdefault(story, key)
+            self._remember(key, story, day, vector)
+        self._evict()
+        return self
+
+    def _remember(self, key: int, story: str, day: int | None, vector: np.ndarray) -> None:
+        self.story_of_[key] = story
+        root = self._find(story)
+        self.sums_[root] = self.sums_.get(root, 0.0) + np.asarray(vector, np.float32)
+        self.index_.add(key, vector)
+        if day is not None:
+            self.days_[key] = day
+            heapq.heappush(self.expiry_, (day, key))
+            if self.latest_day_ is None or day > self.latest_day_:
+                self.latest_day_ = day
+
+    # -- learning ------------------------------------------------------------------------
+
+    def _story_scores(
+        self, key: int | None, vector: np.ndarray, day: int | None
+    ) -> dict[str, float]:
+        self._ensure()
+        best: dict[str, float] = {}
+        for other, score in self.index_.search(vector, self.k):
+            if score < self.threshold or other == key:
+                continue
+            if day is not None and self.latest_day_ is not None:
+                # The index only holds the window around the newest article; an old article
+                # arriving late must also stay within the window of its candidates.
+                other_day = self._day(other)
+                if other_day is not None and abs(other_day - day) > self.window_days:
+                    continue
+            if (
+                self.verifier is not None and key is not None
+                and not self.verifier(key, other, score)
+            ):
+                continue
+            story = self._find(self.story_of_[other])
+            if score > best.get(story, -1.0):
+                best[story] = score
+        if self.linkage == "average":
+            # Average link through the centroid: a story has to resemble the article as a whole,
+            # not through one member, which stops chains of loosely related articles.
+            for story in list(best):
+                total = self.sums_[story]
+                centroid = float(total @ vector) / max(float(np.linalg.norm(total)), 1e-9)
+                if centroid < self.threshold:
+                    del best[story]
+                else:
+                    best[story] = centroid
+        return best
+
+    def _day(self, key: int) -> int | None:
+        return self.days_.get(key)
+
+    def propose(self, key: int, article_id: str, vector: np.ndarray, day: int | None) -> Decision:
+        """What placing this article would do; changes nothing."""
+        scores = self._story_scores(key, vector, day)
+        if not scores:
+            return Decision(key, story_id_for(article_id), created=True)
+        ranked = sorted(scores.items(), key=lambda item: -item[1])
+        top_score = ranked[0][1]
+        group = [ranked[0][0]] + [s for s, v in ranked[1:] if v >= self.merge_threshold]
+        survivor = min(group, key=lambda s: self.created_.get(s, 0))
+        merged = tuple(sorted(s for s in group if s != survivor))
+        return Decision(key, survivor, created=False, merged=merged, score=top_score)
+
+    def commit(self, decision: Decision, vector: np.ndarray, day: int | None) -> None:
+        """Learn a proposed decision (after the store has written it)."""
+        self._ensure()
+        if decision.created:
+            self.created_[decision.story_id] = decision.key
+        for old in decision.merged:
+            self.parent_[old] = decision.story_id
+            if old in self.sums_:
+                moved = self.sums_.pop(old)
+                self.sums_[decision.story_id] = self.sums_.get(decision.story_id, 0.0) + moved
+        self._remember(decision.key, decision.story_id, day, vector)
+        self._evict()
+
+    def partial_fit(
+        self, keys: Sequence[int], article_ids: Sequence[str], vectors: np.ndarray,
+        days: Sequence[int | None],
+    ) -> list[Decision]:
+        decisions = []
+        for key, article_id, vector, day in zip(keys, article_ids, vectors, days, strict=True):
+            decision = self.propose(key, article_id, vector, day)
+            self.commit(decision, vector, day)
+            decisions.append(decision)
+        return decisions
+
+    def assign(self, vectors: np.ndarray, days: Sequence[int | None]) -> list[str | None]:
+        """The live story each vector would join (None: it would start one); learns nothing."""
+        out: list[str | None] = []
+        for vector, day in zip(vectors, days, strict=True):
+            scores = self._story_scores(None, vector, day)
+            out.append(max(scores, key=lambda s: scores[s]) if scores else None)
+        return out
+
+    def resolve(self, story_id: str) -> str:
+        self._ensure()
+        return self._find(story_id)

