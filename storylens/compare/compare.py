@@ -30,9 +30,9 @@ def compare(a: Article, b: Article, *, backend: str | None = None) -> Comparison
     feats = features(a, b, alignment, va, vb, mapping, lexical)
     dims = score_features(feats)
     same, confidence = same_story_confidence(dims["overall"], cfg.compare.same_story_max_overall)
-    entities = compare_entities(a, b)
+    entities = compare_entities(a, b, mapping)
     figures = compare_figures(a, b)
-    quotes = compare_quotes(a, b, embedder, cfg.compare.quote_threshold)
+    quotes = compare_quotes(a, b, embedder, cfg.compare.quote_threshold, mapping)
     evidence = {
         "features": feats,
         "shared_entities": [e["entity"] for e in entities["shared"][:10]],

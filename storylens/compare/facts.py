@@ -70,8 +70,10 @@ def _entity_type(x: Entity, y: Entity | None) -> str:
     return y.type
 
 
-def compare_entities(a: Article, b: Article) -> dict[str, list[dict[str, Any]]]:
-    mapping = match_entities(a, b)
+def compare_entities(
+    a: Article, b: Article, mapping: dict[str, str] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    mapping = match_entities(a, b) if mapping is None else mapping
     by_a: dict[str, list[Mention]] = defaultdict(list)
     by_b: dict[str, list[Mention]] = defaultdict(list)
     for m in a.mentions:
@@ -259,7 +261,8 @@ def _quote_side(q: Quote) -> dict[str, Any]:
 
 
 def compare_quotes(
-    a: Article, b: Article, embedder: Embedder | None, threshold: float
+    a: Article, b: Article, embedder: Embedder | None, threshold: float,
+    mapping: dict[str, str] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     qa, qb = list(a.quotes), list(b.quotes)
     if not qa or not qb:
@@ -275,7 +278,7 @@ def compare_quotes(
         va = embedder.encode([q.text for q in qa])
         vb = embedder.encode([q.text for q in qb])
         score = np.maximum(lexical, (va @ vb.T - 0.3) / 0.6)
-    mapping = match_entities(a, b)
+    mapping = match_entities(a, b) if mapping is None else mapping
     shared = []
     hit_a: set[int] = set()
     hit_b: set[int] = set()

@@ -75,9 +75,6 @@ def find_quotes(
     persons = sorted((m for m in mentions if m.label == "PER"), key=lambda m: m.start)
     quotes: list[Quote] = []
     last_speaker: Mention | None = None
-    sentence_of = {}
-    for s in sentences:
-        sentence_of[s.index] = s
     for qs, qe in _spans(text):
         body = text[qs:qe].strip()
         if len(body.split()) < min_words:
