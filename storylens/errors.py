@@ -26,6 +26,7 @@ class Code(str, Enum):
     E014 = "{what} not found: {name}."
     E015 = "Refusing to fetch {url}: {reason} (use --allow-private for local servers)."
     E016 = "Cannot fetch {url}: {reason}."
+    E017 = "Another ingest is writing to {db}; run one ingest per store at a time."
 
 
 class StorylensError(Exception):

@@ -84,3 +84,15 @@ def test_story_json_html_and_errors(db, tmp_path) -> None:
     proc = run("story", "s-nonexistent", "--db", str(db))
     assert proc.returncode == 1 and proc.stderr.startswith("error: [E014]")
     assert "Traceback" not in proc.stderr
+
+
+def test_errors_are_one_line_and_stores_are_not_created(tmp_path) -> None:
+    missing = tmp_path / "nope.db"
+    proc = run("stories", "--db", str(missing), "--json")
+    assert proc.returncode == 1 and proc.stderr.startswith("error: [E014]")
+    assert not missing.exists()
+    proc = run("ingest", str(tmp_path / "missing.txt"), "--db", str(tmp_path / "x.db"))
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines()[-1].startswith("error: nothing ingested: [E001]")
+    assert "Traceback" not in proc.stderr
+    assert run("ingest").returncode == 2

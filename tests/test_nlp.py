@@ -152,3 +152,28 @@ def test_pipeline_english_article():
     assert names.entity_key("Tokajew", "PER") in ids
     assert any(f.value == 164 and f.counts == "killed" for f in article.figures)
     assert article.quotes and article.quotes[0].speaker and "Tokayev" in article.quotes[0].speaker
+
+
+SEED_ENTITIES = {
+    "Putin": "PER", "Tokajew": "PER", "Nasarbajew": "PER", "Blinken": "PER", "Massimow": "PER",
+    "Kazhegeldin": "PER", "Almaty": "LOC", "Kasachstan": "LOC", "Nur-Sultan": "LOC",
+    "Xinjiang": "LOC", "OVKS": "ORG", "Reuters": "ORG",
+}
+
+
+def test_pipeline_seed_entities_model_plus_gazetteer(seeds):
+    """The NER model plus the alias gazetteer find every seed name with its type."""
+    found: dict[str, set[str]] = {}
+    for article in seeds:
+        for m in article.mentions:
+            for word in m.text.split():
+                found.setdefault(word, set()).add(m.label)
+    for name, label in SEED_ENTITIES.items():
+        assert found.get(name) == {label}, (name, found.get(name))
+    assert "TAKEOVER" not in found
+
+
+def test_pipeline_gazetteer_span_never_swallows_punctuation():
+    art = analyze(read_text("Nur-Sultan (Reuters) - Die OVKS tagte in Almaty.", lang="de"))
+    assert {m.text for m in art.mentions} >= {"Nur-Sultan", "Reuters", "OVKS", "Almaty"}
+    assert all(m.text[-1].isalnum() for m in art.mentions)

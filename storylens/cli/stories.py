@@ -61,6 +61,8 @@ def ingest(
     store.close()
     if as_json:
         typer.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+        if summary.failed and not summary.new and not summary.duplicates:
+            raise typer.Exit(1)
         return
     rate = summary.new / summary.seconds if summary.seconds else 0.0
     typer.echo(
@@ -72,6 +74,8 @@ def ingest(
     )
     for failure in summary.failed:
         typer.echo(f"  failed: {failure.reason}", err=True)
+    if summary.failed and not summary.new and not summary.duplicates:
+        fail(f"nothing ingested: {summary.failed[0].reason}")
 
 
 @app.command()
@@ -88,7 +92,7 @@ def stories(
     from storylens.store import open_store
 
     try:
-        with open_store(db) as store:
+        with open_store(db, create=False) as store:
             found = list_stories(store, since, min_size)
     except StorylensError as exc:
         fail(exc)
@@ -117,7 +121,7 @@ def story(
     from storylens.store import open_store
 
     try:
-        with open_store(db) as store:
+        with open_store(db, create=False) as store:
             report = story_view(store, story_id)
     except StorylensError as exc:
         fail(exc)

@@ -2,7 +2,7 @@
 
 hnswlib was chosen by measurement (benchmarks/stories_RESULTS.md): for one-at-a-time inserts and
 queries, which is what a stream does, it was ~2x faster to insert and ~12x faster to query than
-usearch here, and it can delete and reuse slots, which the time window needs. ``exact`` is a
+usearch here, and it can mark entries deleted, which the time window needs. ``exact`` is a
 NumPy scan kept for tests and tiny stores.
 """
 
@@ -29,43 +29,51 @@ class HnswIndex:
     """HNSW (hnswlib) over cosine; returns (key, cosine similarity) best first."""
 
     def __init__(self, dim: int, capacity: int = 4096) -> None:
+        self._dim = dim
+        self._vectors: dict[int, np.ndarray] = {}  # live entries, for rebuilding
+        self._deleted = 0
+        self._build(capacity)
+
+    def _build(self, capacity: int) -> None:
         import hnswlib
 
-        self._index = hnswlib.Index(space="cosine", dim=dim)
-        # allow_replace_deleted: slots freed by the time window are reused, so memory stays
-        # bounded by the window, not by the stream.
-        self._index.init_index(
-            max_elements=capacity, ef_construction=100, M=16, allow_replace_deleted=True
-        )
+        self._index = hnswlib.Index(space="cosine", dim=self._dim)
+        self._index.init_index(max_elements=capacity, ef_construction=100, M=16)
         self._index.set_ef(64)
-        self._index.set_num_threads(1)  # one vector at a time: threads only add overhead
-        self._size = 0
+        if self._vectors:
+            keys = list(self._vectors)
+            self._index.add_items(np.stack([self._vectors[k] for k in keys]), keys)
+        self._index.set_num_threads(1)  # one vector at a time from here: threads only cost
+        self._deleted = 0
 
     def add(self, key: int, vector: np.ndarray) -> None:
-        if self._size + 1 > self._index.get_max_elements():
+        vector = np.asarray(vector, np.float32)
+        if self._index.get_current_count() + 1 > self._index.get_max_elements():
             self._index.resize_index(2 * self._index.get_max_elements())
-        self._index.add_items(
-            np.asarray(vector, np.float32)[None, :], [key], replace_deleted=True
-        )
-        self._size += 1
+        self._index.add_items(vector[None, :], [key])
+        self._vectors[key] = vector
 
     def remove(self, key: int) -> None:
-        try:
-            self._index.mark_deleted(key)
-        except RuntimeError:  # already gone
+        if self._vectors.pop(key, None) is None:
             return
-        self._size -= 1
+        self._index.mark_deleted(key)
+        self._deleted += 1
+        # Searches slow down sharply once deleted nodes pile up (measured: 4 -> 40 ms per
+        # article when the window had turned the index over twice), so rebuild from the live
+        # entries when they are outnumbered: amortised O(1) per article.
+        if self._deleted > max(1024, len(self._vectors)):
+            self._build(max(4096, 2 * len(self._vectors)))
 
     def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        if self._size == 0:
+        if not self._vectors:
             return []
         keys, dists = self._index.knn_query(
-            np.asarray(vector, np.float32)[None, :], k=min(k, self._size)
+            np.asarray(vector, np.float32)[None, :], k=min(k, len(self._vectors))
         )
         return [(int(x), 1.0 - float(d)) for x, d in zip(keys[0], dists[0], strict=True)]
 
     def __len__(self) -> int:
-        return self._size
+        return len(self._vectors)
 
 
 class ExactIndex:

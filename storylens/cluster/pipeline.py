@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -36,7 +36,7 @@ class Summary:
     grown: int = 0
     merged: int = 0
     seconds: float = 0.0
-    timings: Counter[str] = field(default_factory=Counter)
+    timings: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -92,6 +92,7 @@ def clusterer_from_settings(**overrides: Any) -> StreamClusterer:
         "window_days": cfg.window_days,
         "k": cfg.neighbours,
         "index": cfg.ann,
+        "linkage": cfg.linkage,
     }
     params.update(overrides)
     return StreamClusterer(**params)
@@ -99,7 +100,10 @@ def clusterer_from_settings(**overrides: Any) -> StreamClusterer:
 
 def load_clusterer(store: SQLiteStore, clusterer: StreamClusterer) -> StreamClusterer:
     """Warm-start from the store: the store is the truth, memory is rebuilt from it."""
-    rows = store.vectors()
+    # Only the time window can receive new members: older articles stay on disk, which keeps
+    # a restart's cost bounded by the window rather than by the whole history.
+    latest = store.latest_day()
+    rows = store.vectors(None if latest is None else latest - clusterer.window_days)
     decoded = ((k, s, d, np.frombuffer(v, dtype=np.float32)) for k, s, d, v in rows)
     return clusterer.warm_start(decoded, store.merged_map())
 
@@ -108,11 +112,13 @@ class Ingestor:
     def __init__(
         self, store: SQLiteStore, clusterer: StreamClusterer | None = None,
         embedder: Embedder | None = None, lead_chars: int | None = None, batch: int | None = None,
+        verify: bool | None = None,
     ) -> None:
         cfg = settings().stories
+        store.claim_writer()  # before loading state: nobody may write behind our back
         self.store = store
         clusterer = clusterer or clusterer_from_settings()
-        if cfg.verify and clusterer.verifier is None:
+        if (cfg.verify if verify is None else verify) and clusterer.verifier is None:
             from storylens.cluster.score import SimilarityVerifier
 
             clusterer.verifier = SimilarityVerifier(

@@ -167,11 +167,49 @@ def _recognise_rules(text: str, sents: list[list[Token]], lang: str | None) -> l
     return spans
 
 
+def _gazetteer_spans(sents: list[list[Token]], taken: list[Span]) -> list[Span]:
+    """Alias-table names (countries, alliances, known people) the model left untagged.
+
+    The model is statistical and misses rare acronyms ("OVKS") or names in datelines; a name
+    the alias table knows is an entity whatever the model says, so it is added where no model
+    span overlaps it. Longest window first, up to three tokens.
+    """
+    covered = [(s, e) for s, e, _ in taken]
+    extra: list[Span] = []
+    for sent in sents:
+        i = 0
+        while i < len(sent):
+            hit = None
+            for width in (3, 2, 1):
+                window = sent[i : i + width]
+                if len(window) < width or not window[0].text[:1].isupper():
+                    continue
+                if not all(t.text[:1].isalnum() for t in window):
+                    continue
+                surface = " ".join(t.text for t in window)
+                if len(surface) < 3 or window[-1].text in _STOP:
+                    continue
+                found = names.lookup(surface)
+                if found:
+                    hit = (window[0].start, window[-1].end, found[0], width)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            start, end, label, width = hit
+            if not any(s < end and start < e for s, e in covered):
+                extra.append((start, end, label))
+                covered.append((start, end))
+            i += width
+    return extra
+
+
 def recognise(text: str, tokens: Sequence[Token], lang: str | None) -> list[Span]:
     sents = _by_sentence(tokens)
     tagger = _ner_tagger() if lang == "de" else None
     if tagger is not None:
-        return _recognise_model(tagger, sents)
+        spans = _recognise_model(tagger, sents)
+        return sorted(spans + _gazetteer_spans(sents, spans))
     return _recognise_rules(text, sents, lang)
 
 

@@ -67,7 +67,7 @@ def _figure_table(articles: list[Article]) -> list[dict[str, Any]]:
                 "article": a.id, "source": a.source, "value": f.value, "text": f.text,
                 "approx": f.approx, "attribution": f.attribution, "certainty": f.certainty,
             })
-    table = []
+    table: list[dict[str, Any]] = []
     for (counts, unit), reports in groups.items():
         by_article: dict[str, set[float]] = {}
         for r in reports:

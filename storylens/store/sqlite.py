@@ -18,7 +18,12 @@ from typing import Any
 
 import numpy as np
 
+from storylens.errors import Code, StorylensError
 from storylens.model import Article
+
+
+class StoreError(StorylensError):
+    """The store cannot do what was asked right now."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -37,13 +42,36 @@ CREATE INDEX IF NOT EXISTS articles_day ON articles(day);
 CREATE TABLE IF NOT EXISTS stories (
     id TEXT PRIMARY KEY,
     created_seq INTEGER NOT NULL,
-    first_seen TEXT, last_seen TEXT,
     size INTEGER NOT NULL DEFAULT 0,
+    first_pub TEXT, last_pub TEXT,      -- publication dates of members, where known
+    first_ing TEXT, last_ing TEXT,      -- ingest dates, for stories without any
     label TEXT,
     merged_into TEXT            -- set when merged: the id keeps resolving to the survivor
 );
-CREATE INDEX IF NOT EXISTS stories_last ON stories(last_seen);
+-- Seen dates: publication dates where known, the ingest date only for stories none of whose
+-- articles carries one (mixing the two would stretch a 2022 story into today).
+CREATE VIEW IF NOT EXISTS story_view AS
+    SELECT id, size, coalesce(first_pub, first_ing) AS first_seen,
+           coalesce(last_pub, last_ing) AS last_seen, label, merged_into, created_seq
+    FROM stories;
 """
+
+# Running min/max that ignore NULLs on either side; O(1) per article whatever the story size.
+_FOLD = (
+    "CASE WHEN {new} IS NULL THEN {col} WHEN {col} IS NULL THEN {new} ELSE {fn}({col}, {new}) END"
+)
+
+
+def _grow(prefix: str) -> str:
+    """SET clause folding values named :{prefix}... into a story's running counters."""
+    return ", ".join([
+        f"size = size + :{prefix}size",
+        *(
+            f"{col} = " + _FOLD.format(col=col, new=f":{prefix}{col}", fn=fn)
+            for col, fn in (("first_pub", "min"), ("last_pub", "max"),
+                            ("first_ing", "min"), ("last_ing", "max"))
+        ),
+    ])
 
 
 def _now() -> str:
@@ -65,7 +93,32 @@ class SQLiteStore:
         self._db.executescript(SCHEMA)
 
     def close(self) -> None:
+        self.release_writer()
         self._db.close()
+
+    def claim_writer(self) -> None:
+        """Make this process the store's only ingester (readers are unaffected).
+
+        Each ingest keeps the clusterer's state in memory, so two at once would each miss the
+        other's articles; the second is refused instead. The OS drops the lock if we die.
+        """
+        import fcntl
+
+        if getattr(self, "_lock", None) is not None:
+            return
+        handle = open(f"{self.path}.ingest-lock", "a")  # noqa: SIM115 - held until close
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise StoreError(Code.E017, db=self.path) from None
+        self._lock = handle
+
+    def release_writer(self) -> None:
+        handle = getattr(self, "_lock", None)
+        if handle is not None:
+            handle.close()
+            self._lock = None
 
     def __enter__(self) -> SQLiteStore:
         return self
@@ -104,32 +157,38 @@ class SQLiteStore:
 
     def place(self, seq: int, story_id: str, merged: list[str], created: bool) -> None:
         """Record that article ``seq`` joined ``story_id`` and that ``merged`` now point to it."""
+        row = self._db.execute(
+            "SELECT title, data, published, ingested_at FROM articles WHERE seq = ?", (seq,)
+        ).fetchone()
         if created:
-            row = self._db.execute(
-                "SELECT title, data FROM articles WHERE seq = ?", (seq,)
-            ).fetchone()
             label = row["title"] or " ".join(json.loads(row["data"])["text"][:100].split())
             self._db.execute(
                 "INSERT INTO stories (id, created_seq, size, label) VALUES (?,?,0,?)",
                 (story_id, seq, label),
             )
         self._db.execute("UPDATE articles SET story_id = ? WHERE seq = ?", (story_id, seq))
+        day = row["ingested_at"][:10]
+        self._db.execute(
+            f"UPDATE stories SET {_grow('')} WHERE id = :s",
+            {"s": story_id, "size": 1, "first_pub": row["published"],
+             "last_pub": row["published"], "first_ing": day, "last_ing": day},
+        )
         for old in merged:
+            gone = self._db.execute(
+                "SELECT size, first_pub, last_pub, first_ing, last_ing FROM stories WHERE id = ?",
+                (old,),
+            ).fetchone()
+            self._db.execute(
+                f"UPDATE stories SET {_grow('')} WHERE id = :s", {"s": story_id, **dict(gone)}
+            )
             self._db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (story_id, old))
-            self._db.execute("UPDATE stories SET merged_into = ? WHERE id = ?", (story_id, old))
+            self._db.execute(
+                "UPDATE stories SET merged_into = ?, size = 0 WHERE id = ?", (story_id, old)
+            )
             # Earlier merges into ``old`` must now resolve straight to the survivor.
             self._db.execute(
                 "UPDATE stories SET merged_into = ? WHERE merged_into = ?", (story_id, old)
             )
-        # Recomputed from the members (indexed by story): publication dates where known, the
-        # ingest date only for stories none of whose articles carries one.
-        self._db.execute(
-            "UPDATE stories SET (size, first_seen, last_seen) = (SELECT COUNT(*),"
-            " coalesce(min(published), min(substr(ingested_at, 1, 10))),"
-            " coalesce(max(published), max(substr(ingested_at, 1, 10)))"
-            " FROM articles WHERE story_id = :s) WHERE id = :s",
-            {"s": story_id},
-        )
 
     def save_analysis(self, article: Article) -> None:
         """Keep a full analysis so it is never recomputed on read."""
@@ -153,6 +212,10 @@ class SQLiteStore:
         for row in self._db.execute(sql + " ORDER BY seq", params):
             yield row[0], row[1], row[2], row[3]
 
+    def latest_day(self) -> int | None:
+        row = self._db.execute("SELECT max(day) FROM articles").fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
     def merged_map(self) -> dict[str, str]:
         rows = self._db.execute("SELECT id, merged_into FROM stories WHERE merged_into IS NOT NULL")
         return {r[0]: r[1] for r in rows}
@@ -175,7 +238,7 @@ class SQLiteStore:
 
     def stories(self, since: str | None = None, min_size: int = 1) -> list[dict[str, Any]]:
         sql = (
-            "SELECT id, size, first_seen, last_seen, label FROM stories"
+            "SELECT id, size, first_seen, last_seen, label FROM story_view"
             " WHERE merged_into IS NULL AND size >= ?"
         )
         params: list[Any] = [min_size]
@@ -187,7 +250,8 @@ class SQLiteStore:
 
     def story_row(self, story_id: str) -> dict[str, Any] | None:
         row = self._db.execute(
-            "SELECT id, size, first_seen, last_seen, label FROM stories WHERE id = ?", (story_id,)
+            "SELECT id, size, first_seen, last_seen, label FROM story_view WHERE id = ?",
+            (story_id,),
         ).fetchone()
         return dict(row) if row else None
 

@@ -94,6 +94,22 @@ def read_conll(path: Path, *, sep: str | None = None, iob1: bool = True) -> Iter
             yield toks, (iob1_to_bio(tags) if iob1 else tags)
 
 
+def read_conll_docs(path: Path, *, sep: str | None = None) -> Iterator[list[Sentence]]:
+    """CoNLL-2003 grouped into documents at -DOCSTART- lines (IOB1 converted to BIO)."""
+    doc: list[Sentence] = []
+    for block in _blocks(path):
+        if block[0].startswith("-DOCSTART-"):
+            if doc:
+                yield doc
+            doc = []
+            block = block[1:]
+        if block:
+            cols = [line.split(sep) for line in block]
+            doc.append(([c[0] for c in cols], iob1_to_bio([c[-1] for c in cols])))
+    if doc:
+        yield doc
+
+
 def read_europeana(path: Path) -> Iterator[Sentence]:
     """'token TAG' lines, BIO; sentence ends are not marked, so split after final punctuation.
 

@@ -80,6 +80,32 @@ class Lexicon:
     gazetteer: dict[str, tuple[str, ...]] = field(default_factory=dict)
     lower_seen: frozenset[str] = frozenset()
     pos: dict[str, str] = field(default_factory=dict)
+    multi: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._multi_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        for key, tags in sorted(self.multi.items(), key=lambda kv: -len(kv[0])):
+            self._multi_first.setdefault(key[0], []).append((key, tags))
+
+    def multi_matches(self, low: Sequence[str]) -> dict[int, list[str]]:
+        """Gazetteer names of several tokens ('frankfurt am main', 'nur sultan') in a sentence.
+
+        Returns extra features per token position: 'gmB=<tag>' on the first token of a match,
+        'gmI=<tag>' on the others.  Longest entries are tried first.
+        """
+        out: dict[int, list[str]] = {}
+        first = self._multi_first
+        for i, w in enumerate(low):
+            cands = first.get(w)
+            if not cands:
+                continue
+            for key, tags in cands:
+                if tuple(low[i : i + len(key)]) == key:
+                    for k in range(len(key)):
+                        pre = "gmB=" if k == 0 else "gmI="
+                        out.setdefault(i + k, []).extend(pre + t for t in tags)
+                    break
+        return out
 
     def save(self, path: Path) -> None:
         with gzip.open(path, "wt", encoding="utf-8") as fh:
@@ -91,6 +117,8 @@ class Lexicon:
                 fh.write(f"l\t{word}\n")
             for word, tag in sorted(self.pos.items()):
                 fh.write(f"p\t{word}\t{tag}\n")
+            for key, tags in sorted(self.multi.items()):
+                fh.write(f"m\t{' '.join(key)}\t{' '.join(tags)}\n")
 
     @classmethod
     def load(cls, path: Path) -> Lexicon:
@@ -98,6 +126,7 @@ class Lexicon:
         gazetteer: dict[str, tuple[str, ...]] = {}
         lower: set[str] = set()
         pos: dict[str, str] = {}
+        multi: dict[tuple[str, ...], tuple[str, ...]] = {}
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             for line in fh:
                 parts = line.rstrip("\n").split("\t")
@@ -109,7 +138,9 @@ class Lexicon:
                     lower.add(parts[1])
                 elif parts[0] == "p":
                     pos[parts[1]] = parts[2]
-        return cls(clusters, gazetteer, frozenset(lower), pos)
+                elif parts[0] == "m":
+                    multi[tuple(parts[1].split())] = tuple(parts[2].split())
+        return cls(clusters, gazetteer, frozenset(lower), pos, multi)
 
 
 _TypeFeats = tuple[list[str], list[str], list[str], list[str], list[str]]
@@ -148,6 +179,9 @@ class FeatureExtractor:
                 own.append("lowknown")
         if len(word) > 1 and word.isupper():
             own.append("U")
+            if word.isalpha() and len(word) <= 6:
+                # Short acronyms (OVKS, NATO, SPD) are mostly organisations.
+                own.append("acr")
         if "-" in word[1:-1]:
             parts = [p for p in word.split("-") if p]
             if parts:
@@ -205,15 +239,22 @@ class FeatureExtractor:
     def sentence(self, tokens: Sequence[str]) -> list[list[str]]:
         n = len(tokens)
         typed = [self.type_features(t) for t in tokens]
+        # The lower-cased form is always the second own feature ('w=...').
+        words = [t[0][1] for t in typed]
+        multi = self.lexicon.multi_matches([w[2:] for w in words]) if self.lexicon.multi else {}
         out: list[list[str]] = []
         for i in range(n):
             own = typed[i][0]
             feats = list(own)
+            if i in multi:
+                feats += multi[i]
             if i == 0:
                 feats.append("BOS")
                 if "T" in own:
                     feats.append("BOS_T")
             else:
+                # Preceding word and this word together: 'Präsident Putin', 'in Almaty'.
+                feats.append("bi=" + words[i - 1] + "|" + words[i])
                 feats += typed[i - 1][1]
                 if i > 1:
                     feats += typed[i - 2][3]

