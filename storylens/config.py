@@ -37,6 +37,10 @@ class Settings:
         for name, table in data.items():
             setattr(self, name, Section(name, table))
 
+    def __getattr__(self, name: str) -> Section:
+        # Only reached for sections that do not exist (the others are instance attributes).
+        raise AttributeError(f"no settings section [{name}]")
+
     def as_dict(self) -> dict[str, dict[str, Any]]:
         return {k: dict(v) for k, v in self._data.items()}
 

@@ -6,10 +6,10 @@ Every error a user can cause has a code and an actionable one-line message. The 
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Code(str, Enum):
+class Code(StrEnum):
     E001 = "Cannot read {path}: {reason}."
     E002 = "{path} is empty: an article needs some text."
     E003 = "{path} looks binary ({reason}), not an article: give plain text, HTML or JSON."

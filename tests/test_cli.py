@@ -15,7 +15,11 @@ REPO = Path(__file__).resolve().parents[1]
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "storylens", *args],
-        cwd=REPO, input=stdin.decode() if stdin else None, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        input=stdin.decode() if stdin else None,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -26,7 +30,18 @@ def test_cli_compare_json_contract(seed_paths):
     assert set(data) >= {"articles", "similarity", "entities", "figures", "quotes", "alignment", "provenance"}
     assert data["articles"][0]["dateline"] == {"place": "Nur-Sultan", "agency": "Reuters"}
     assert data["articles"][0]["published"] == "2022-01"
-    for key in ("overall", "geography", "entities", "time", "narrative", "style", "tone", "same_story", "confidence", "evidence"):
+    for key in (
+        "overall",
+        "geography",
+        "entities",
+        "time",
+        "narrative",
+        "style",
+        "tone",
+        "same_story",
+        "confidence",
+        "evidence",
+    ):
         assert key in data["similarity"]
     assert set(data["figures"]) == {"shared", "only_a", "only_b", "conflicts"}
     assert all(set(p) == {"a", "b", "score"} for p in data["alignment"])
@@ -59,7 +74,7 @@ def test_cli_compare_html_escapes_hostile_text(tmp_path, examples):
 
 @pytest.mark.parametrize(
     ("content", "fragment"),
-    [(b"", "empty"), (b"\x00\xff\x00\xfe" * 100, "binary"), (b"{\"text\": 3", "malformed JSON")],
+    [(b"", "empty"), (b"\x00\xff\x00\xfe" * 100, "binary"), (b'{"text": 3', "malformed JSON")],
 )
 def test_cli_bad_input_one_line_exit_1(tmp_path, examples, content, fragment):
     bad = tmp_path / "bad.txt"
@@ -87,7 +102,9 @@ def test_cli_analyze_json(examples):
     assert {e["name"] for e in data["entities"]} >= {"Passau", "Markus Söder"}
     assert any(f["value"] == 1200 for f in data["figures"])
     assert any(q["speaker"] and "Söder" in q["speaker"] for q in data["quotes"])
-    assert all(data["sentences"][i]["start"] < data["sentences"][i + 1]["start"] for i in range(len(data["sentences"]) - 1))
+    assert all(
+        data["sentences"][i]["start"] < data["sentences"][i + 1]["start"] for i in range(len(data["sentences"]) - 1)
+    )
 
 
 def test_cli_ner_contract(tmp_path):

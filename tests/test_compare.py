@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
-from storylens.ingest import read_text
 from storylens.compare import compare
+from storylens.ingest import read_text
 from storylens.nlp import names
 
 
@@ -23,8 +21,15 @@ def test_compare_seeds_same_story(seed_comparison):
 
 def test_compare_seeds_shared_entities_are_unified(seed_comparison):
     shared = _shared_ids(seed_comparison)
-    for name, label in [("Tokajew", "PER"), ("Putin", "PER"), ("Nasarbajew", "PER"), ("Almaty", "LOC"),
-                        ("Kasachstan", "LOC"), ("OVKS", "ORG"), ("Kirgistan", "LOC")]:
+    for name, label in [
+        ("Tokajew", "PER"),
+        ("Putin", "PER"),
+        ("Nasarbajew", "PER"),
+        ("Almaty", "LOC"),
+        ("Kasachstan", "LOC"),
+        ("OVKS", "ORG"),
+        ("Kirgistan", "LOC"),
+    ]:
         assert names.entity_key(name, label) in shared, name
     # Kirgistan (A) and Kirgisistan (B) are one shared entity, and so are the two spellings of Tokajew.
     by_id = {e["id"]: e for e in seed_comparison.entities["shared"]}
@@ -73,6 +78,21 @@ def test_compare_seeds_provenance(seed_comparison):
     assert any(s["text"] == "TAKEOVER" for s in prov["b"]["translation_signals"])
 
 
+def test_provenance_english_transliteration_but_not_native_german_names():
+    from storylens.compare.provenance import translation_signals
+    from storylens.nlp.pipeline import analyze
+
+    native = analyze(
+        read_text(
+            "In Niederbayern und Bayern trat die Donau über die Ufer, sagte Bürgermeister Meyer am Montag.", lang="de"
+        )
+    )
+    assert [s for s in translation_signals(native)[1] if s["kind"] == "english_transliteration"] == []
+    english = analyze(read_text("Präsident Kassym-Jomart Tokayev sprach am Montag in Almaty.", lang="de"))
+    flagged = {s["text"] for s in translation_signals(english)[1] if s["kind"] == "english_transliteration"}
+    assert any("Tokayev" in t or "Jomart" in t for t in flagged), flagged
+
+
 def test_compare_seeds_alignment_points_to_matching_sentences(seed_comparison):
     c = seed_comparison
     assert len(c.alignment) >= 5
@@ -92,11 +112,15 @@ def _translation_pair():
     de = read_text(
         "Die Regierung in Berlin hat am Mittwoch ein Hilfspaket von 200 Millionen Euro für die "
         "Hochwassergebiete beschlossen. Finanzminister Lindner sagte, das Geld solle noch in diesem "
-        "Monat fließen. In Bayern stehen weiterhin mehrere Dörfer unter Wasser.", lang="de")
+        "Monat fließen. In Bayern stehen weiterhin mehrere Dörfer unter Wasser.",
+        lang="de",
+    )
     en = read_text(
         "The German government in Berlin on Wednesday approved an aid package of 200 million euros "
         "for the flooded regions. Finance Minister Lindner said the money should flow this month. "
-        "Several villages in Bavaria remain under water.", lang="en")
+        "Several villages in Bavaria remain under water.",
+        lang="en",
+    )
     return compare(de, en)
 
 

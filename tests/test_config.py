@@ -20,7 +20,9 @@ def test_config_user_file_overrides_one_key(tmp_path):
     assert s.compare.quote_threshold == load_settings().compare.quote_threshold
 
 
-@pytest.mark.parametrize("body", ["[compare]\nalign_treshold = 0.7\n", "[nope]\nx = 1\n", "[compare]\nalign_threshold = 'high'\n", "[[["])
+@pytest.mark.parametrize(
+    "body", ["[compare]\nalign_treshold = 0.7\n", "[nope]\nx = 1\n", "[compare]\nalign_threshold = 'high'\n", "[[["]
+)
 def test_config_rejects_typos_and_wrong_types(tmp_path, body):
     path = tmp_path / "c.toml"
     path.write_text(body, "utf-8")

@@ -17,8 +17,14 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (.ci/run installs it)")
 
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -26,7 +32,9 @@ def _chromium(*args: str) -> subprocess.CompletedProcess[str]:
     with tempfile.TemporaryDirectory() as profile:
         return subprocess.run(
             [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
-            capture_output=True, text=True, timeout=90,
+            capture_output=True,
+            text=True,
+            timeout=90,
         )
 
 
@@ -34,7 +42,9 @@ def test_html_browser_renders_and_keeps_script_inert(tmp_path, examples):
     hostile = read_text(
         "Passau - Auf einer Wand am Donauufer stand <script>document.title='PWNED'</script> "
         "und <img src=x onerror=\"document.title='PWNED'\">. Die Polizei in Passau ermittelt, "
-        "sagte ein Sprecher am Dienstag.", lang="de")
+        "sagte ein Sprecher am Dienstag.",
+        lang="de",
+    )
     page = tmp_path / "cmp.html"
     html_report.write(compare(read(examples / "flood_a.txt"), hostile), page)
     proc = _chromium("--dump-dom", page.as_uri())
@@ -43,7 +53,7 @@ def test_html_browser_renders_and_keeps_script_inert(tmp_path, examples):
     assert "<title>storylens:" in dom and "PWNED" not in dom.split("</title>")[0]
     # The hostile markup arrives as visible text, not as elements.
     assert "&lt;script&gt;document.title" in dom
-    assert "<img src=\"x\"" not in dom
+    assert '<img src="x"' not in dom
     assert 'class="verdict' in dom
 
 

@@ -82,8 +82,8 @@ def test_ingest_latin1_file_is_decoded(tmp_path):
         (b"", "empty"),
         (b"   \n\n  ", "empty"),
         (b"\x00\x01\x02binary\x00" * 50, "binary"),
-        (b"{\"text\": ", "malformed JSON"),
-        (b"{\"title\": \"no text here\"}", "no 'text' field"),
+        (b'{"text": ', "malformed JSON"),
+        (b'{"title": "no text here"}', "no 'text' field"),
         (b"kurz", "no article text"),
     ],
 )

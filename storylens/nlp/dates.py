@@ -9,15 +9,44 @@ from collections.abc import Sequence
 from storylens.model import DateMention, Sentence
 
 MONTHS = {
-    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "april": 4, "mai": 5, "juni": 6,
-    "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "dezember": 12,
-    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7,
-    "october": 10, "december": 12,
+    "januar": 1,
+    "jänner": 1,
+    "februar": 2,
+    "märz": 3,
+    "april": 4,
+    "mai": 5,
+    "juni": 6,
+    "juli": 7,
+    "august": 8,
+    "september": 9,
+    "oktober": 10,
+    "november": 11,
+    "dezember": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "october": 10,
+    "december": 12,
 }
 WEEKDAYS = {
-    "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5,
-    "sonnabend": 5, "sonntag": 6, "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3,
-    "friday": 4, "saturday": 5, "sunday": 6,
+    "montag": 0,
+    "dienstag": 1,
+    "mittwoch": 2,
+    "donnerstag": 3,
+    "freitag": 4,
+    "samstag": 5,
+    "sonnabend": 5,
+    "sonntag": 6,
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
 }
 _MONTH_ALT = "|".join(MONTHS)
 _DAY_ALT = "|".join(WEEKDAYS)
@@ -29,14 +58,34 @@ _PATTERNS = [
     ("daymonth", re.compile(r"\b(?P<d>\d{1,2})\.\s*(?P<m>" + _MONTH_ALT + r")\b", re.I)),
     ("monthyear", re.compile(r"\b(?P<m>" + _MONTH_ALT + r")\s+(?P<y>\d{4})\b", re.I)),
     ("weekday", re.compile(r"\b(?:am\s+|on\s+|seit\s+(?:letztem\s+)?|last\s+)?(?P<wd>" + _DAY_ALT + r")\b", re.I)),
-    ("ago", re.compile(r"\b(?:vor\s+(?P<n>\d+|einem|einer|zwei|drei|vier|fünf|zehn|zwanzig|dreißig)\s+(?P<u>Jahren|Jahr|Monaten|Monat|Wochen|Woche|Tagen|Tag)|(?P<n2>\d+|one|two|three|four|five|ten)\s+(?P<u2>years?|months?|weeks?|days?)\s+ago)\b", re.I)),
+    (
+        "ago",
+        re.compile(
+            r"\b(?:vor\s+(?P<n>\d+|einem|einer|zwei|drei|vier|fünf|zehn|zwanzig|dreißig)\s+(?P<u>Jahren|Jahr|Monaten|Monat|Wochen|Woche|Tagen|Tag)|(?P<n2>\d+|one|two|three|four|five|ten)\s+(?P<u2>years?|months?|weeks?|days?)\s+ago)\b",
+            re.I,
+        ),
+    ),
     ("lastweek", re.compile(r"\b(?:letzte[n]?\s+Woche|vergangene[n]?\s+Woche|last\s+week)\b", re.I)),
     ("today", re.compile(r"\b(?:heute|gestern|vorgestern|morgen|today|yesterday|tomorrow)\b", re.I)),
     ("year", re.compile(r"\b(?:im\s+Jahr\s+|in\s+)?(?P<y>(?:19|20)\d{2})\b")),
 ]
-_SMALL = {"einem": 1, "einer": 1, "one": 1, "zwei": 2, "two": 2, "drei": 3, "three": 3,
-          "vier": 4, "four": 4, "fünf": 5, "five": 5, "zehn": 10, "ten": 10, "zwanzig": 20,
-          "dreißig": 30}
+_SMALL = {
+    "einem": 1,
+    "einer": 1,
+    "one": 1,
+    "zwei": 2,
+    "two": 2,
+    "drei": 3,
+    "three": 3,
+    "vier": 4,
+    "four": 4,
+    "fünf": 5,
+    "five": 5,
+    "zehn": 10,
+    "ten": 10,
+    "zwanzig": 20,
+    "dreißig": 30,
+}
 
 
 def parse_published(value: str | None) -> tuple[dt.date | None, str]:
@@ -99,8 +148,15 @@ def _resolve(kind: str, m: re.Match[str], ref: dt.date | None, precision: str) -
         return None, "week"
     if kind == "today":
         word = m.group(0).lower()
-        offset = {"heute": 0, "today": 0, "gestern": -1, "yesterday": -1, "vorgestern": -2,
-                  "morgen": 1, "tomorrow": 1}.get(word, 0)
+        offset = {
+            "heute": 0,
+            "today": 0,
+            "gestern": -1,
+            "yesterday": -1,
+            "vorgestern": -2,
+            "morgen": 1,
+            "tomorrow": 1,
+        }.get(word, 0)
         if ref and precision == "day":
             return (ref + dt.timedelta(days=offset)).isoformat(), "day"
         return None, "day"
@@ -118,7 +174,7 @@ def find_dates(text: str, sentences: Sequence[Sentence], published: str | None) 
                 start, end = s.start + m.start(), s.start + m.end()
                 if any(a < end and start < b for a, b in taken):
                     continue
-                if kind == "year" and re.match(r"\s*(?:Menschen|Personen|Soldaten|Kilometer|Euro)", sent[m.end():]):
+                if kind == "year" and re.match(r"\s*(?:Menschen|Personen|Soldaten|Kilometer|Euro)", sent[m.end() :]):
                     continue
                 value, granularity = _resolve(kind, m, ref, precision)
                 taken.append((start, end))

@@ -19,12 +19,48 @@ from storylens.nlp import names
 Span = tuple[int, int, str]
 
 _PERSON_TRIGGERS = {
-    "präsident", "präsidentin", "kanzler", "kanzlerin", "minister", "ministerin", "premier",
-    "premierminister", "premierministerin", "außenminister", "außenministerin", "staatschef",
-    "regierungschef", "herr", "frau", "papst", "sprecher", "sprecherin", "chef", "chefin",
-    "president", "minister", "mr", "mrs", "ms", "dr", "pope", "senator", "governor", "machthaber",
-    "ex-präsident", "bürgermeister", "bürgermeisterin", "trainer", "sänger", "sängerin",
-    "schauspieler", "schauspielerin", "autor", "autorin", "ceo", "leader", "spokesman",
+    "präsident",
+    "präsidentin",
+    "kanzler",
+    "kanzlerin",
+    "minister",
+    "ministerin",
+    "premier",
+    "premierminister",
+    "premierministerin",
+    "außenminister",
+    "außenministerin",
+    "staatschef",
+    "regierungschef",
+    "herr",
+    "frau",
+    "papst",
+    "sprecher",
+    "sprecherin",
+    "chef",
+    "chefin",
+    "president",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "pope",
+    "senator",
+    "governor",
+    "machthaber",
+    "ex-präsident",
+    "bürgermeister",
+    "bürgermeisterin",
+    "trainer",
+    "sänger",
+    "sängerin",
+    "schauspieler",
+    "schauspielerin",
+    "autor",
+    "autorin",
+    "ceo",
+    "leader",
+    "spokesman",
 }
 _SPEECH = {"sagte", "sagt", "erklärte", "betonte", "said", "says", "told", "meinte", "warnte"}
 _ORG_WORDS = re.compile(
@@ -34,9 +70,42 @@ _ORG_WORDS = re.compile(
 )
 _LOC_SUFFIX = re.compile(r"(?:stan|land|ien|burg|stadt|dorf|heim|hausen|berg|furt|ingen)$")
 _STOP = {
-    "der", "die", "das", "ein", "eine", "und", "in", "im", "am", "an", "auf", "mit", "von",
-    "the", "a", "an", "and", "in", "on", "at", "of", "for", "to", "but", "he", "she", "it",
-    "they", "we", "i", "this", "that", "there", "as", "after", "when", "while", "if",
+    "der",
+    "die",
+    "das",
+    "ein",
+    "eine",
+    "und",
+    "in",
+    "im",
+    "am",
+    "an",
+    "auf",
+    "mit",
+    "von",
+    "the",
+    "a",
+    "and",
+    "on",
+    "at",
+    "of",
+    "for",
+    "to",
+    "but",
+    "he",
+    "she",
+    "it",
+    "they",
+    "we",
+    "i",
+    "this",
+    "that",
+    "there",
+    "as",
+    "after",
+    "when",
+    "while",
+    "if",
 }
 
 
@@ -157,7 +226,7 @@ def _recognise_rules(text: str, sents: list[list[Token]], lang: str | None) -> l
             else:
                 i += 1
     persons: set[str] = set()
-    for start, end, before, after in runs:
+    for start, end, before, _after in runs:
         surface = text[start:end]
         if " " in surface and not names.lookup(surface) and before.lower() in _PERSON_TRIGGERS:
             persons.add(surface.split()[-1])
@@ -213,9 +282,7 @@ def recognise(text: str, tokens: Sequence[Token], lang: str | None) -> list[Span
     return _recognise_rules(text, sents, lang)
 
 
-def link(
-    text: str, spans: list[Span], tokens: Sequence[Token]
-) -> tuple[tuple[Mention, ...], tuple[Entity, ...]]:
+def link(text: str, spans: list[Span], tokens: Sequence[Token]) -> tuple[tuple[Mention, ...], tuple[Entity, ...]]:
     """Mentions -> entities: alias table, surname keys for persons, genitive folding."""
     sentence_of = {t.start: t.sentence for t in tokens}
     keyed = []
@@ -238,9 +305,7 @@ def link(
             continue
         surfaces[key].append(names.strip_titles(surface))
         labels[key][label] += 1
-        mentions.append(
-            Mention(start, end, surface, label, key, sentence_of.get(start, 0))
-        )
+        mentions.append(Mention(start, end, surface, label, key, sentence_of.get(start, 0)))
     entities = []
     for key, forms in surfaces.items():
         label = labels[key].most_common(1)[0][0]

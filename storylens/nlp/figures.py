@@ -12,24 +12,93 @@ from collections.abc import Sequence
 from storylens.model import Figure, Sentence
 
 _WORD_NUMBERS = {
-    "ein": 1, "eine": 1, "einen": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6,
-    "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "zwanzig": 20,
-    "dreißig": 30, "vierzig": 40, "fünfzig": 50, "hundert": 100, "tausend": 1000,
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "hundred": 100,
+    "ein": 1,
+    "eine": 1,
+    "einen": 1,
+    "zwei": 2,
+    "drei": 3,
+    "vier": 4,
+    "fünf": 5,
+    "sechs": 6,
+    "sieben": 7,
+    "acht": 8,
+    "neun": 9,
+    "zehn": 10,
+    "elf": 11,
+    "zwölf": 12,
+    "zwanzig": 20,
+    "dreißig": 30,
+    "vierzig": 40,
+    "fünfzig": 50,
+    "hundert": 100,
+    "tausend": 1000,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "twenty": 20,
+    "thirty": 30,
+    "hundred": 100,
 }
 _VAGUE = {
-    "dutzende": 12, "dutzenden": 12, "dozens": 12, "hunderte": 100, "hunderten": 100,
-    "hundreds": 100, "tausende": 1000, "tausenden": 1000, "thousands": 1000,
+    "dutzende": 12,
+    "dutzenden": 12,
+    "dozens": 12,
+    "hunderte": 100,
+    "hunderten": 100,
+    "hundreds": 100,
+    "tausende": 1000,
+    "tausenden": 1000,
+    "thousands": 1000,
 }
 _SCALE = {
-    "million": 1e6, "millionen": 1e6, "mio": 1e6, "milliarde": 1e9, "milliarden": 1e9,
-    "mrd": 1e9, "billion": 1e9, "thousand": 1e3, "tausend": 1e3, "millions": 1e6,
+    "million": 1e6,
+    "millionen": 1e6,
+    "mio": 1e6,
+    "milliarde": 1e9,
+    "milliarden": 1e9,
+    "mrd": 1e9,
+    "billion": 1e9,
+    "thousand": 1e3,
+    "tausend": 1e3,
+    "millions": 1e6,
 }
 _APPROX = (
-    "fast", "knapp", "rund", "etwa", "ungefähr", "circa", "ca.", "mehr als", "über", "mindestens",
-    "bis zu", "weniger als", "nahezu", "annähernd", "gut", "nearly", "almost", "about", "around",
-    "more than", "over", "at least", "up to", "some", "roughly", "approximately", "less than",
+    "fast",
+    "knapp",
+    "rund",
+    "etwa",
+    "ungefähr",
+    "circa",
+    "ca.",
+    "mehr als",
+    "über",
+    "mindestens",
+    "bis zu",
+    "weniger als",
+    "nahezu",
+    "annähernd",
+    "gut",
+    "nearly",
+    "almost",
+    "about",
+    "around",
+    "more than",
+    "over",
+    "at least",
+    "up to",
+    "some",
+    "roughly",
+    "approximately",
+    "less than",
 )
 # noun or verb stem -> (counts, unit)
 _COUNTED = (
@@ -48,15 +117,17 @@ _COUNTED = (
     (r"tage[n]?|tag|days?", "duration", "days"),
     (r"wochen?|weeks?", "duration", "weeks"),
     (r"stunden?|hours?", "duration", "hours"),
-    (r"menschen|personen|leute|einwohner|bürger|kasachen|people|persons|residents|demonstranten|protesters", "people", None),
+    (
+        r"menschen|personen|leute|einwohner|bürger|kasachen|people|persons|residents|demonstranten|protesters",
+        "people",
+        None,
+    ),
 )
 _COUNTED_RE = [(re.compile(r"^(?:" + pat + r")\b", re.I), c, u) for pat, c, u in _COUNTED]
 # Event verbs anywhere in the clause refine generic counts ("8000 Personen wurden festgenommen").
 _EVENT_RE = [(re.compile(r"\b(?:" + pat + r")\b", re.I), c) for pat, c, _ in _COUNTED[:3]]
 
-_NUM = (
-    r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
-)
+_NUM = r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
 _NUMBER_RE = re.compile(
     r"(?<![\w.,/-])" + _NUM + r"(?P<suffix>-(?:jährige[nrm]?|fache[nrm]?|prozentige[nrm]?))?"
     r"(?:\s*(?P<scale>Millionen|Million|Mio\.?|Milliarden|Milliarde|Mrd\.?|million|billion|thousand|Tausend)\b)?"
@@ -67,22 +138,31 @@ _WORD_RE = re.compile(
 )
 _APPROX_RE = re.compile(r"(?:" + "|".join(re.escape(a) for a in _APPROX) + r")\s+$", re.I)
 _ATTRIBUTION = [
-    re.compile(r"\bnach (?:Angaben|Informationen|Schätzungen|Darstellung) (?:von |des |der |aus )?(?P<who>[^,.;:]{2,80}?)(?=\s+(?:\d|waren|wurden|sind|seien|habe|hat|starben|kamen)|[,.;:])", re.I),
+    re.compile(
+        r"\bnach (?:Angaben|Informationen|Schätzungen|Darstellung) (?:von |des |der |aus )?(?P<who>[^,.;:]{2,80}?)(?=\s+(?:\d|waren|wurden|sind|seien|habe|hat|starben|kamen)|[,.;:])",
+        re.I,
+    ),
     re.compile(r"\blaut (?P<who>[^,.;:]{2,60}?)(?=\s+(?:\d|waren|wurden|sind|seien)|[,.;:])", re.I),
     re.compile(r"\bunter Berufung auf (?P<who>[^,.;:]{2,80}?)(?=\s+(?:berichtet|gemeldet|mitgeteilt)|[,.;:])", re.I),
     re.compile(r"\baccording to (?P<who>[^,.;:]{2,60})", re.I),
     re.compile(r"\bciting (?P<who>[^,.;:]{2,60})", re.I),
     re.compile(r"(?P<who>[^,.;:]{2,60}?) zufolge\b", re.I),
-    re.compile(r"\bwie (?P<who>(?:die|der|das) [^,.;:]{2,60}?) (?:mitteilte|berichtete|meldete|sagte|erklärte)\b", re.I),
+    re.compile(
+        r"\bwie (?P<who>(?:die|der|das) [^,.;:]{2,60}?) (?:mitteilte|berichtete|meldete|sagte|erklärte)\b", re.I
+    ),
 ]
-_REPORTER = re.compile(r"^(?P<who>[^,.;:]{3,60}?)\s+(?:haben|hat|hatten|hatte)\b.*\b(?:berichtet|gemeldet|mitgeteilt|erklärt)\b", re.I)
+_REPORTER = re.compile(
+    r"^(?P<who>[^,.;:]{3,60}?)\s+(?:haben|hat|hatten|hatte)\b.*\b(?:berichtet|gemeldet|mitgeteilt|erklärt)\b", re.I
+)
 _UNCONFIRMED = re.compile(
     r"nicht bestätigt|unbestätigt|nicht unabhängig (?:überprüft|bestätigt)|nicht überprüfbar|"
     r"not (?:been )?(?:confirmed|verified)|unconfirmed|could not (?:be )?(?:confirmed|verified)",
     re.I,
 )
 _ESTIMATED = re.compile(r"schätzungsweise|geschätzt|man geht davon aus|vermutlich|estimated|believed", re.I)
-_THIS_NUMBER = re.compile(r"\b(?:diese|die) (?:Zahl|Angabe|Angaben|Opferzahl)\b|\b(?:the|this) (?:figure|number|toll)\b", re.I)
+_THIS_NUMBER = re.compile(
+    r"\b(?:diese|die) (?:Zahl|Angabe|Angaben|Opferzahl)\b|\b(?:the|this) (?:figure|number|toll)\b", re.I
+)
 # "30-jährige Geschichte" is a duration; "81-jährige Ex-Führer" is an age.
 _SPAN_NOUNS = re.compile(
     r"(?:\w+\s+)?(?:Geschichte|Herrschaft|Amtszeit|Krieg|Bestehen|Jubiläum|Unabhängigkeit|Tradition)", re.I
@@ -129,8 +209,27 @@ def _verb_counts(clause: str) -> str | None:
 
 
 _CONNECTORS = {
-    "und", "der", "die", "das", "des", "dem", "den", "von", "in", "im", "ein", "eine", "einen",
-    "einem", "einer", "eines", "of", "the", "and", "a", "an",
+    "und",
+    "der",
+    "die",
+    "das",
+    "des",
+    "dem",
+    "den",
+    "von",
+    "in",
+    "im",
+    "ein",
+    "eine",
+    "einen",
+    "einem",
+    "einer",
+    "eines",
+    "of",
+    "the",
+    "and",
+    "a",
+    "an",
 }
 
 
@@ -167,8 +266,11 @@ def _attribution(sentence: str, context: str) -> tuple[str | None, str]:
 
 
 def _is_year(value: float, raw: str, after: str) -> bool:
-    return raw.isdigit() and len(raw) == 4 and 1800 <= value <= 2100 and not re.match(
-        r"\s*(?:Menschen|Personen|Soldaten|Kilometer|km|Euro|Dollar|Tote|people)", after, re.I
+    return (
+        raw.isdigit()
+        and len(raw) == 4
+        and 1800 <= value <= 2100
+        and not re.match(r"\s*(?:Menschen|Personen|Soldaten|Kilometer|km|Euro|Dollar|Tote|people)", after, re.I)
     )
 
 
@@ -182,23 +284,28 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
             value = parse_number(m.group("num"), lang)
             if value is None:
                 continue
-            if sent[m.end() : m.end() + 1] == "." and re.match(r"\.\s*(?:[A-ZÄÖÜ][a-zäöü]+\s+\d{4}|Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)", sent[m.end():]):
+            if sent[m.end() : m.end() + 1] == "." and re.match(
+                r"\.\s*(?:[A-ZÄÖÜ][a-zäöü]+\s+\d{4}|Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)",
+                sent[m.end() :],
+            ):
                 continue  # "3. Januar": a date, handled by dates
             if m.group("scale"):
                 value *= _SCALE[m.group("scale").lower().rstrip(".")]
             candidates.append((m.start(), m.end(), value, m.group("suffix")))
         for m in _WORD_RE.finditer(sent):
             word = m.group("word").lower()
-            if word in ("ein", "eine", "einen", "one") :
+            if word in ("ein", "eine", "einen", "one"):
                 continue  # articles, far more often than numbers
             value = float(_VAGUE.get(word, _WORD_NUMBERS.get(word, 0)))
             candidates.append((m.start(), m.end(), value, "vague" if word in _VAGUE else None))
         for start, end, value, suffix in candidates:
             raw = sent[start:end]
             after = sent[end:]
+            counts: str | None
+            unit: str | None
             if suffix and "jährig" in suffix:
                 is_span = _SPAN_NOUNS.match(after.strip()) or value >= 130
-                counts, unit, pos = "duration" if is_span else "age", "years", 0
+                counts, unit, pos = ("duration" if is_span else "age"), "years", 0
             else:
                 counts, unit, pos = _what(after)
             if counts is None and _is_year(value, raw.strip(), after):

@@ -9,9 +9,7 @@ from syntok import segmenter
 
 from storylens.model import Sentence, Token
 
-MONTHS_DE = (
-    "Januar Jänner Februar März April Mai Juni Juli August September Oktober November Dezember"
-).split()
+MONTHS_DE = ("Januar Jänner Februar März April Mai Juni Juli August September Oktober November Dezember").split()
 _ORDINAL_END = re.compile(r"(?:\b\d{1,2}|\b[IVX]+)\.\s*$")
 _CONTINUES = re.compile(r"^\s*(?:" + "|".join(MONTHS_DE) + r"|[a-zäöüß])")
 

@@ -114,14 +114,12 @@ def _heatmap(c: Comparison) -> str:
         f'<svg width="{w}" height="{h}" role="img" aria-label="alignment heatmap">'
         f'<rect x="40" y="14" width="{nb * cell}" height="{na * cell}" fill="#f3f3f3"/>'
         + "".join(rects)
-        + f'<text x="40" y="10">B sentences →</text><text x="0" y="24">A ↓</text></svg>'
+        + '<text x="40" y="10">B sentences →</text><text x="0" y="24">A ↓</text></svg>'
     )
 
 
 def _rows(items: list[dict[str, Any]], cols: list[tuple[str, Any]]) -> str:
-    body = "".join(
-        "<tr>" + "".join(f"<td>{escape(str(fn(it)))}</td>" for _, fn in cols) + "</tr>" for it in items
-    )
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(fn(it)))}</td>" for _, fn in cols) + "</tr>" for it in items)
     head = "".join(f"<th>{escape(name)}</th>" for name, _ in cols)
     return f"<table><tr>{head}</tr>{body}</table>"
 
@@ -143,24 +141,45 @@ def render(c: Comparison) -> str:
         suffix = f" <small>({escape('; '.join(extra))})</small>" if extra else ""
         return f"<h2>{label}: {escape(article.title or article.id)}{suffix}</h2>"
 
-    conflicts = _rows(c.figures["conflicts"], [("what", lambda x: x["what"]), ("A", lambda x: x["a"]["sentence"]), ("B", lambda x: x["b"]["sentence"]), ("why", lambda x: x["why"])])
-    quotes = _rows(c.quotes["shared"], [("speaker", lambda x: x["speaker"] or "?"), ("A", lambda x: x["a"]["text"]), ("B", lambda x: x["b"]["text"]), ("match", lambda x: x["similarity"])])
+    conflicts = _rows(
+        c.figures["conflicts"],
+        [
+            ("what", lambda x: x["what"]),
+            ("A", lambda x: x["a"]["sentence"]),
+            ("B", lambda x: x["b"]["sentence"]),
+            ("why", lambda x: x["why"]),
+        ],
+    )
+    quotes = _rows(
+        c.quotes["shared"],
+        [
+            ("speaker", lambda x: x["speaker"] or "?"),
+            ("A", lambda x: x["a"]["text"]),
+            ("B", lambda x: x["b"]["text"]),
+            ("match", lambda x: x["similarity"]),
+        ],
+    )
     figures_only = _rows(
         [{"side": "A", **f} for f in c.figures["only_a"]] + [{"side": "B", **f} for f in c.figures["only_b"]],
-        [("only in", lambda x: x["side"]), ("figure", lambda x: x["text"]), ("counts", lambda x: x["counts"] or x["unit"] or ""), ("sentence", lambda x: x["sentence"])],
+        [
+            ("only in", lambda x: x["side"]),
+            ("figure", lambda x: x["text"]),
+            ("counts", lambda x: x["counts"] or x["unit"] or ""),
+            ("sentence", lambda x: x["sentence"]),
+        ],
     )
     return f"""<!doctype html>
-<html lang="{escape(c.a.language or 'de')}"><head><meta charset="utf-8">
+<html lang="{escape(c.a.language or "de")}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>storylens: {escape(verdict)}</title><style>{_CSS}</style></head><body>
-<header><div class="verdict {'same' if sim.same_story else 'diff'}">{verdict}</div>
+<header><div class="verdict {"same" if sim.same_story else "diff"}">{verdict}</div>
 <div>overall {sim.overall:.2f} on the SemEval scale (1 = very similar, 4 = very dissimilar), confidence {sim.confidence:.0%}; {len(c.alignment)} aligned sentence pairs</div>
 <div class="dims">{dims}</div>
 <div class="legend"><span><mark class="e-shared">entity in both</mark></span><span><mark class="e-only">entity in one</mark></span>
 <span><mark class="f-shared">figure in both</mark></span><span><mark class="f-only">figure in one</mark></span><span><mark class="f-conflict">figure in conflict</mark></span>
 <span class="s al">aligned passage (hover to see its partner)</span></div></header>
-<main><article id="A">{title(c.a, 'A')}{_render_text(c.a, 'a', c, pair_of_a)}</article>
-<article id="B">{title(c.b, 'B')}{_render_text(c.b, 'b', c, pair_of_b)}</article></main>
+<main><article id="A">{title(c.a, "A")}{_render_text(c.a, "a", c, pair_of_a)}</article>
+<article id="B">{title(c.b, "B")}{_render_text(c.b, "b", c, pair_of_b)}</article></main>
 <section><h3>Where the texts tell the same thing</h3>{_heatmap(c)}</section>
 <section><h3>Disagreements</h3>{conflicts}</section>
 <section><h3>Quotes in both</h3>{quotes}</section>

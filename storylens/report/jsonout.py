@@ -16,8 +16,7 @@ def article_header(article: Article) -> dict[str, Any]:
         "source": article.source,
         "language": article.language,
         "published": article.published,
-        "dateline": {"place": dateline.place if dateline else None,
-                     "agency": dateline.agency if dateline else None},
+        "dateline": {"place": dateline.place if dateline else None, "agency": dateline.agency if dateline else None},
     }
 
 

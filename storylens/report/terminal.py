@@ -14,7 +14,9 @@ LABELS = {1: "very similar", 2: "somewhat similar", 3: "somewhat dissimilar", 4:
 
 
 def _name(article: Article, fallback: str) -> str:
-    return escape(article.title or (article.dateline.place if article.dateline and article.dateline.place else None) or fallback)
+    return escape(
+        article.title or (article.dateline.place if article.dateline and article.dateline.place else None) or fallback
+    )
 
 
 def _figure_line(item: dict[str, Any]) -> str:
@@ -34,7 +36,12 @@ def print_comparison(c: Comparison, console: Console | None = None) -> None:
     dims = Table(title="Similarity (1 = very similar … 4 = very dissimilar)", title_justify="left")
     for name in ("overall", "geography", "entities", "time", "narrative", "style", "tone"):
         dims.add_column(name)
-    dims.add_row(*(f"{sim.dimensions[n]:.2f}" for n in ("overall", "geography", "entities", "time", "narrative", "style", "tone")))
+    dims.add_row(
+        *(
+            f"{sim.dimensions[n]:.2f}"
+            for n in ("overall", "geography", "entities", "time", "narrative", "style", "tone")
+        )
+    )
     console.print(dims)
 
     conflicts = c.figures["conflicts"]
@@ -66,6 +73,7 @@ def print_comparison(c: Comparison, console: Console | None = None) -> None:
             console.print(f"  quotes only in {side}: {len(c.quotes[key])} ({escape(', '.join(speakers))})")
 
     ents = c.entities
+
     def names(items: list[dict[str, Any]], limit: int = 14) -> str:
         out = []
         for e in items[:limit]:
@@ -95,7 +103,10 @@ def print_comparison(c: Comparison, console: Console | None = None) -> None:
 def print_analysis(article: Article, name: str, console: Console | None = None) -> None:
     console = console or Console()
     d = article.dateline
-    console.print(f"[bold]{escape(name)}[/bold] [dim]{article.language}, {len(article.sentences)} sentences, id {article.id}[/dim]")
+    console.print(
+        f"[bold]{escape(name)}[/bold] "
+        f"[dim]{article.language}, {len(article.sentences)} sentences, id {article.id}[/dim]"
+    )
     if d:
         console.print(f"  dateline: {escape(d.place or '?')} ({escape(d.agency or '-')})")
     table = Table(title="Entities", title_justify="left")
