@@ -188,3 +188,10 @@ def test_pipeline_gazetteer_span_never_swallows_punctuation():
     art = analyze(read_text("Nur-Sultan (Reuters) - Die OVKS tagte in Almaty.", lang="de"))
     assert {m.text for m in art.mentions} >= {"Nur-Sultan", "Reuters", "OVKS", "Almaty"}
     assert all(m.text[-1].isalnum() for m in art.mentions)
+
+
+def test_figures_durations_and_arrests():
+    text = "Er wurde zu drei Jahren Haft verurteilt. Fast 8000 Personen wurden festgenommen."
+    figs = {f.value: f for f in analyze(read_text(text, lang="de")).figures}
+    assert (figs[3].counts, figs[3].unit) == ("duration", "years")
+    assert (figs[8000].counts, figs[8000].approx) == ("arrested", "fast")

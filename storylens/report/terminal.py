@@ -13,6 +13,11 @@ from storylens.model import Article, Comparison
 LABELS = {1: "very similar", 2: "somewhat similar", 3: "somewhat dissimilar", 4: "very dissimilar"}
 
 
+def _count(article: Article) -> str:
+    n = len(article.sentences)
+    return f"{n} sentence" if n == 1 else f"{n} sentences"
+
+
 def _name(article: Article, fallback: str) -> str:
     return escape(
         article.title or (article.dateline.place if article.dateline and article.dateline.place else None) or fallback
@@ -30,8 +35,8 @@ def print_comparison(c: Comparison, console: Console | None = None) -> None:
     verdict = "[bold green]SAME STORY[/bold green]" if sim.same_story else "[bold red]DIFFERENT STORIES[/bold red]"
     label = LABELS[max(1, min(4, round(sim.overall)))]
     console.print(f"{verdict}  overall {sim.overall:.2f} ({label}), confidence {sim.confidence:.0%}")
-    console.print(f"  A: {_name(c.a, 'article A')} [dim]({c.a.language}, {len(c.a.sentences)} sentences)[/dim]")
-    console.print(f"  B: {_name(c.b, 'article B')} [dim]({c.b.language}, {len(c.b.sentences)} sentences)[/dim]")
+    for label, art in (("A", c.a), ("B", c.b)):
+        console.print(f"  {label}: {_name(art, f'article {label}')} [dim]({art.language}, {_count(art)})[/dim]")
 
     dims = Table(title="Similarity (1 = very similar … 4 = very dissimilar)", title_justify="left")
     for name in ("overall", "geography", "entities", "time", "narrative", "style", "tone"):
@@ -105,7 +110,7 @@ def print_analysis(article: Article, name: str, console: Console | None = None) 
     d = article.dateline
     console.print(
         f"[bold]{escape(name)}[/bold] "
-        f"[dim]{article.language}, {len(article.sentences)} sentences, id {article.id}[/dim]"
+        f"[dim]{article.language}, {_count(article)}, id {article.id}[/dim]"
     )
     if d:
         console.print(f"  dateline: {escape(d.place or '?')} ({escape(d.agency or '-')})")
