@@ -156,30 +156,16 @@ def test_pipeline_english_article():
     assert article.quotes and article.quotes[0].speaker and "Tokayev" in article.quotes[0].speaker
 
 
-SEED_ENTITIES = {
-    "Putin": "PER",
-    "Tokajew": "PER",
-    "Nasarbajew": "PER",
-    "Blinken": "PER",
-    "Massimow": "PER",
-    "Kazhegeldin": "PER",
-    "Almaty": "LOC",
-    "Kasachstan": "LOC",
-    "Nur-Sultan": "LOC",
-    "Xinjiang": "LOC",
-    "OVKS": "ORG",
-    "Reuters": "ORG",
-}
 
 
-def test_pipeline_seed_entities_model_plus_gazetteer(seeds):
+def test_pipeline_seed_entities_model_plus_gazetteer(seeds, seed_entities):
     """The NER model plus the alias gazetteer find every seed name with its type."""
     found: dict[str, set[str]] = {}
     for article in seeds:
         for m in article.mentions:
             for word in m.text.split():
                 found.setdefault(word, set()).add(m.label)
-    for name, label in SEED_ENTITIES.items():
+    for name, label in seed_entities.items():
         assert found.get(name) == {label}, (name, found.get(name))
     assert "TAKEOVER" not in found
 

@@ -18,50 +18,12 @@ from storylens.nlp import names
 
 Span = tuple[int, int, str]
 
-_PERSON_TRIGGERS = {
-    "präsident",
-    "präsidentin",
-    "kanzler",
-    "kanzlerin",
-    "minister",
-    "ministerin",
-    "premier",
-    "premierminister",
-    "premierministerin",
-    "außenminister",
-    "außenministerin",
-    "staatschef",
-    "regierungschef",
-    "herr",
-    "frau",
-    "papst",
-    "sprecher",
-    "sprecherin",
-    "chef",
-    "chefin",
-    "president",
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "pope",
-    "senator",
-    "governor",
-    "machthaber",
-    "ex-präsident",
-    "bürgermeister",
-    "bürgermeisterin",
-    "trainer",
-    "sänger",
-    "sängerin",
-    "schauspieler",
-    "schauspielerin",
-    "autor",
-    "autorin",
-    "ceo",
-    "leader",
-    "spokesman",
-}
+# Words before a name that make it a person: the titles that names.strip_titles drops, plus roles.
+_PERSON_TRIGGERS = names.TITLES | {
+    "autor", "autorin", "außenministerin", "bürgermeister", "bürgermeisterin", "ceo", "chefin",
+    "ex-präsident", "leader", "machthaber", "premierministerin", "schauspieler", "schauspielerin",
+    "spokesman", "sprecherin", "sänger", "sängerin", "trainer",
+}  # fmt: skip
 _SPEECH = {"sagte", "sagt", "erklärte", "betonte", "said", "says", "told", "meinte", "warnte"}
 _ORG_WORDS = re.compile(
     r"(?:Partei|Ministerium|Komitee|Bank|AG|GmbH|Verband|Agentur|Union|Bündnis|Gericht|Rat|"

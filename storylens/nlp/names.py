@@ -39,7 +39,7 @@ _FOLDS = (
     ("q", "k"),
     ("x", "ks"),
 )
-_TITLES = {
+TITLES = {
     "präsident",
     "präsidentin",
     "kanzler",
@@ -89,7 +89,7 @@ def fold(text: str) -> str:
 
 def strip_titles(name: str) -> str:
     words = name.split()
-    while len(words) > 1 and words[0].lower().strip(".") in _TITLES:
+    while len(words) > 1 and words[0].lower().strip(".") in TITLES:
         words = words[1:]
     return " ".join(words)
 
