@@ -108,6 +108,17 @@ def test_dates_resolved_against_article_date():
     assert unresolved["Am Montag"].value is None
 
 
+def test_dates_forward_and_backward_weekdays():
+    # 2026-06-01 is a Monday.
+    text = "Am kommenden Samstag spielt das Team. Am vergangenen Montag und am Montag gab es Proteste. Nächste Woche folgt mehr."
+    sentences, _ = segment(text)
+    found = {d.text: d.value for d in find_dates(text, sentences, "2026-06-01")}
+    assert found["Am kommenden Samstag"] == "2026-06-06"
+    assert found["Am vergangenen Montag"] == "2026-05-25"
+    assert found["am Montag"] == "2026-06-01"
+    assert found["Nächste Woche"] == "2026-W24"
+
+
 @pytest.mark.parametrize(
     ("text", "place", "agency"),
     [
@@ -181,3 +192,11 @@ def test_figures_durations_and_arrests():
     figs = {f.value: f for f in analyze(read_text(text, lang="de")).figures}
     assert (figs[3].counts, figs[3].unit) == ("duration", "years")
     assert (figs[8000].counts, figs[8000].approx) == ("arrested", "fast")
+
+
+def test_figures_results_and_spectators_not_clock_times():
+    text = "Um 14:30 Uhr begann das Spiel, das Bayern vor 75.000 Zuschauern mit 3:1 gewann."
+    figs = {f.text: f for f in analyze(read_text(text, lang="de")).figures}
+    assert figs["3:1"].counts == "score"
+    assert figs["75.000 Zuschauern"].value == 75000 and figs["75.000 Zuschauern"].counts == "spectators"
+    assert not any(f.text.startswith(("14", "30")) for f in figs.values()), list(figs)

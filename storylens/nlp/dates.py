@@ -57,7 +57,14 @@ _PATTERNS = [
     ("numeric", re.compile(r"\b(?P<d>\d{1,2})\.(?P<mm>\d{1,2})\.(?P<y>\d{4})\b")),
     ("daymonth", re.compile(r"\b(?P<d>\d{1,2})\.\s*(?P<m>" + _MONTH_ALT + r")\b", re.I)),
     ("monthyear", re.compile(r"\b(?P<m>" + _MONTH_ALT + r")\s+(?P<y>\d{4})\b", re.I)),
-    ("weekday", re.compile(r"\b(?:am\s+|on\s+|seit\s+(?:letztem\s+)?|last\s+)?(?P<wd>" + _DAY_ALT + r")\b", re.I)),
+    (
+        "weekday",
+        re.compile(
+            r"\b(?:am\s+|on\s+|seit\s+|this\s+)?(?:(?P<fwd>kommenden|nächsten|next|coming)\s+|"
+            r"(?P<bwd>letzten|letztem|vergangenen|last|past)\s+)?(?P<wd>" + _DAY_ALT + r")\b",
+            re.I,
+        ),
+    ),
     (
         "ago",
         re.compile(
@@ -66,6 +73,7 @@ _PATTERNS = [
         ),
     ),
     ("lastweek", re.compile(r"\b(?:letzte[n]?\s+Woche|vergangene[n]?\s+Woche|last\s+week)\b", re.I)),
+    ("nextweek", re.compile(r"\b(?:nächste[n]?\s+Woche|kommende[n]?\s+Woche|next\s+week)\b", re.I)),
     ("today", re.compile(r"\b(?:heute|gestern|vorgestern|morgen|today|yesterday|tomorrow)\b", re.I)),
     ("year", re.compile(r"\b(?:im\s+Jahr\s+|in\s+)?(?P<y>(?:19|20)\d{2})\b")),
 ]
@@ -123,7 +131,12 @@ def _resolve(kind: str, m: re.Match[str], ref: dt.date | None, precision: str) -
         return g["y"], "year"
     if kind == "weekday":
         if ref and precision == "day":
-            back = (ref.weekday() - WEEKDAYS[g["wd"].lower()]) % 7
+            target = WEEKDAYS[g["wd"].lower()]
+            if g.get("fwd"):  # "am kommenden Samstag": the next one after the article date
+                return (ref + dt.timedelta(days=(target - ref.weekday() - 1) % 7 + 1)).isoformat(), "day"
+            back = (ref.weekday() - target) % 7  # news report in the past: the last one
+            if g.get("bwd") and back == 0:
+                back = 7
             return (ref - dt.timedelta(days=back)).isoformat(), "day"
         return None, "weekday"
     if kind == "ago":
@@ -141,9 +154,10 @@ def _resolve(kind: str, m: re.Match[str], ref: dt.date | None, precision: str) -
             days = n * 7 if unit.startswith(("woche", "week")) else n
             return (ref - dt.timedelta(days=days)).isoformat(), "day"
         return None, "unknown"
-    if kind == "lastweek":
+    if kind in ("lastweek", "nextweek"):
         if ref and precision == "day":
-            monday = ref - dt.timedelta(days=ref.weekday() + 7)
+            shift = -7 if kind == "lastweek" else 7
+            monday = ref - dt.timedelta(days=ref.weekday()) + dt.timedelta(days=shift)
             return f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}", "week"
         return None, "week"
     if kind == "today":

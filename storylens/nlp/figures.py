@@ -117,6 +117,7 @@ _COUNTED = (
     (r"tage[n]?|tag|days?", "duration", "days"),
     (r"wochen?|weeks?", "duration", "weeks"),
     (r"stunden?|hours?", "duration", "hours"),
+    (r"zuschauer[n]?|besucher[n]?|fans|spectators|visitors|attendance", "spectators", None),
     (
         r"menschen|personen|leute|einwohner|bürger|kasachen|people|persons|residents|demonstranten|protesters",
         "people",
@@ -129,9 +130,11 @@ _EVENT_RE = [(re.compile(r"\b(?:" + pat + r")\b", re.I), c) for pat, c, _ in _CO
 
 _NUM = r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
 _NUMBER_RE = re.compile(
-    r"(?<![\w.,/-])" + _NUM + r"(?P<suffix>-(?:jährige[nrm]?|fache[nrm]?|prozentige[nrm]?))?"
+    r"(?<![\w.,/:-])" + _NUM + r"(?![:\d])(?P<suffix>-(?:jährige[nrm]?|fache[nrm]?|prozentige[nrm]?))?"
     r"(?:\s*(?P<scale>Millionen|Million|Mio\.?|Milliarden|Milliarde|Mrd\.?|million|billion|thousand|Tausend)\b)?"
 )
+# A result such as "3:1" (never a clock time: "14:30 Uhr").
+_SCORE_RE = re.compile(r"(?<![\w.,:])(?P<a>\d{1,2}):(?P<b>\d{1,2})(?![\d:])(?!\s*Uhr)")
 _WORD_RE = re.compile(
     r"\b(?P<word>" + "|".join(sorted({*_WORD_NUMBERS, *_VAGUE}, key=len, reverse=True)) + r")\b",
     re.I,
@@ -292,6 +295,11 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
             if m.group("scale"):
                 value *= _SCALE[m.group("scale").lower().rstrip(".")]
             candidates.append((m.start(), m.end(), value, m.group("suffix")))
+        for m in _SCORE_RE.finditer(sent):
+            # One figure for the result; the value encodes both sides (3:1 -> 3.01) so that two
+            # articles reporting different results conflict, and the text shows it as written.
+            value = int(m.group("a")) + int(m.group("b")) / 100
+            candidates.append((m.start(), m.end(), value, "score"))
         for m in _WORD_RE.finditer(sent):
             word = m.group("word").lower()
             if word in ("ein", "eine", "einen", "one"):
@@ -303,7 +311,9 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
             after = sent[end:]
             counts: str | None
             unit: str | None
-            if suffix and "jährig" in suffix:
+            if suffix == "score":
+                counts, unit, pos = "score", None, -1
+            elif suffix and "jährig" in suffix:
                 is_span = _SPAN_NOUNS.match(after.strip()) or value >= 130
                 counts, unit, pos = ("duration" if is_span else "age"), "years", 0
             else:
@@ -316,7 +326,7 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
                 clause = left + re.split(r"[,;]", after, maxsplit=1)[0]
                 verb = _verb_counts(clause)
                 counts = verb or counts
-            if counts is None and not raw.strip().isdigit():
+            if counts is None and not raw[:1].isdigit():
                 continue
             if counts is None and value < 10 and not raw[:1].isdigit():
                 continue
