@@ -110,7 +110,10 @@ def test_dates_resolved_against_article_date():
 
 def test_dates_forward_and_backward_weekdays():
     # 2026-06-01 is a Monday.
-    text = "Am kommenden Samstag spielt das Team. Am vergangenen Montag und am Montag gab es Proteste. Nächste Woche folgt mehr."
+    text = (
+        "Am kommenden Samstag spielt das Team. Am vergangenen Montag und am Montag gab es Proteste. "
+        "Nächste Woche folgt mehr."
+    )
     sentences, _ = segment(text)
     found = {d.text: d.value for d in find_dates(text, sentences, "2026-06-01")}
     assert found["Am kommenden Samstag"] == "2026-06-06"
