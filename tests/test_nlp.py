@@ -43,11 +43,23 @@ def test_segment_lemmas():
         ("Kasachstans", "Kasachstan"),
         ("Präsident Wladimir Putin", "Putin"),
         ("Selenskyj", "Selenskij"),
+        ("Markus Soeder", "Markus Söder"),
+        ("Bürgermeister Jürgen Dupper", "Mayor Juergen Dupper"),
     ],
 )
 def test_names_variants_share_a_key(a, b):
     label = "LOC" if names.lookup(a) else "PER"
     assert names.entity_key(a, label) == names.entity_key(b, label)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Donau", "Danube"), ("Niederbayern", "Lower Bavaria"), ("Mailand", "Milan"), ("Breslau", "Wrocław"),
+     ("Danzig", "Gdańsk"), ("Lemberg", "Lviv"), ("Saloniki", "Thessaloniki")],
+)
+def test_names_places_across_languages(a, b):
+    """Alias table for regions and rivers, GeoNames alternate names for large cities."""
+    assert names.entity_key(a, "LOC") == names.entity_key(b, "LOC")
 
 
 @pytest.mark.parametrize(("a", "b"), [("Berlin", "Bern"), ("Schulz", "Scholz"), ("Österreich", "Australien")])

