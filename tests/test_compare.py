@@ -132,3 +132,17 @@ def test_compare_german_english_pair_aligns():
 
 def test_compare_short_translation_pair_is_same_story():
     assert _translation_pair().similarity.same_story
+
+
+def test_compare_german_english_report_shares_quote_places_and_people(examples):
+    from storylens.ingest import read
+
+    c = compare(read(str(examples / "flood_a.txt")), read(str(examples / "flood_en.txt")))
+    assert c.similarity.same_story
+    shared = _shared_ids(c)
+    for name, label in [("Donau", "LOC"), ("Niederbayern", "LOC"), ("Söder", "PER"), ("Dupper", "PER")]:
+        assert names.entity_key(name, label) in shared, name
+    quotes = c.quotes["shared"]
+    assert len(quotes) == 1 and quotes[0]["same_speaker"], quotes
+    assert quotes[0]["b"]["text"].startswith("We are experiencing")
+    assert {f["value"] for f in c.figures["shared"]} >= {9.8, 1200, 150, 5000}
