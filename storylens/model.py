@@ -126,6 +126,13 @@ class Article(_Serialisable):
     def analysed(self) -> bool:
         return bool(self.sentences)
 
+    def headline(self, limit: int = 80) -> str:
+        """The title, else the start of the text (the dateline included), for people to read."""
+        if self.title:
+            return self.title
+        start = " ".join(self.text[: limit + 40].split())
+        return start if len(start) <= limit else start[:limit].rsplit(" ", 1)[0] + " …"
+
     def sentence_text(self, index: int) -> str:
         s = self.sentences[index]
         return self.text[s.start : s.end]

@@ -139,7 +139,7 @@ def render(c: Comparison) -> str:
         if prov["likely_translation_from"]:
             extra.append(f"likely translated from {prov['likely_translation_from']}")
         suffix = f" <small>({escape('; '.join(extra))})</small>" if extra else ""
-        return f"<h2>{label}: {escape(article.title or article.id)}{suffix}</h2>"
+        return f"<h2>{label}: {escape(article.headline())}{suffix}</h2>"
 
     conflicts = _rows(
         c.figures["conflicts"],

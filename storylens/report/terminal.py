@@ -24,9 +24,7 @@ def _count(article: Article) -> str:
 
 
 def _name(article: Article, fallback: str) -> str:
-    return escape(
-        article.title or (article.dateline.place if article.dateline and article.dateline.place else None) or fallback
-    )
+    return escape(article.headline(70) or fallback)
 
 
 def _figure_line(item: dict[str, Any]) -> str:
