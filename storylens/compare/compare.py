@@ -11,7 +11,14 @@ from storylens.compare.facts import (
     text_overlap,
 )
 from storylens.compare.provenance import pair_provenance
-from storylens.compare.similarity import features, same_story_confidence, score_features
+from storylens.compare.similarity import (
+    contributions,
+    features,
+    same_story_confidence,
+    same_story_threshold,
+    score_features,
+    scorer_for,
+)
 from storylens.config import settings
 from storylens.embed import get_embedder
 from storylens.model import Article, Comparison, Similarity
@@ -29,12 +36,15 @@ def compare(a: Article, b: Article, *, backend: str | None = None) -> Comparison
     lexical = text_overlap(a.text, b.text) if a.language == b.language else 0.0
     feats = features(a, b, alignment, va, vb, mapping, lexical)
     dims = score_features(feats)
-    same, confidence = same_story_confidence(dims["overall"], cfg.compare.same_story_max_overall)
+    # The threshold and the confidence curve come with the trained scorer (chosen on gold).
+    same, confidence = same_story_confidence(dims["overall"], scorer_for(feats))
     entities = compare_entities(a, b, mapping)
     figures = compare_figures(a, b)
     quotes = compare_quotes(a, b, embedder, cfg.compare.quote_threshold, mapping)
     evidence = {
         "features": feats,
+        "contributions": contributions(feats),
+        "same_story_threshold": same_story_threshold(scorer_for(feats)),
         "shared_entities": [e["entity"] for e in entities["shared"][:10]],
         "shared_places": [e["entity"] for e in entities["shared"] if e["type"] == "LOC"][:10],
         "shared_figures": [

