@@ -113,6 +113,20 @@ def test_ner_harmonise_one_type_per_document() -> None:
     assert out[:2] == tags[:2]
 
 
+def test_ner_harmonise_surname_after_full_name() -> None:
+    sents = [["Peter", "Vogel", "sprach", "."], ["Vogel", "lachte", "."],
+             ["Vogels", "Hund", "bellt", "."], ["Ein", "Vogel", "sang", "."],
+             ["Anna", "Vogel", "kam", "."]]
+    tags = [["B-PER", "I-PER", "O", "O"], ["O", "O", "O"], ["O", "O", "O", "O"],
+            ["O", "O", "O", "O"], ["B-PER", "I-PER", "O", "O"]]
+    out = harmonise(sents, tags)
+    assert out[1] == ["B-PER", "O", "O"]
+    assert out[2] == ["B-PER", "O", "O", "O"]
+    # Tokens inside the full names are untouched.
+    assert out[0] == tags[0]
+    assert out[4] == tags[4]
+
+
 def test_ner_tag_sentences_matches_tag(tagger: Tagger) -> None:
     sents = [["Putin", "sprach", "."], [], ["In", "Berlin", "regnet", "es", "."]]
     assert tagger.tag_sentences(sents) == [tagger.tag(s) for s in sents]

@@ -10,6 +10,7 @@ is what keeps the shipped model and the runtime features in step.
 from __future__ import annotations
 
 import gzip
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ _QUOTES = str.maketrans(
 
 # Bounded so that a long-running ingest process does not grow without limit.
 _CACHE_LIMIT = 300_000
+SEM_NEAR = True
 
 
 def normalise(token: str) -> str:
@@ -81,6 +83,7 @@ class Lexicon:
     lower_seen: frozenset[str] = frozenset()
     pos: dict[str, str] = field(default_factory=dict)
     multi: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    semantic: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._multi_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
@@ -108,7 +111,12 @@ class Lexicon:
         return out
 
     def save(self, path: Path) -> None:
-        with gzip.open(path, "wt", encoding="utf-8") as fh:
+        # No file name or time stamp in the gzip header, so that retraining is bit-identical.
+        with (
+            path.open("wb") as raw,
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz,
+            io.TextIOWrapper(gz, encoding="utf-8") as fh,
+        ):
             for word, cl in sorted(self.clusters.items()):
                 fh.write(f"c\t{word}\t{' '.join(cl)}\n")
             for word, tags in sorted(self.gazetteer.items()):
@@ -119,6 +127,8 @@ class Lexicon:
                 fh.write(f"p\t{word}\t{tag}\n")
             for key, tags in sorted(self.multi.items()):
                 fh.write(f"m\t{' '.join(key)}\t{' '.join(tags)}\n")
+            for word, cl in sorted(self.semantic.items()):
+                fh.write(f"e\t{word}\t{' '.join(cl)}\n")
 
     @classmethod
     def load(cls, path: Path) -> Lexicon:
@@ -127,6 +137,7 @@ class Lexicon:
         lower: set[str] = set()
         pos: dict[str, str] = {}
         multi: dict[tuple[str, ...], tuple[str, ...]] = {}
+        semantic: dict[str, tuple[str, ...]] = {}
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             for line in fh:
                 parts = line.rstrip("\n").split("\t")
@@ -140,7 +151,9 @@ class Lexicon:
                     pos[parts[1]] = parts[2]
                 elif parts[0] == "m":
                     multi[tuple(parts[1].split())] = tuple(parts[2].split())
-        return cls(clusters, gazetteer, frozenset(lower), pos, multi)
+                elif parts[0] == "e":
+                    semantic[parts[1]] = tuple(parts[2].split())
+        return cls(clusters, gazetteer, frozenset(lower), pos, multi, semantic)
 
 
 _TypeFeats = tuple[list[str], list[str], list[str], list[str], list[str]]
@@ -198,6 +211,9 @@ class FeatureExtractor:
             own.append(f"c{k}={cid}")
         if not clusters:
             own.append("c=none")
+        sem = lex.semantic.get(word, ())
+        for k, cid in enumerate(sem):
+            own.append(f"e{k}={cid}")
         ptag = lex.pos.get(word)
         own.append("pos=" + (ptag or "none"))
         if ptag:
@@ -213,6 +229,8 @@ class FeatureExtractor:
         near = ["w=" + low, "sh=" + sh, "s3=" + low[-3:]]
         near += [f"c{k}={cid}" for k, cid in enumerate(clusters)]
         near += ["g=" + tag for tag in gaz]
+        if sem and SEM_NEAR:
+            near.append("e0=" + sem[0])
         near.append("pos=" + (ptag or "none"))
         if title and low in lex.lower_seen:
             near.append("lowknown")

