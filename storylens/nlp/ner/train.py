@@ -194,16 +194,23 @@ def learn_clusters(
     Run with BLAS on one thread (``_single_threaded_blas``): multi-threaded sums round
     differently, which changes the SVD in the last digits and then the clusters.
     """
+    vocab, emb = context_vectors(sents, ppmi=ppmi)
+    return _kmeans_clusters(vocab, emb, CLUSTER_SIZES, "k-means")
+
+
+def _kmeans_clusters(
+    words: list[str], vectors: np.ndarray, sizes: tuple[int, ...], what: str
+) -> dict[str, tuple[str, ...]]:
+    """Each word's cluster id at every granularity in sizes ("64_12", "256_201", ...)."""
     from sklearn.cluster import MiniBatchKMeans
 
-    vocab, emb = context_vectors(sents, ppmi=ppmi)
     labels = []
-    for k in CLUSTER_SIZES:
+    for k in sizes:
         km = MiniBatchKMeans(n_clusters=k, random_state=SEED, batch_size=4096, n_init=3)
-        labels.append(km.fit_predict(emb))
-        log(f"k-means k={k} done")
-    return {w: tuple(f"{k}_{lab[i]}" for k, lab in zip(CLUSTER_SIZES, labels, strict=True))
-            for i, w in enumerate(vocab)}
+        labels.append(km.fit_predict(vectors))
+        log(f"{what} k={k} done")
+    return {w: tuple(f"{k}_{lab[i]}" for k, lab in zip(sizes, labels, strict=True))
+            for i, w in enumerate(words)}
 
 
 def e5_vectors(words: list[str]) -> np.ndarray:
@@ -241,19 +248,10 @@ def semantic_clusters(
     teach (5-NN type accuracy on GermEval-train words 0.77 against 0.73 for the context
     vectors).  ~55 words/s on one thread, so this step takes about 10 minutes.
     """
-    from sklearn.cluster import MiniBatchKMeans
-
     counts: Counter[str] = Counter(normalise(w) for s in sents for w in s)
     words = sorted(w for w, c in counts.items() if c >= MIN_COUNT and len(w) > 1
                    and w[:1].isupper())
-    vecs = e5_vectors(words)
-    labels = []
-    for k in sizes:
-        km = MiniBatchKMeans(n_clusters=k, random_state=SEED, batch_size=4096, n_init=3)
-        labels.append(km.fit_predict(vecs))
-        log(f"e5 k-means k={k} done")
-    return {w: tuple(f"{k}_{lab[i]}" for k, lab in zip(sizes, labels, strict=True))
-            for i, w in enumerate(words)}
+    return _kmeans_clusters(words, e5_vectors(words), sizes, "e5 k-means")
 
 
 def lower_seen(sents: list[list[str]]) -> frozenset[str]:
