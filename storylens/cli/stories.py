@@ -12,7 +12,10 @@ import typer
 from storylens.cli.app import app, fail
 from storylens.errors import StorylensError
 
-DB_HELP = "SQLite file (default: store.url in the config, ./storylens.db)."
+DB_HELP = (
+    "SQLite file, or a PostgreSQL URL such as postgresql://user@host/db"
+    " (default: store.url in the config, ./storylens.db)."
+)
 # Annotated options (typer's recommended style) keep calls out of argument defaults (B008).
 Db = Annotated[str | None, typer.Option("--db", help=DB_HELP)]
 Json = Annotated[bool, typer.Option("--json", help="Machine output: JSON.")]

@@ -8,7 +8,7 @@ NumPy scan kept for tests and tiny stores.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -26,20 +26,32 @@ class CandidateIndex(Protocol):
 
 
 class HnswIndex:
-    """HNSW (hnswlib) over cosine; returns (key, cosine similarity) best first."""
+    """HNSW (hnswlib) over cosine; returns (key, cosine similarity) best first.
 
-    def __init__(self, dim: int, capacity: int = 4096) -> None:
-        self._dim = dim
+    M=12, ef_construction=48, ef=32: measured on 10,000 synthesised articles (1,024-d vectors,
+    a 2,500-article window) against an exact scan, these find 99.7 % of the neighbours above
+    the join threshold at a third of the cost of M=16/100/64 (add 1.2 vs 4.0 ms, query 0.9 vs
+    2.9 ms before rebuilds); M=8/32/24 lost 3.4 %. See benchmarks/scale_RESULTS.md.
+    """
+
+    M = 12
+    EF_CONSTRUCTION = 48
+    EF = 32
+
+    def __init__(self, dim: int | None = None, capacity: int = 4096) -> None:
+        self._dim = dim  # None: taken from the first vector added
         self._vectors: dict[int, np.ndarray] = {}  # live entries, for rebuilding
         self._deleted = 0
-        self._build(capacity)
+        self._capacity = capacity
+        self._index: Any = None
 
     def _build(self, capacity: int) -> None:
         import hnswlib
 
         self._index = hnswlib.Index(space="cosine", dim=self._dim)
-        self._index.init_index(max_elements=capacity, ef_construction=100, M=16)
-        self._index.set_ef(64)
+        self._index.init_index(max_elements=capacity, ef_construction=self.EF_CONSTRUCTION,
+                               M=self.M)
+        self._index.set_ef(self.EF)
         if self._vectors:
             keys = list(self._vectors)
             self._index.add_items(np.stack([self._vectors[k] for k in keys]), keys)
@@ -48,6 +60,9 @@ class HnswIndex:
 
     def add(self, key: int, vector: np.ndarray) -> None:
         vector = np.asarray(vector, np.float32)
+        if self._index is None:
+            self._dim = self._dim or len(vector)
+            self._build(self._capacity)
         if self._index.get_current_count() + 1 > self._index.get_max_elements():
             self._index.resize_index(2 * self._index.get_max_elements())
         self._index.add_items(vector[None, :], [key])
@@ -79,7 +94,7 @@ class HnswIndex:
 class ExactIndex:
     """Brute-force cosine search (vectors are unit length)."""
 
-    def __init__(self, dim: int) -> None:
+    def __init__(self, dim: int | None = None) -> None:
         self._dim = dim
         self._vectors: dict[int, np.ndarray] = {}
 
@@ -101,7 +116,7 @@ class ExactIndex:
         return len(self._vectors)
 
 
-def make_index(kind: str, dim: int) -> CandidateIndex:
+def make_index(kind: str, dim: int | None = None) -> CandidateIndex:
     if kind == "hnsw":
         return HnswIndex(dim)
     if kind == "exact":

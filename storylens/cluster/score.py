@@ -3,8 +3,8 @@
 The embedding decides most links alone; only a link whose cosine falls in the uncertain band
 [threshold, confirm_above) is checked with :func:`storylens.compare.compare`, which costs a full
 analysis of both articles (kept, so each article is analysed once) plus ~100 ms per pair. The
-adapter reads only ``Comparison.similarity.overall``, so both the hand-set and the trained
-scorer (storylens/compare/similarity.py) work behind it.
+adapter reads only ``Comparison.similarity.same_story``: the trained scorer's decision, with
+the threshold chosen on the gold pairs (storylens/compare/similarity.py).
 """
 
 from __future__ import annotations
@@ -17,12 +17,11 @@ from storylens.model import Article
 
 class SimilarityVerifier:
     def __init__(
-        self, load: Callable[[int], Article], confirm_above: float, max_overall: float,
+        self, load: Callable[[int], Article], confirm_above: float,
         save: Callable[[Article], None] | None = None, cache_size: int = 2048,
     ) -> None:
         self.load = load
         self.confirm_above = confirm_above
-        self.max_overall = max_overall
         self.save = save
         self.cache_size = cache_size
         self._analysed: OrderedDict[int, Article] = OrderedDict()
@@ -51,4 +50,4 @@ class SimilarityVerifier:
 
         self.calls += 1
         result = compare(self._article(key), self._article(other))
-        return float(result.similarity.overall) <= self.max_overall
+        return bool(result.similarity.same_story)

@@ -49,7 +49,7 @@ class StreamClusterer:
         window_days: int = 14,
         k: int = 10,
         index: str = "hnsw",
-        dim: int = 512,
+        dim: int | None = None,
         verifier: Verifier | None = None,
         linkage: str = "single",
     ) -> None:
@@ -61,6 +61,15 @@ class StreamClusterer:
         self.dim = dim
         self.verifier = verifier
         self.linkage = linkage
+
+    def get_params(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in (
+            "threshold", "merge_threshold", "window_days", "k", "index", "dim", "verifier",
+            "linkage")}
+
+    def clone(self) -> StreamClusterer:
+        """The same parameters, nothing learned."""
+        return type(self)(**self.get_params())  # type: ignore[arg-type]
 
     # -- state ---------------------------------------------------------------------------
 

@@ -6,7 +6,6 @@ import html
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -90,27 +89,67 @@ def _figure_table(articles: list[Article]) -> list[dict[str, Any]]:
     return table
 
 
-def _entities(articles: list[Article]) -> list[dict[str, Any]]:
+def _label(a: Article, number: dict[str, int] | None = None) -> str:
+    """How an article is named in tables: its source (or host), and its number in the story."""
+    tag = f"#{number[a.id]}" if number and a.id in number else a.id
+    source = source_of({"source": a.source, "url": a.url})
+    return f"{source} {tag}" if source else tag
+
+
+def _entities(articles: list[Article], number: dict[str, int]) -> list[dict[str, Any]]:
+    """Entities across sources: which articles (and sources) name each, with the variants."""
     found: dict[str, dict[str, Any]] = {}
     for a in articles:
         counts = Counter(m.entity_id for m in a.mentions)
+        variants: dict[str, set[str]] = {}
+        for m in a.mentions:
+            variants.setdefault(m.entity_id or "", set()).add(m.text)
         for e in a.entities:
             row = found.setdefault(e.id, {"id": e.id, "name": e.name, "type": e.type,
-                                          "articles": [], "mentions": 0})
+                                          "articles": [], "sources": [], "mentions": 0,
+                                          "variants": []})
             row["articles"].append(a.id)
+            if _label(a, number) not in row["sources"]:
+                row["sources"].append(_label(a, number))
             row["mentions"] += counts.get(e.id, 0)
+            row["variants"] = sorted(set(row["variants"]) | variants.get(e.id, set()))
     return sorted(found.values(), key=lambda r: (-len(r["articles"]), -r["mentions"], r["name"]))
+
+
+def _speaker_key(speaker: str | None) -> str:
+    # Surname, case-folded: "Kassym-Jomart Tokayev" and "Tokajew" stay apart, but "Tokajew"
+    # and "Präsident Tokajew" meet.
+    return (speaker or "?").split()[-1].casefold()
+
+
+def _quote_groups(articles: list[Article], number: dict[str, int]) -> list[dict[str, Any]]:
+    """Quotes by speaker across sources, speakers quoted by most sources first."""
+    groups: dict[str, dict[str, Any]] = {}
+    for a in articles:
+        for q in a.quotes:
+            group = groups.setdefault(_speaker_key(q.speaker),
+                                      {"speaker": q.speaker or "?", "quotes": []})
+            group["quotes"].append({"article": a.id, "source": _label(a, number),
+                                    "text": q.text})
+    for group in groups.values():
+        group["sources"] = len({q["source"] for q in group["quotes"]})
+    return sorted(groups.values(), key=lambda g: (-g["sources"], -len(g["quotes"]), g["speaker"]))
 
 
 def story_report(
     story: dict[str, Any], rows: list[dict[str, Any]], articles: list[Article],
-    provenance: Callable[[Article], dict[str, Any]] | None = None, asked: str | None = None,
+    provenance: dict[str, dict[str, Any]] | None = None, asked: str | None = None,
+    relations: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Everything ``storylens story`` shows; ``articles`` are analysed, in time order."""
     out = summary_entry(story, rows)
+    number = {a.id: i + 1 for i, a in enumerate(articles)}
+    leads = {a.id: a.title or " ".join(a.text[:90].split()) + "…" for a in articles}
+    for row in out["articles"]:
+        row["number"], row["headline"] = number.get(row["id"]), leads.get(row["id"])
     if asked and asked != story["id"]:
         out["merged_from"] = asked
-    entities = _entities(articles)
+    entities = _entities(articles, number)
     if entities:
         out["top_entities"] = [e["name"] for e in entities[:5]]
     timeline = Counter((r.get("published") or "unknown") for r in rows)
@@ -121,71 +160,132 @@ def story_report(
         {"article": a.id, "source": a.source, "speaker": q.speaker, "text": q.text}
         for a in articles for q in a.quotes
     ]
+    out["quotes_by_speaker"] = _quote_groups(articles, number)
     if provenance is not None:
-        out["provenance"] = {a.id: provenance(a) for a in articles}
+        out["provenance"] = provenance
+    out["relations"] = relations or []
     return out
 
 
-def _timeline_svg(timeline: list[dict[str, Any]]) -> str:
+def _timeline_svg(report: dict[str, Any]) -> str:
+    """Articles over time: one column per publication date, one dot per article, coloured by
+    source (a legend names them); hovering a dot shows the article's title."""
+    timeline = report.get("timeline", [])
     if not timeline:
         return ""
-    peak = max(t["articles"] for t in timeline)
-    width = 40 * len(timeline) + 20
-    bars = []
-    for i, t in enumerate(timeline):
-        h = 80 * t["articles"] / peak
-        x = 10 + 40 * i
-        label = html.escape(str(t["date"]))
-        bars.append(
-            f'<rect x="{x}" y="{90 - h:.1f}" width="28" height="{h:.1f}" fill="#3b6ea5">'
-            f'<title>{label}: {t["articles"]}</title></rect>'
-            f'<text x="{x + 14}" y="105" font-size="8" text-anchor="middle">{label}</text>'
-        )
-    head = f'<svg width="{width}" height="110" role="img" aria-label="timeline">'
-    return head + "".join(bars) + "</svg>"
+    e = html.escape
+    sources = report.get("sources") or []
+    palette = ["#3b6ea5", "#d1603d", "#3a9d5d", "#8e5ea2", "#c9a227", "#5a5a5a", "#1b998b"]
+    colour = {s: palette[i % len(palette)] for i, s in enumerate(sources)}
+    by_date: dict[str, list[dict[str, Any]]] = {}
+    for a in report["articles"]:
+        by_date.setdefault(a.get("published") or "unknown", []).append(a)
+    dates = [t["date"] for t in timeline]
+    peak = max(len(v) for v in by_date.values())
+    step = 14
+    height = 30 + step * peak
+    width = max(70 * len(dates) + 20, 200)
+    parts = [f'<line x1="10" y1="{height - 25}" x2="{width - 10}" y2="{height - 25}"'
+             ' stroke="#999"/>']
+    for i, date in enumerate(dates):
+        x = 45 + 70 * i
+        parts.append(f'<text x="{x}" y="{height - 8}" font-size="10" text-anchor="middle">'
+                     f"{e(str(date))}</text>")
+        for j, a in enumerate(by_date.get(date, [])):
+            source = source_of(a) or ""
+            fill = colour.get(source, "#999")
+            tip = e(f"#{a.get('number')} {source}: {a.get('headline') or a['id']}")
+            parts.append(f'<circle class="article-dot" cx="{x}" cy="{height - 35 - step * j}"'
+                         f' r="5" fill="{fill}"><title>{tip}</title></circle>')
+    legend = " ".join(
+        f'<span class="legend"><span style="color:{colour[s]}">&#9679;</span> {e(s)}</span>'
+        for s in sources
+    )
+    svg = (f'<svg class="timeline" width="{width}" height="{height}" role="img"'
+           f' aria-label="timeline: articles per day">{"".join(parts)}</svg>')
+    return svg + f"<div>{legend}</div>"
+
+
+def _provenance_cell(p: dict[str, Any] | None) -> str:
+    if not p:
+        return ""
+    bits = []
+    if p.get("wire_agency"):
+        bits.append(f"wire: {p['wire_agency']}")
+    if p.get("likely_translation_from"):
+        bits.append(f"reads like a translation from {p['likely_translation_from']}")
+    return html.escape("; ".join(bits))
 
 
 def render_html(report: dict[str, Any]) -> str:
+    """The story page; every piece of article text goes through html.escape."""
     e = html.escape
+    titles = {a["id"]: f"#{a.get('number')} {a.get('headline') or a['id']}"
+              for a in report["articles"]}
+    prov = report.get("provenance") or {}
+    tag = {a["id"]: " ".join(x for x in (source_of(a), f"#{a.get('number')}") if x)
+           for a in report["articles"]}
     rows = "".join(
-        f"<tr><td>{e(a.get('published') or '')}</td><td>{e(a.get('source') or '')}</td>"
-        f"<td>{e(a.get('title') or '')}</td><td>{e(a.get('url') or '')}</td></tr>"
+        f"<tr><td>#{a.get('number')}</td><td>{e(a.get('published') or '')}</td>"
+        f"<td>{e(source_of(a) or '')}</td><td>{e(a.get('headline') or a.get('title') or '')}</td>"
+        f"<td>{e(a.get('url') or '')}</td>"
+        f"<td>{_provenance_cell(prov.get(a['id']))}</td></tr>"
         for a in report["articles"]
     )
     figures = "".join(
-        f"<tr class=\"{'conflict' if f['conflict'] else ''}\"><td>{e(str(f['what']))}"
+        f"<tr class=\"{'conflict' if f['conflict'] else 'agree'}\"><td>{e(str(f['what']))}"
         f" {e(f['unit'] or '')}</td><td>"
         + "<br>".join(
-            f"{e(r['text'])} ({e(r['source'] or r['article'])}; {e(r['certainty'])}"
+            f"{e(r['text'])} ({e(tag.get(r['article'], r['article']))}; {e(r['certainty'])}"
             f"{'; ' + e(r['attribution']) if r['attribution'] else ''})"
             for r in f["reports"]
         )
-        + f"</td><td>{e(f['why'] or '')}</td></tr>"
+        + f"</td><td>{f['sources']}</td><td>{e(f['why'] or '')}</td></tr>"
         for f in report.get("figures", [])
     )
     entities = "".join(
-        f"<tr><td>{e(x['name'])}</td><td>{e(x['type'])}</td><td>{len(x['articles'])}</td></tr>"
-        for x in report.get("entities", [])[:30]
+        f"<tr><td>{e(x['name'])}</td><td>{e(x['type'])}</td>"
+        f"<td>{e(', '.join(x.get('variants', [])))}</td>"
+        f"<td>{e(', '.join(x.get('sources', [])))}</td><td>{len(x['articles'])}</td></tr>"
+        for x in report.get("entities", [])[:40]
     )
     quotes = "".join(
-        f"<li><b>{e(q['speaker'] or '?')}</b>: {e(q['text'])}"
-        f" <i>({e(q['source'] or q['article'])})</i></li>"
-        for q in report.get("quotes", [])
+        f"<li><b>{e(g['speaker'])}</b> ({g['sources']} sources)<ul>"
+        + "".join(f"<li>{e(q['text'])} <i>({e(q['source'])})</i></li>" for q in g["quotes"])
+        + "</ul></li>"
+        for g in report.get("quotes_by_speaker", [])
     )
+    relations = "".join(
+        f"<tr><td>{e(str(titles.get(r['copy'], r['copy'])))}</td><td>{e(r['relation'])}</td>"
+        f"<td>{e(str(titles.get(r['original'], r['original'] or '(not in this story)')))}</td>"
+        f"<td>{e(r['evidence'])}</td>"
+        "</tr>"
+        for r in report.get("relations", [])
+    ) or '<tr><td colspan="4">none found: the articles read as independent reports</td></tr>'
+    merged = (f"<p>(You asked for {e(report['merged_from'])}, which was merged into this story.)"
+              "</p>" if report.get("merged_from") else "")
     return f"""<!doctype html>
 <html><head><meta charset="utf-8"><title>{e(report['label'] or report['id'])}</title>
-<style>body{{font-family:sans-serif;max-width:60em;margin:auto}}
-td{{vertical-align:top;padding:2px 6px}} tr.conflict{{background:#fde2e1}}</style></head><body>
-<h1>{e(report['label'] or '')}</h1>
+<style>body{{font-family:sans-serif;max-width:72em;margin:auto;padding:0 1em}}
+table{{border-collapse:collapse}} td,th{{vertical-align:top;padding:3px 8px;text-align:left}}
+tr:nth-child(even){{background:#f6f6f6}} tr.conflict{{background:#fde2e1}}
+.legend{{margin-right:1em;font-size:90%}}</style></head><body>
+<h1>{e(report['label'] or '')}</h1>{merged}
 <p>Story {e(report['id'])}: {report['size']} articles,
 {e(str(report['first_seen']))} to {e(str(report['last_seen']))};
 sources: {e(', '.join(report['sources']))}</p>
-<h2>Timeline</h2>{_timeline_svg(report.get('timeline', []))}
-<h2>Articles</h2><table><tr><th>date</th><th>source</th><th>title</th><th>url</th></tr>{rows}</table>
+<h2>Timeline</h2>{_timeline_svg(report)}
+<h2>Articles</h2><table><tr><th></th><th>date</th><th>source</th><th>title</th><th>url</th>
+<th>provenance</th></tr>{rows}</table>
+<h2>Translations and rewrites</h2>
+<table id="relations"><tr><th>article</th><th>is a</th><th>of</th><th>evidence</th></tr>
+{relations}</table>
 <h2>Figures across sources</h2>
-<table><tr><th>what</th><th>reports</th><th>conflict</th></tr>{figures}</table>
-<h2>Entities</h2><table><tr><th>name</th><th>type</th><th>articles</th></tr>{entities}</table>
-<h2>Quotes</h2><ul>{quotes}</ul>
+<table id="figures"><tr><th>what</th><th>who reports what</th><th>sources</th><th>conflict</th>
+</tr>{figures}</table>
+<h2>Entities across sources</h2><table id="entities"><tr><th>name</th><th>type</th>
+<th>written as</th><th>sources</th><th>articles</th></tr>{entities}</table>
+<h2>Quotes across sources</h2><ul id="quotes">{quotes}</ul>
 </body></html>
 """
 

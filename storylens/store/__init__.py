@@ -5,21 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from storylens.config import settings
-from storylens.errors import Code, ConfigError, NotFoundError
+from storylens.errors import Code, NotFoundError
+from storylens.store.base import SQLStore, StoreError
 from storylens.store.sqlite import SQLiteStore
 
-__all__ = ["SQLiteStore", "open_store"]
+__all__ = ["SQLStore", "SQLiteStore", "StoreError", "open_store"]
 
 
-def open_store(url: str | Path | None = None, *, create: bool = True) -> SQLiteStore:
-    """A SQLite file path (default ``store.url``); postgresql:// URLs are not supported yet.
+def open_store(url: str | Path | None = None, *, create: bool = True) -> SQLStore:
+    """A SQLite file path or ``sqlite:///PATH`` (default ``store.url``), or a PostgreSQL URL
+    (``postgresql://user@host/db``; the server option, needs the ``psycopg`` package).
 
     Readers pass ``create=False`` so that a mistyped path is an error, not a new empty store.
     """
     target = str(url or settings().store.url)
     if target.startswith(("postgres://", "postgresql://")):
-        scheme = target.split("://")[0]
-        raise ConfigError(Code.E011, kind="store", name=scheme, choices="a SQLite file path")
+        from storylens.store.postgres import PostgresStore
+
+        return PostgresStore(target, create=create)
     if target.startswith("sqlite:///"):
         target = target[len("sqlite:///") :]
     if not create and not Path(target).exists():

@@ -1,0 +1,317 @@
+"""What every store does, written once; :mod:`.sqlite` and :mod:`.postgres` supply the dialect.
+
+Statements are written in SQLite's parameter style (``?`` and ``:name``); a backend whose driver
+wants another style translates them in :meth:`SQLStore._sql`. Every article is written in a
+transaction together with the story bookkeeping it causes, and the ingest reports an article
+done only after that transaction has committed, so a ``kill -9`` at any moment leaves whole
+articles (with their stories) or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+from storylens.errors import StorylensError
+from storylens.model import Article
+
+
+class StoreError(StorylensError):
+    """The store cannot do what was asked right now."""
+
+
+# Running min/max that ignore NULLs on either side; O(1) per article whatever the story size.
+_FOLD = (
+    "CASE WHEN {new} IS NULL THEN {col} WHEN {col} IS NULL THEN {new} ELSE {fn}({col}, {new}) END"
+)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class SQLStore:
+    """Articles, their vectors and analysis, and the stories they form."""
+
+    #: the dialect's two-argument minimum and maximum
+    least = "min"
+    greatest = "max"
+    #: where the store lives, for messages (a path or a URL without password)
+    path: str
+
+    # -- the dialect ---------------------------------------------------------------------
+
+    def _execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        """Run one statement; returns a cursor whose rows support ``dict(row)``."""
+        raise NotImplementedError
+
+    def _begin(self) -> None:
+        raise NotImplementedError
+
+    def _begin_snapshot(self) -> None:
+        self._execute("BEGIN")
+
+    def _commit(self) -> None:
+        self._execute("COMMIT")
+
+    def _rollback(self) -> None:
+        self._execute("ROLLBACK")
+
+    def _insert_returning_seq(self, sql: str, params: Sequence[Any]) -> int:
+        raise NotImplementedError
+
+    def in_transaction(self) -> bool:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def claim_writer(self) -> None:
+        """Make this process the store's only ingester (readers are unaffected).
+
+        Each ingest keeps the clusterer's state in memory, so two at once would each miss the
+        other's articles; the second is refused instead. The lock dies with the process.
+        """
+        raise NotImplementedError
+
+    def release_writer(self) -> None:
+        raise NotImplementedError
+
+    def integrity(self) -> str:
+        """"ok", or what is wrong."""
+        return self.consistency()
+
+    # -- shared --------------------------------------------------------------------------
+
+    def __enter__(self) -> SQLStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self._begin()
+        try:
+            yield
+        except BaseException:
+            self._rollback()
+            raise
+        self._commit()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside see one committed state, whatever an ingest commits meanwhile."""
+        if self.in_transaction():
+            yield
+            return
+        self._begin_snapshot()
+        try:
+            yield
+        finally:
+            self._rollback()
+
+    def _grow(self) -> str:
+        """SET clause folding :size, :first_pub, ... into a story's running counters."""
+        return ", ".join([
+            "size = size + :size",
+            *(
+                # Typed, because PostgreSQL cannot infer a type for "$2 IS NULL".
+                f"{col} = " + _FOLD.format(col=col, new=f"CAST(:{col} AS TEXT)", fn=fn)
+                for col, fn in (("first_pub", self.least), ("last_pub", self.greatest),
+                                ("first_ing", self.least), ("last_ing", self.greatest))
+            ),
+        ])
+
+    # -- writing -------------------------------------------------------------------------
+
+    def has(self, article_id: str) -> bool:
+        row = self._execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row is not None
+
+    def known(self, article_ids: Sequence[str]) -> set[str]:
+        """Which of these ids are stored already: one query for a whole chunk."""
+        found: set[str] = set()
+        ids = list(dict.fromkeys(article_ids))
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            rows = self._execute(f"SELECT id FROM articles WHERE id IN ({marks})", part)
+            found.update(r[0] for r in rows)
+        return found
+
+    def insert_article(self, article: Article, vector: np.ndarray, day: int | None) -> int:
+        """Insert without a story yet (call inside :meth:`transaction`); returns its seq."""
+        now = _now()
+        seq = self._insert_returning_seq(
+            "INSERT INTO articles (id, url, title, source, language, published, day,"
+            " ingested_at, vector, data, analysed) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                article.id, article.url, article.title, article.source, article.language,
+                article.published, day, now, np.asarray(vector, np.float32).tobytes(),
+                json.dumps(article.as_dict(), ensure_ascii=False), int(article.analysed),
+            ),
+        )
+        # What place() needs, so that it does not read back the row just written.
+        self._placing = (seq, article.title, article.text, article.published, now[:10])
+        return seq
+
+    def place(self, seq: int, story_id: str, merged: list[str], created: bool) -> None:
+        """Record that article ``seq`` joined ``story_id`` and that ``merged`` now point to it."""
+        pending = getattr(self, "_placing", None)
+        if pending is not None and pending[0] == seq:
+            _, title, text, published, day = pending
+        else:
+            row = self._execute(
+                "SELECT title, data, published, ingested_at FROM articles WHERE seq = ?", (seq,)
+            ).fetchone()
+            title, text = row[0], json.loads(row[1])["text"]
+            published, day = row[2], row[3][:10]
+        if created:
+            label = title or " ".join(text[:100].split())
+            self._execute(
+                "INSERT INTO stories (id, created_seq, size, label) VALUES (?,?,0,?)",
+                (story_id, seq, label),
+            )
+        self._execute("UPDATE articles SET story_id = ? WHERE seq = ?", (story_id, seq))
+        self._execute(
+            f"UPDATE stories SET {self._grow()} WHERE id = :s",
+            {"s": story_id, "size": 1, "first_pub": published, "last_pub": published,
+             "first_ing": day, "last_ing": day},
+        )
+        for old in merged:
+            gone = self._execute(
+                "SELECT size, first_pub, last_pub, first_ing, last_ing FROM stories WHERE id = ?",
+                (old,),
+            ).fetchone()
+            self._execute(f"UPDATE stories SET {self._grow()} WHERE id = :s",
+                          {"s": story_id, **dict(gone)})
+            self._execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (story_id, old))
+            self._execute(
+                "UPDATE stories SET merged_into = ?, size = 0 WHERE id = ?", (story_id, old)
+            )
+            # Earlier merges into ``old`` must now resolve straight to the survivor.
+            self._execute(
+                "UPDATE stories SET merged_into = ? WHERE merged_into = ?", (story_id, old)
+            )
+
+    def save_analysis(self, article: Article) -> None:
+        """Keep a full analysis so it is never recomputed on read."""
+        sql = "UPDATE articles SET data = ?, analysed = 1, language = ? WHERE id = ?"
+        params = (json.dumps(article.as_dict(), ensure_ascii=False), article.language, article.id)
+        if self.in_transaction():  # called during an ingest: part of that article's commit
+            self._execute(sql, params)
+            return
+        with self.transaction():
+            self._execute(sql, params)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def vectors(self, since_day: int | None = None) -> Iterator[tuple[int, str, int | None, bytes]]:
+        """(seq, story_id, day, vector bytes) of placed articles: the clusterer's warm start."""
+        sql = "SELECT seq, story_id, day, vector FROM articles WHERE story_id IS NOT NULL"
+        params: tuple[Any, ...] = ()
+        if since_day is not None:
+            sql += " AND (day IS NULL OR day >= ?)"
+            params = (since_day,)
+        for row in self._execute(sql + " ORDER BY seq", params).fetchall():
+            yield row[0], row[1], row[2], bytes(row[3])
+
+    def stream_vectors(self) -> Iterator[tuple[str, int | None, bytes]]:
+        """(article id, day, vector bytes) in ingest order: re-clustering without re-embedding."""
+        for row in self._execute("SELECT id, day, vector FROM articles ORDER BY seq").fetchall():
+            yield row[0], row[1], bytes(row[2])
+
+    def latest_day(self) -> int | None:
+        row = self._execute("SELECT max(day) FROM articles").fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    def merged_map(self) -> dict[str, str]:
+        rows = self._execute("SELECT id, merged_into FROM stories WHERE merged_into IS NOT NULL")
+        return {r[0]: r[1] for r in rows.fetchall()}
+
+    def resolve(self, story_id: str) -> str | None:
+        """The live id for ``story_id`` (itself, or the story it was merged into)."""
+        seen: set[str] = set()
+        current = story_id
+        while current not in seen:
+            seen.add(current)
+            row = self._execute(
+                "SELECT merged_into FROM stories WHERE id = ?", (current,)
+            ).fetchone()
+            if row is None:
+                return None
+            if row[0] is None:
+                return current
+            current = row[0]
+        return None
+
+    def stories(self, since: str | None = None, min_size: int = 1) -> list[dict[str, Any]]:
+        sql = (
+            "SELECT id, size, first_seen, last_seen, label FROM story_view"
+            " WHERE merged_into IS NULL AND size >= ?"
+        )
+        params: list[Any] = [min_size]
+        if since:
+            sql += " AND last_seen >= ?"
+            params.append(since)
+        sql += " ORDER BY size DESC, last_seen DESC, id"
+        return [dict(r) for r in self._execute(sql, params).fetchall()]
+
+    def story_row(self, story_id: str) -> dict[str, Any] | None:
+        row = self._execute(
+            "SELECT id, size, first_seen, last_seen, label FROM story_view WHERE id = ?",
+            (story_id,),
+        ).fetchone()
+        return dict(row) if row else None
+
+    def story_articles(self, story_id: str, full: bool = False) -> list[dict[str, Any]]:
+        cols = "seq, id, url, title, source, published, language, analysed"
+        if full:
+            cols += ", data"
+        rows = self._execute(
+            f"SELECT {cols} FROM articles WHERE story_id = ?"
+            " ORDER BY coalesce(published, ingested_at), seq",
+            (story_id,),
+        )
+        return [dict(r) for r in rows.fetchall()]
+
+    def article_at(self, seq: int) -> Article:
+        row = self._execute("SELECT data FROM articles WHERE seq = ?", (seq,)).fetchone()
+        return Article.from_dict(json.loads(row[0]))
+
+    def article(self, article_id: str) -> Article | None:
+        row = self._execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return Article.from_dict(json.loads(row[0])) if row else None
+
+    def assignments(self) -> dict[str, str]:
+        """Article id -> live story id, for evaluation."""
+        return {r[0]: r[1] for r in self._execute("SELECT id, story_id FROM articles").fetchall()}
+
+    def count(self) -> int:
+        return int(self._execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def consistency(self) -> str:
+        """The store's own invariants: "ok" or the first one broken."""
+        dupes = self._execute(
+            "SELECT COUNT(*) - COUNT(DISTINCT id) FROM articles"
+        ).fetchone()[0]
+        if dupes:
+            return f"{dupes} duplicate articles"
+        orphans = self._execute(
+            "SELECT COUNT(*) FROM articles a LEFT JOIN stories s ON s.id = a.story_id"
+            " WHERE s.id IS NULL OR s.merged_into IS NOT NULL"
+        ).fetchone()[0]
+        if orphans:
+            return f"{orphans} articles outside a live story"
+        total = self._execute(
+            "SELECT coalesce(sum(size), 0) FROM stories WHERE merged_into IS NULL"
+        ).fetchone()[0]
+        if int(total) != self.count():
+            return f"story sizes add up to {total}, not {self.count()}"
+        return "ok"
