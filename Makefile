@@ -12,9 +12,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+# Two comparisons, then the example folder ingested into a fresh embedded (SQLite) store and
+# grouped into stories.
 demo: $(STAMP)
 	$(BIN)/storylens compare examples/flood_a.txt examples/flood_b.txt
 	$(BIN)/storylens compare examples/flood_a.txt examples/unrelated.txt
+	rm -f demo.db demo.db-wal demo.db-shm
+	$(BIN)/storylens ingest examples --db demo.db
+	$(BIN)/storylens stories --db demo.db
 
 test: $(STAMP)
 	$(BIN)/pytest
