@@ -146,3 +146,4 @@ def test_compare_german_english_report_shares_quote_places_and_people(examples):
     assert len(quotes) == 1 and quotes[0]["same_speaker"], quotes
     assert quotes[0]["b"]["text"].startswith("We are experiencing")
     assert {f["value"] for f in c.figures["shared"]} >= {9.8, 1200, 150, 5000}
+    assert any(f["value"] == 2 and f["counts"] == "injured" for f in c.figures["shared"])  # "suffered injuries"

@@ -103,7 +103,7 @@ _APPROX = (
 # noun or verb stem -> (counts, unit)
 _COUNTED = (
     (r"tote[nr]?|todesopfer|getötet|gestorben|starben|ums leben|killed|dead|died|deaths|lives", "killed", None),
-    (r"verletzte[n]?|verletzt|verwundet|injured|wounded", "injured", None),
+    (r"verletzte[n]?|verletzt|verwundet|injured|wounded|injur(?:y|ies)", "injured", None),
     (r"festgenommen|festnahmen|verhaftet|inhaftiert|festgesetzt|arrested|detained|arrests", "arrested", None),
     (r"soldat(?:en|innen)?|truppen|fallschirmjäger|troops|soldiers|paratroopers", "soldiers", None),
     (r"stück|ausrüstung|fahrzeuge|equipment|vehicles|pieces", "equipment", None),
