@@ -34,7 +34,7 @@ def compare(a: Article, b: Article, *, backend: str | None = None) -> Comparison
     alignment = align(a, b, embedder, cfg.compare.align_threshold, va, vb)
     mapping = match_entities(a, b)
     lexical = text_overlap(a.text, b.text) if a.language == b.language else 0.0
-    feats = features(a, b, alignment, va, vb, mapping, lexical)
+    feats = features(a, b, alignment, mapping, lexical)
     dims = score_features(feats)
     # The threshold and the confidence curve come with the trained scorer (chosen on gold).
     same, confidence = same_story_confidence(dims["overall"], scorer_for(feats))

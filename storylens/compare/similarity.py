@@ -320,8 +320,6 @@ def features(
     a: Article,
     b: Article,
     alignment: Alignment,
-    va: np.ndarray,
-    vb: np.ndarray,
     mapping: dict[str, str],
     lexical: float,
 ) -> dict[str, Any]:

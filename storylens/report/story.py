@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from storylens.model import Article
+from storylens.nlp import names
 
 _NAME = re.compile(r"\b[A-ZÄÖÜ][\wäöüß-]{2,}")
 _STOP = set(
@@ -104,22 +105,23 @@ def _entities(articles: list[Article], number: dict[str, int]) -> list[dict[str,
         variants: dict[str, set[str]] = {}
         for m in a.mentions:
             variants.setdefault(m.entity_id or "", set()).add(m.text)
+        label = _label(a, number)
         for e in a.entities:
             row = found.setdefault(e.id, {"id": e.id, "name": e.name, "type": e.type,
                                           "articles": [], "sources": [], "mentions": 0,
                                           "variants": []})
             row["articles"].append(a.id)
-            if _label(a, number) not in row["sources"]:
-                row["sources"].append(_label(a, number))
+            if label not in row["sources"]:
+                row["sources"].append(label)
             row["mentions"] += counts.get(e.id, 0)
             row["variants"] = sorted(set(row["variants"]) | variants.get(e.id, set()))
     return sorted(found.values(), key=lambda r: (-len(r["articles"]), -r["mentions"], r["name"]))
 
 
 def _speaker_key(speaker: str | None) -> str:
-    # Surname, case-folded: "Kassym-Jomart Tokayev" and "Tokajew" stay apart, but "Tokajew"
-    # and "Präsident Tokajew" meet.
-    return (speaker or "?").split()[-1].casefold()
+    # The person key entity linking uses: "Präsident Tokajew", "Kassym-Jomart Tokayev" and
+    # "Tokajew" meet.
+    return names.entity_key(speaker, "PER") if speaker else "?"
 
 
 def _quote_groups(articles: list[Article], number: dict[str, int]) -> list[dict[str, Any]]:
