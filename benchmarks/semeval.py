@@ -110,6 +110,7 @@ def _table(key: str, n: int, tables: dict[str, dict[str, dict[str, float]]]) -> 
     return out + [""]
 
 
+SPEED_MARK = "### speed"
 ANALYSIS_MARK = "## Analysis"
 
 
@@ -138,7 +139,7 @@ def main() -> int:
         names = list(PRECISE_FEATURES if precise else FAST_FEATURES)
         pred, thresholds = train.cross_validate(
             train.feature_matrix(feats, names), y, rows, train.group_vector(feats),
-            selection=train.SELECTION[scorer],
+            selection=train.SELECTION[scorer], allowed=train.allowed_columns(names),
         )
         systems[f"storylens {scorer} ({train.FOLDS}-fold CV)"] = train.pearson_table(pred, y, rows)
         same_story[scorer] = train.same_story_prf(pred[:, 0], y[:, 0], thresholds)
@@ -181,12 +182,12 @@ def main() -> int:
     if speeds:
         lines += [
             "",
-            "### speed (`score_pairs` end to end: parse, prepare, embed, score)",
+            SPEED_MARK + " (`score_pairs` end to end: parse, prepare, embed, score)",
             "",
             f"Distinct {SPEED_WORDS}-word German articles, models loaded beforehand; {os.cpu_count()} cores, "
-            f"{platform.machine()}. Other engineers' jobs shared the cores during the run (load average "
-            "below), so the wall-clock rate understates an idle machine; CPU seconds per pair (all "
-            "processes) give the idle estimate, pairs/s ~ cores / CPU per pair at best.",
+            f"{platform.machine()}. The load column is the 1-minute load average before the run: above "
+            "~0.5 other jobs shared the cores and the wall-clock rate understates an idle machine; CPU "
+            "seconds per pair (all processes) give the idle estimate, pairs/s ~ cores / CPU per pair at best.",
             "",
             "| scorer | pairs | pairs/s (wall) | CPU s / pair | est. pairs/s, idle (1 core per process) | load |",
             "|---|---:|---:|---:|---:|---:|",
@@ -197,12 +198,15 @@ def main() -> int:
                 f"| {label} | {sp['pairs']:.0f} | {sp['pairs_per_s']:.1f} | {sp['cpu_per_pair']:.3f} "
                 f"| {cores / sp['cpu_per_pair']:.1f} | {sp['load']:.1f} |"
             )
+    old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+    if not speeds and SPEED_MARK in old:
+        # --no-speed keeps the last measured speed table rather than dropping it.
+        end = old.index(ANALYSIS_MARK) if ANALYSIS_MARK in old else len(old)
+        lines += ["", old[old.index(SPEED_MARK) : end].rstrip()]
     lines.append("")
     # The hand-written analysis below the tables survives a rerun.
-    if args.out.exists():
-        old = args.out.read_text(encoding="utf-8")
-        if ANALYSIS_MARK in old:
-            lines.append(old[old.index(ANALYSIS_MARK) :].rstrip() + "\n")
+    if ANALYSIS_MARK in old:
+        lines.append(old[old.index(ANALYSIS_MARK) :].rstrip() + "\n")
     args.out.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
     return 0

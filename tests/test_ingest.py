@@ -118,3 +118,24 @@ def test_ingest_huge_file_refused(tmp_path, monkeypatch):
     finally:
         monkeypatch.delenv("STORYLENS_CONFIG")
         config.settings.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [
+        ("Sat Jan  4 00:00:00 2020", "2020-01-04"),  # ctime, as in the SemEval pairs
+        ("Fri, 07 Jan 2022 10:00:00 +0000", "2022-01-07"),  # RFC 2822, as in feeds
+        ("2022-01-07T10:00:00Z", "2022-01-07"),
+        ("7. Januar 2022", "2022-01-07"),
+        ("07.01.2022", "2022-01-07"),
+        ("January 7, 2022", "2022-01-07"),
+        ("2022-01", "2022-01"),
+        ("Fri Nov 30 00:00:00 0001", None),  # a placeholder year is no date
+        ("irgendwann", None),
+    ],
+)
+def test_ingest_record_date_stored_as_iso(raw, iso):
+    record = {"text": ARTICLE, "date": raw}
+    (article,) = read_records("x.jsonl", json.dumps(record).encode())
+    assert article.published == iso
+    assert article.meta["date"] == raw  # the raw value is kept

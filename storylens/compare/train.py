@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from storylens.compare.similarity import (
+    DIMENSION_ONLY,
     DIMENSIONS,
     FAST_FEATURES,
     GROUPS,
@@ -144,13 +145,14 @@ def train_scorer(
     x = feature_matrix(feats, names)
     y = gold_matrix(rows)
     groups = group_vector(feats)
-    pred, thresholds = cross_validate(x, y, rows, groups, selection=selection)
+    allowed = allowed_columns(names)
+    pred, thresholds = cross_validate(x, y, rows, groups, selection=selection, allowed=allowed)
     table = pearson_table(pred, y, rows)
     prf = same_story_prf(pred[:, 0], y[:, 0], thresholds)
     return {
         "features": names,
         "selection": selection,
-        "groups": {g: fit(x[groups == g], y[groups == g], selection=selection) for g in GROUPS},
+        "groups": {g: fit(x[groups == g], y[groups == g], selection=selection, allowed=allowed) for g in GROUPS},
         # Chosen on held-out predictions, so they fit how the model scores pairs it has not seen.
         "same_story_threshold": best_threshold(pred[:, 0], y[:, 0]),
         "same_story_slope": confidence_slope(pred[:, 0], y[:, 0], thresholds),
@@ -212,7 +214,14 @@ def _inner_splits(n: int) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
     return tuple(KFold(INNER_FOLDS, shuffle=True, random_state=SEED).split(np.zeros(n)))
 
 
-def select(z: np.ndarray, y: np.ndarray, alpha: float = ALPHA) -> list[int]:
+def allowed_columns(names: Sequence[str]) -> list[list[int]]:
+    """Per dimension, the feature columns it may read (see ``similarity.DIMENSION_ONLY``)."""
+    return [
+        [k for k, name in enumerate(names) if dim in DIMENSION_ONLY.get(name, DIMENSIONS)] for dim in DIMENSIONS
+    ]
+
+
+def select(z: np.ndarray, y: np.ndarray, alpha: float = ALPHA, candidates: Sequence[int] | None = None) -> list[int]:
     """Greedy forward selection: add the feature that most lowers inner-CV error, while it
     lowers it by at least MIN_GAIN (relative), up to MAX_FEATURES. Few features per model keep
     175 pairs from being overfit and every score easy to explain."""
@@ -221,7 +230,7 @@ def select(z: np.ndarray, y: np.ndarray, alpha: float = ALPHA) -> list[int]:
     while len(chosen) < MAX_FEATURES:
         trials = [
             (_inner_error(z, y, [*chosen, k], alpha), k)
-            for k in range(z.shape[1])
+            for k in (range(z.shape[1]) if candidates is None else candidates)
             if k not in chosen and z[:, k].std() > 0
         ]
         if not trials:
@@ -241,6 +250,7 @@ def fit(
     stretch: bool = True,
     chosen_by_dim: list[list[int]] | None = None,
     selection: bool = True,
+    allowed: list[list[int]] | None = None,
 ) -> dict[str, Any]:
     """Per dimension: forward-selected features, then a sign-oriented ridge on them.
 
@@ -259,12 +269,13 @@ def fit(
     dims = {}
     chosen_all = []
     for j, dim in enumerate(DIMENSIONS):
+        candidates = list(range(z.shape[1])) if allowed is None else allowed[j]
         if chosen_by_dim is not None:
             chosen = chosen_by_dim[j]
         elif selection:
-            chosen = select(z, y[:, j], alpha)
+            chosen = select(z, y[:, j], alpha, candidates)
         else:
-            chosen = [k for k in range(z.shape[1]) if z[:, k].std() > 0]
+            chosen = [k for k in candidates if z[:, k].std() > 0]
         chosen_all.append(chosen)
         coef = np.zeros(z.shape[1])
         intercept = float(y[:, j].mean())
@@ -392,6 +403,7 @@ def cross_validate(
     alpha: float = ALPHA,
     seed: int = SEED,
     selection: bool = True,
+    allowed: list[list[int]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Out-of-fold predictions, and per pair the threshold chosen without seeing that pair.
 
@@ -404,7 +416,13 @@ def cross_validate(
         train = np.setdiff1d(np.arange(len(rows)), test)
         model = {
             "groups": {
-                g: fit(x[train][groups[train] == g], y[train][groups[train] == g], alpha, selection=selection)
+                g: fit(
+                    x[train][groups[train] == g],
+                    y[train][groups[train] == g],
+                    alpha,
+                    selection=selection,
+                    allowed=allowed,
+                )
                 for g in GROUPS
             }
         }

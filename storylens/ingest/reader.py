@@ -14,6 +14,7 @@ from storylens.ingest import html as html_reader
 from storylens.ingest.decode import decode
 from storylens.ingest.text import split_metadata
 from storylens.model import Article, fingerprint
+from storylens.nlp.dates import iso_published
 
 RECORD_KEYS = ("title", "url", "date", "source", "lang")
 
@@ -32,7 +33,7 @@ def make_article(text: str, meta: dict[str, Any], path: str) -> Article:
         url=clean.get("url"),
         source=clean.get("source"),
         language=clean.get("lang"),
-        published=clean.get("date"),
+        published=iso_published(clean.get("date")),  # the raw value stays in meta
         meta=clean,
     )
 

@@ -96,22 +96,63 @@ _SMALL = {
 }
 
 
+# Month abbreviations as used in ctime, RFC 2822 and German/English datelines ("4. Jan. 2020").
+_MONTH_ABBR = {name[:3]: num for name, num in MONTHS.items()} | {"mär": 3, "mrz": 3, "okt": 10, "dez": 12}
+_CTIME = re.compile(
+    r"(?:[A-Za-z]{3},?\s+)?(?P<mon>[A-Za-zä]{3,9})\.?\s+(?P<d>\d{1,2})(?:,\s*|\s+)"
+    r"(?:[\d:]+\s+)?(?P<y>\d{4})\b"
+)
+_DAY_FIRST = re.compile(
+    r"(?:[A-Za-z]{2,9},?\s+)?(?P<d>\d{1,2})(?:\.\s*|\s+)(?P<mon>[A-Za-zä]{3,9})\.?,?\s+(?P<y>\d{4})\b"
+)
+_NUMERIC = re.compile(r"(?P<d>\d{1,2})\.(?P<mm>\d{1,2})\.(?P<y>\d{4})\b")
+# Years outside this range are placeholders ("Fri Nov 30 00:00:00 0001") or typos, not dates.
+_YEARS = range(1800, 2200)
+
+
+def _month(word: str) -> int | None:
+    low = word.lower()
+    return MONTHS.get(low) or _MONTH_ABBR.get(low[:3])
+
+
 def parse_published(value: str | None) -> tuple[dt.date | None, str]:
-    """An article date and its precision: 'day', 'month', 'year' or 'none'."""
+    """An article date and its precision: 'day', 'month', 'year' or 'none'.
+
+    Reads ISO 8601 ("2022-01-07", "2022-01-07T10:00:00Z", "2022-01", "2022"), RFC 2822 as
+    in feeds ("Fri, 07 Jan 2022 10:00:00 +0000"), C ``ctime`` ("Fri Jan  7 10:00:00 2022"),
+    German and English written dates ("7. Januar 2022", "07.01.2022", "January 7, 2022").
+    Anything else, and placeholder years such as 0001, gives (None, 'none').
+    """
     if not value:
         return None, "none"
-    m = re.match(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", value.strip())
-    if not m:
+    text = value.strip()
+    found: tuple[int, int | None, int | None] | None = None
+    if m := re.match(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?![\d.])", text):
+        y, mo, d = m.groups()
+        found = (int(y), int(mo) if mo else None, int(d) if d else None)
+    elif m := _NUMERIC.match(text):
+        found = (int(m["y"]), int(m["mm"]), int(m["d"]))
+    elif (m := _CTIME.match(text) or _DAY_FIRST.match(text)) and _month(m["mon"]):
+        found = (int(m["y"]), _month(m["mon"]), int(m["d"]))
+    if found is None or found[0] not in _YEARS:
         return None, "none"
-    y, mo, d = int(m.group(1)), m.group(2), m.group(3)
+    y, mo, d = found
     try:
-        if d:
-            return dt.date(y, int(mo), int(d)), "day"
+        if d and mo:
+            return dt.date(y, mo, d), "day"
         if mo:
-            return dt.date(y, int(mo), 1), "month"
+            return dt.date(y, mo, 1), "month"
         return dt.date(y, 1, 1), "year"
     except ValueError:
         return None, "none"
+
+
+def iso_published(value: str | None) -> str | None:
+    """``value`` as an ISO date at the precision it has ("2022-01-07", "2022-01", "2022"), or None."""
+    date, precision = parse_published(value)
+    if date is None:
+        return None
+    return {"day": date.isoformat(), "month": date.isoformat()[:7]}.get(precision, str(date.year))
 
 
 def _resolve(kind: str, m: re.Match[str], ref: dt.date | None, precision: str) -> tuple[str | None, str]:
