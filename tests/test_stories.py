@@ -96,6 +96,28 @@ def test_time_window_keeps_old_stories_out() -> None:
     assert d3[0].story_id == d[1].story_id
 
 
+def test_late_article_finds_its_story_below_capacity() -> None:
+    """An archive arrives out of date order: a January article after June ones still meets its
+    January partner, because the index keeps articles up to ``capacity``."""
+    c = clusterer(window_days=7, capacity=100)
+    text = words("w")
+    first = c.partial_fit([1], ["jan1"], np.stack([vec(text)]), [0])
+    c.partial_fit([2, 3], ["jun1", "jun2"], np.stack([vec(words("j")), vec(words("k"))]), [150, 151])
+    late = c.partial_fit([4], ["jan2"], np.stack([vec(text + " extra")]), [2])
+    assert late[0].story_id == first[0].story_id
+    # The window still holds per pair: the same text dated in June starts its own story.
+    assert c.partial_fit([5], ["jun3"], np.stack([vec(text)]), [152])[0].created
+
+
+def test_index_drops_old_articles_only_above_capacity() -> None:
+    c = clusterer(window_days=7, capacity=2)
+    texts = [words(p) for p in "abcd"]
+    c.partial_fit([1, 2, 3, 4], list("abcd"), np.stack([vec(t) for t in texts]), [0, 1, 50, 51])
+    # Two articles outside the window of day 51 went; the capacity kept the index at two.
+    assert len(c.index_) == 2
+    assert c.partial_fit([5], ["a2"], np.stack([vec(texts[0])]), [1])[0].created
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def url(request, tmp_path):
     """A fresh SQLite file, or a fresh schema on the server named by STORYLENS_TEST_PG."""
@@ -164,6 +186,17 @@ def test_restart_gives_the_same_stories(tmp_path, url) -> None:
         ingestor(two).run(stream())
         got = {a["id"]: s["id"] for s in list_stories(two) for a in s["articles"]}
     assert got == expected
+
+
+def test_warm_start_loads_the_window_and_the_newest_up_to_capacity(store) -> None:
+    dated = [article(words(p), f"2024-0{m}-01") for p, m in zip("abcd", (1, 2, 5, 6), strict=True)]
+    ingestor(store).run([*dated, article(words("u"))])  # plus one undated
+    latest = store.latest_day()
+    rows = list(store.vectors(latest - 14, newest=2))
+    # June 1 is in the window; with it, May 1 is among the newest two; the undated one always loads.
+    assert sorted(d for _, _, d, _ in rows if d is not None) == [latest - 31, latest]
+    assert len(rows) == 3
+    assert len(list(store.vectors(latest - 14, newest=0))) == 2
 
 
 def test_failed_chunk_rolls_back_and_memory_follows_the_store(store, monkeypatch) -> None:

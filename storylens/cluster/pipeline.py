@@ -81,6 +81,7 @@ def clusterer_from_settings(**overrides: Any) -> StreamClusterer:
         "k": cfg.neighbours,
         "index": cfg.ann,
         "linkage": cfg.linkage,
+        "capacity": cfg.index_capacity,
     }
     params.update(overrides)
     return StreamClusterer(**params)
@@ -91,7 +92,8 @@ def load_clusterer(store: SQLStore, clusterer: StreamClusterer) -> StreamCluster
     # Only the time window can receive new members: older articles stay on disk, which keeps
     # a restart's cost bounded by the window rather than by the whole history.
     latest = store.latest_day()
-    rows = store.vectors(None if latest is None else latest - clusterer.window_days)
+    horizon = None if latest is None else latest - clusterer.window_days
+    rows = store.vectors(horizon, newest=clusterer.capacity)
     decoded = ((k, s, d, np.frombuffer(v, dtype=np.float32)) for k, s, d, v in rows)
     return clusterer.warm_start(decoded, store.merged_map())
 

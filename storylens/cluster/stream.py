@@ -52,6 +52,7 @@ class StreamClusterer:
         dim: int | None = None,
         verifier: Verifier | None = None,
         linkage: str = "single",
+        capacity: int = 20000,
     ) -> None:
         self.threshold = threshold
         self.merge_threshold = merge_threshold
@@ -61,11 +62,12 @@ class StreamClusterer:
         self.dim = dim
         self.verifier = verifier
         self.linkage = linkage
+        self.capacity = capacity
 
     def get_params(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in (
             "threshold", "merge_threshold", "window_days", "k", "index", "dim", "verifier",
-            "linkage")}
+            "linkage", "capacity")}
 
     def clone(self) -> StreamClusterer:
         """The same parameters, nothing learned."""
@@ -93,10 +95,13 @@ class StreamClusterer:
         return root
 
     def _evict(self) -> None:
+        """Drop the oldest articles outside the time window, but only while the index holds more
+        than ``capacity``: below that, out-of-order arrivals still find their partners (the
+        window itself is checked per pair in ``_story_scores``)."""
         if self.latest_day_ is None:
             return
         horizon = self.latest_day_ - self.window_days
-        while self.expiry_ and self.expiry_[0][0] < horizon:
+        while self.expiry_ and self.expiry_[0][0] < horizon and len(self.index_) > self.capacity:
             _, key = heapq.heappop(self.expiry_)
             self.index_.remove(key)
 
@@ -135,8 +140,8 @@ class StreamClusterer:
             if score < self.threshold or other == key:
                 continue
             if day is not None and self.latest_day_ is not None:
-                # The index only holds the window around the newest article; an old article
-                # arriving late must also stay within the window of its candidates.
+                # The window holds per pair: the index may keep older articles (capacity), and an
+                # old article arriving late must stay within the window of its candidates.
                 other_day = self._day(other)
                 if other_day is not None and abs(other_day - day) > self.window_days:
                     continue

@@ -212,13 +212,21 @@ class SQLStore:
 
     # -- reading -------------------------------------------------------------------------
 
-    def vectors(self, since_day: int | None = None) -> Iterator[tuple[int, str, int | None, bytes]]:
-        """(seq, story_id, day, vector bytes) of placed articles: the clusterer's warm start."""
+    def vectors(
+        self, since_day: int | None = None, newest: int = 0
+    ) -> Iterator[tuple[int, str, int | None, bytes]]:
+        """(seq, story_id, day, vector bytes) of placed articles: the clusterer's warm start.
+
+        With ``since_day``: undated articles, those from that day on, and the ``newest`` latest
+        by (day, seq) whatever their day (the clusterer's index capacity)."""
         sql = "SELECT seq, story_id, day, vector FROM articles WHERE story_id IS NOT NULL"
         params: tuple[Any, ...] = ()
         if since_day is not None:
-            sql += " AND (day IS NULL OR day >= ?)"
-            params = (since_day,)
+            sql += (
+                " AND (day IS NULL OR day >= ? OR seq IN (SELECT seq FROM articles"
+                " WHERE day IS NOT NULL AND story_id IS NOT NULL ORDER BY day DESC, seq DESC LIMIT ?))"
+            )
+            params = (since_day, newest)
         for row in self._execute(sql + " ORDER BY seq", params).fetchall():
             yield row[0], row[1], row[2], bytes(row[3])
 
