@@ -54,9 +54,10 @@ def score_pairs(
     ] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Score article pairs on the seven SemEval dimensions (1 = very similar ... 4 = very
-    dissimilar): one JSON line per input line, {pair_id, overall, geography, entities, time,
-    narrative, style, tone}."""
+    """Score article pairs on the seven SemEval dimensions, 1 (very similar) to 4.
+
+    One JSON line per input line: {pair_id, overall, geography, entities, time, narrative, style, tone}.
+    """
     from storylens.compare.pairs import check_pairs_file, score_pairs_file
 
     try:
