@@ -32,16 +32,16 @@ from pathlib import Path
 
 import numpy as np
 
+from storylens.nlp.ner import MODEL_FILE
 from storylens.nlp.ner.corpora import (
     data_dir,
     read_conll,
     read_europeana,
     read_germeval_train,
 )
-from storylens.nlp.ner.features import FeatureExtractor, Lexicon, normalise
+from storylens.nlp.ner.features import FeatureExtractor, Lexicon, normalise, write_gzip
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
-MODEL_FILE = "ner.crfsuite"
 LEXICON_FILE = "lexicon.tsv.gz"
 
 # Cluster granularities: coarse ones generalise, fine ones separate e.g. surnames from
@@ -426,7 +426,10 @@ def train_crf(
         }
     )
     log(f"training CRF on {len(sents)} sentences (c1={c1}, c2={c2}, {iterations} iterations)")
-    trainer.train(str(out))
+    raw = out.with_suffix("")  # crfsuite writes a plain file; the package ships it compressed
+    trainer.train(str(raw))
+    write_gzip(out, raw.read_bytes())
+    raw.unlink()
 
 
 def main(argv: list[str] | None = None) -> int:
