@@ -54,6 +54,8 @@ class HashEmbedder:
         return out
 
 
+NOTES_MARK = "## Reading these numbers (hand-written)"
+
 def synthesise(n: int, path: Path, seed: int = 7) -> None:
     """n articles in time order: each retells one source article (its story) with a sample of
     its sentences plus one sentence from elsewhere; a story lives for three days somewhere in
@@ -172,8 +174,11 @@ def main() -> None:
                   f" {r['worker_peak_mb']:.0f} | {r['cpu_s']} | {r['load']} |"
                   f" {json.dumps(r['timings'])} |"
                   for r in rows]
-        with out.open("a", encoding="utf-8") as f:
-            f.write("\n".join(lines) + "\n\n")
+        # New tables go above the hand-written notes, which stay at the end.
+        text = out.read_text(encoding="utf-8") if out.exists() else ""
+        at = text.find(NOTES_MARK)
+        at = len(text) if at < 0 else at
+        out.write_text(text[:at] + "\n".join(lines) + "\n\n" + text[at:], encoding="utf-8")
 
 
 if __name__ == "__main__":
