@@ -325,3 +325,15 @@ def test_recipe_weights_lead_and_names() -> None:
     assert np.allclose(np.linalg.norm(mixed, axis=1), 1.0, atol=1e-5)
     # cos = (1 - w) cos(lead) + w cos(names): the names disagree, so the mix is lower.
     assert float(mixed[0] @ mixed[1]) < float(plain[0] @ plain[1])
+
+
+def test_out_of_window_neighbours_do_not_crowd_out_the_story() -> None:
+    """Many near-identical articles from another month sit nearer than the real partner."""
+    c = clusterer(window_days=7, k=3, capacity=100)
+    base = words("w")
+    old = [f"{base} {words('n', 3)} alt{i}" for i in range(6)]
+    c.partial_fit(list(range(1, 7)), [f"old{i}" for i in range(6)], np.stack([vec(t) for t in old]), [0] * 6)
+    partner = c.partial_fit([7], ["new1"], np.stack([vec(base + " " + words("n", 6))]), [100])
+    # Nearest to this are the six old ones (out of the window); the partner is seventh.
+    late = c.partial_fit([8], ["new2"], np.stack([vec(base + " " + words("n", 3))]), [101])
+    assert late[0].story_id == partner[0].story_id

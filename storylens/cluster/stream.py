@@ -131,20 +131,30 @@ class StreamClusterer:
 
     # -- learning ------------------------------------------------------------------------
 
+    def _in_window(self, other: int, day: int | None) -> bool:
+        """The window holds per pair: the index may keep older articles (capacity), and an old
+        article arriving late must stay within the window of its candidates."""
+        other_day = self._day(other) if day is not None else None
+        return other_day is None or abs(other_day - day) <= self.window_days  # type: ignore[operator]
+
+    def _neighbours(self, vector: np.ndarray, day: int | None) -> list[tuple[int, float]]:
+        """The k nearest articles within the time window of ``day``.  When the window removed
+        some of the first k (an archive of a recurring topic), look four times as far, so that
+        articles of other months cannot crowd out the ones that may join."""
+        found = self.index_.search(vector, self.k)
+        kept = [(o, s) for o, s in found if self._in_window(o, day)]
+        if len(kept) < len(found) and len(found) == self.k:
+            kept = [(o, s) for o, s in self.index_.search(vector, 4 * self.k) if self._in_window(o, day)]
+        return kept[: self.k]
+
     def _story_scores(
         self, key: int | None, vector: np.ndarray, day: int | None
     ) -> dict[str, float]:
         self._ensure()
         best: dict[str, float] = {}
-        for other, score in self.index_.search(vector, self.k):
+        for other, score in self._neighbours(vector, day):
             if score < self.threshold or other == key:
                 continue
-            if day is not None and self.latest_day_ is not None:
-                # The window holds per pair: the index may keep older articles (capacity), and an
-                # old article arriving late must stay within the window of its candidates.
-                other_day = self._day(other)
-                if other_day is not None and abs(other_day - day) > self.window_days:
-                    continue
             if (
                 self.verifier is not None and key is not None
                 and not self.verifier(key, other, score)
