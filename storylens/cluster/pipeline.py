@@ -89,8 +89,9 @@ def clusterer_from_settings(**overrides: Any) -> StreamClusterer:
 
 def load_clusterer(store: SQLStore, clusterer: StreamClusterer) -> StreamClusterer:
     """Warm-start from the store: the store is the truth, memory is rebuilt from it."""
-    # Only the time window can receive new members: older articles stay on disk, which keeps
-    # a restart's cost bounded by the window rather than by the whole history.
+    # The same articles a continuous run holds in its index: the time window, undated ones, and
+    # the newest up to the index capacity. Older ones stay on disk, which keeps a restart's
+    # cost bounded by window and capacity rather than by the whole history.
     latest = store.latest_day()
     horizon = None if latest is None else latest - clusterer.window_days
     rows = store.vectors(horizon, newest=clusterer.capacity)

@@ -134,8 +134,10 @@ class StreamClusterer:
     def _in_window(self, other: int, day: int | None) -> bool:
         """The window holds per pair: the index may keep older articles (capacity), and an old
         article arriving late must stay within the window of its candidates."""
-        other_day = self._day(other) if day is not None else None
-        return other_day is None or abs(other_day - day) <= self.window_days  # type: ignore[operator]
+        if day is None:
+            return True
+        other_day = self._day(other)
+        return other_day is None or abs(other_day - day) <= self.window_days
 
     def _neighbours(self, vector: np.ndarray, day: int | None) -> list[tuple[int, float]]:
         """The k nearest articles within the time window of ``day``.  When the window removed
