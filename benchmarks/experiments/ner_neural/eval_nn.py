@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import ner as bench  # noqa: E402
-from neural_tagger import NeuralTagger  # noqa: E402
+from neural_tagger import NeuralTagger, cold_warm  # noqa: E402
 
 from storylens.nlp.ner import Tagger, harmonise  # noqa: E402
 from storylens.nlp.ner.corpora import data_dir, read_germeval_tsv  # noqa: E402
@@ -27,12 +27,7 @@ def speed(path: str) -> dict:
     ge = [t for t, _ in read_germeval_tsv(data_dir() / "germeval2014-ner" / "NER-de-dev.tsv")]
     n = sum(map(len, ge))
     t = NeuralTagger(path)
-    t0 = time.perf_counter()
-    t.tag_sentences(ge)
-    cold = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    t.tag_sentences(ge)
-    warm = time.perf_counter() - t0
+    cold, warm = cold_warm(t, ge)
     t0 = time.perf_counter()
     for s in ge[:500]:
         t.tag(s)

@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import ner as bench  # noqa: E402
-from neural_tagger import LABELS, NeuralTagger, constrained_viterbi, normalise  # noqa: E402
+from neural_tagger import LABELS, NeuralTagger, constrained_viterbi  # noqa: E402
 
 from storylens.nlp.ner import Tagger, harmonise  # noqa: E402
 
@@ -30,26 +30,9 @@ def _lse(x: np.ndarray, axis: int) -> np.ndarray:
 
 
 class NNMarginals(NeuralTagger):
-    def logits(self, sents: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
-        p = self.p
-        H4 = 4 * self.H
-        norm = [[normalise(t) for t in s] for s in sents]
-        self._gates_for(list(dict.fromkeys(w for s in norm for w in s)))
-        lens = np.array([len(s) for s in sents])
-        B, T = len(sents), int(lens.max())
-        G = np.zeros((B, T, 2 * H4), dtype=np.float32)
-        for k, s in enumerate(norm):
-            G[k, : len(s)] = np.stack([self.cache[w] for w in s])
-            mf = self.fz.multi_flags(s)
-            if mf.any():
-                G[k, : len(s)] += mf @ p["W_multi"]
-        hf = self._lstm(G[:, :, :H4], lens, p["Whh_f"], False)
-        hb = self._lstm(G[:, :, H4:], lens, p["Whh_b"], True)
-        return np.concatenate([hf, hb], axis=2) @ p["W_out"] + p["b_out"], lens
-
     def marginals(self, sents: list[list[str]]) -> list[np.ndarray]:
         """Per sentence (len, L) posteriors, LABELS order."""
-        lg, lens = self.logits(sents)
+        lg, lens = self.emissions(sents)
         lg = lg.astype(np.float64)
         B, T, n = lg.shape
         if "crf_trans" not in self.p:  # softmax of emissions

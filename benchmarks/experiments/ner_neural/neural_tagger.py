@@ -241,12 +241,12 @@ class NeuralTagger:
             out[:, t] = h
         return out
 
-    def _tag_batch(self, sents: list[list[str]]) -> list[list[str]]:
+    def emissions(self, sents: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """(batch, time, labels) output scores of the BiLSTM, and the sentence lengths."""
         p = self.p
         H4 = 4 * self.H
         norm = [[normalise(t) for t in s] for s in sents]
-        uniq = list(dict.fromkeys(w for s in norm for w in s))
-        self._gates_for(uniq)
+        self._gates_for(list(dict.fromkeys(w for s in norm for w in s)))
         lens = np.array([len(s) for s in sents])
         B, T = len(sents), int(lens.max())
         G = np.zeros((B, T, 2 * H4), dtype=np.float32)
@@ -257,8 +257,11 @@ class NeuralTagger:
                 G[k, : len(s)] += mf @ p["W_multi"]
         hf = self._lstm(G[:, :, :H4], lens, p["Whh_f"], False)
         hb = self._lstm(G[:, :, H4:], lens, p["Whh_b"], True)
-        hcat = np.concatenate([hf, hb], axis=2)
-        logits = hcat @ p["W_out"] + p["b_out"]
+        return np.concatenate([hf, hb], axis=2) @ p["W_out"] + p["b_out"], lens
+
+    def _tag_batch(self, sents: list[list[str]]) -> list[list[str]]:
+        p = self.p
+        logits, lens = self.emissions(sents)
         if "crf_trans" in p:  # CRF output layer: emissions + learned (masked) transitions
             paths = constrained_viterbi(logits, lens, p["crf_trans"])
         else:
@@ -289,3 +292,15 @@ class NeuralTagger:
 
             return harmonise(sents, out)  # type: ignore[arg-type]
         return out  # type: ignore[return-value]
+
+
+def cold_warm(tagger: NeuralTagger, sents: list[list[str]]) -> tuple[float, float]:
+    """Seconds to tag ``sents`` with an empty word-type cache, then again with it filled."""
+    import time
+
+    times = []
+    for _ in range(2):
+        t0 = time.perf_counter()
+        tagger.tag_sentences(sents)
+        times.append(time.perf_counter() - t0)
+    return times[0], times[1]

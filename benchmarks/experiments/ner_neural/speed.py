@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]  # the repository
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from neural_tagger import NeuralTagger  # noqa: E402
+from neural_tagger import NeuralTagger, cold_warm  # noqa: E402
 
 from storylens.nlp.ner.corpora import data_dir, read_conll, read_germeval_tsv  # noqa: E402
 
@@ -35,12 +35,7 @@ def work(path: str, sents: list[list[str]], q: Queue, start: float) -> None:
     t = NeuralTagger(path)
     while time.time() < start:
         time.sleep(0.001)
-    t0 = time.perf_counter()
-    t.tag_sentences(sents)
-    cold = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    t.tag_sentences(sents)
-    warm = time.perf_counter() - t0
+    cold, warm = cold_warm(t, sents)
     q.put((cold, warm))
 
 
