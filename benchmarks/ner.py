@@ -252,8 +252,9 @@ def markdown(res: dict[str, object], model_dir: Path) -> str:
         "  0.746 / 0.743 / - / 0.729. A soft ensemble (w x CRF marginals + (1-w) x network",
         "  marginals, BIO Viterbi) gave 0.766 / 0.767 / 0.752 / 0.738 at w = 0.5 and",
         "  0.752 / 0.756 / 0.739 / 0.747 at w = 0.7: +3 on the tuning sets for -0.7 on Europarl,",
-        "  the most promising path (one seed, w seen on all sets; not adopted yet). Code, table",
-        "  and commands: `benchmarks/experiments/ner_neural/`.",
+        "  the most promising path (one seed, w seen on all sets; not adopted yet: it also runs at",
+        "  ~4,500 tokens/s, because pycrfsuite gives marginals one label and position per call).",
+        "  Code, table and commands: `benchmarks/experiments/ner_neural/`.",
         "",
     ]
     for name, block in res.items():
