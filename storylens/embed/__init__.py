@@ -65,13 +65,13 @@ class _SentencePieces:
         import sentencepiece
 
         self._sp = sentencepiece.SentencePieceProcessor(model_file=model_file)
-        self._unk = self._sp.unk_id()
+        self._unk, self._bos, self._eos = self._sp.unk_id(), self._sp.bos_id(), self._sp.eos_id()
 
     def encode(self, text: str, out_type: type = int, add_bos: bool = True, add_eos: bool = True) -> list[int]:
         ids: list[int] = self._sp.encode(text, out_type=int)
         if not ids:
             ids = [self._unk]
-        return [self._sp.bos_id()] * add_bos + ids + [self._sp.eos_id()] * add_eos
+        return [self._bos] * add_bos + ids + [self._eos] * add_eos
 
 
 class USEm3(_Cached):

@@ -132,8 +132,8 @@ def parse_published(value: str | None) -> tuple[dt.date | None, str]:
         found = (int(y), int(mo) if mo else None, int(d) if d else None)
     elif m := _NUMERIC.match(text):
         found = (int(m["y"]), int(m["mm"]), int(m["d"]))
-    elif (m := _CTIME.match(text) or _DAY_FIRST.match(text)) and _month(m["mon"]):
-        found = (int(m["y"]), _month(m["mon"]), int(m["d"]))
+    elif (m := _CTIME.match(text) or _DAY_FIRST.match(text)) and (month := _month(m["mon"])):
+        found = (int(m["y"]), month, int(m["d"]))
     if found is None or found[0] not in _YEARS:
         return None, "none"
     y, mo, d = found
