@@ -221,7 +221,7 @@ def allowed_columns(names: Sequence[str]) -> list[list[int]]:
     ]
 
 
-def select(z: np.ndarray, y: np.ndarray, alpha: float = ALPHA, candidates: Sequence[int] | None = None) -> list[int]:
+def select(z: np.ndarray, y: np.ndarray, candidates: Sequence[int], alpha: float = ALPHA) -> list[int]:
     """Greedy forward selection: add the feature that most lowers inner-CV error, while it
     lowers it by at least MIN_GAIN (relative), up to MAX_FEATURES. Few features per model keep
     175 pairs from being overfit and every score easy to explain."""
@@ -230,7 +230,7 @@ def select(z: np.ndarray, y: np.ndarray, alpha: float = ALPHA, candidates: Seque
     while len(chosen) < MAX_FEATURES:
         trials = [
             (_inner_error(z, y, [*chosen, k], alpha), k)
-            for k in (range(z.shape[1]) if candidates is None else candidates)
+            for k in candidates
             if k not in chosen and z[:, k].std() > 0
         ]
         if not trials:
@@ -273,7 +273,7 @@ def fit(
         if chosen_by_dim is not None:
             chosen = chosen_by_dim[j]
         elif selection:
-            chosen = select(z, y[:, j], alpha, candidates)
+            chosen = select(z, y[:, j], candidates, alpha)
         else:
             chosen = [k for k in candidates if z[:, k].std() > 0]
         chosen_all.append(chosen)
