@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: demo test bench lint train-ner train-similarity clean
+.PHONY: demo test bench lint train-ner train-ner-neural train-similarity clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -33,6 +33,12 @@ lint: $(STAMP)
 
 train-ner: $(STAMP)
 	$(BIN)/python -m storylens.nlp.ner.train
+
+# The network half of the NER ensemble (after train-ner, which writes the lexicon it reads).
+# A longer job, not run in CI: torch is only needed to train, and its CPU build is pinned.
+train-ner-neural: $(STAMP)
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/python -m storylens.nlp.ner.train_neural
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -17,14 +17,22 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
+from storylens.nlp.ner import chain
 from storylens.nlp.ner.corpora import spans
-from storylens.nlp.ner.features import FeatureExtractor, Lexicon
 
 __all__ = ["Tagger", "coarse", "harmonise", "load_tagger", "tag_conll", "tag_text"]
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
-# The CRF weights, gzip-compressed (8.2 MB -> 3.3 MB in the package); opened from memory.
-MODEL_FILE = "ner.crfsuite.gz"
+# The CRF's weights as NumPy arrays (exported from crfsuite by ``train.py``; see ``crf.py``).
+MODEL_FILE = "crf.npz"
+# The BiLSTM-CRF (NumPy arrays, float16; see ``neural.py``).
+NEURAL_FILE = "neural.npz"
+# The CRF's share in the vote with the network: the best mean F1 over GermEval dev, CoNLL-2003
+# testa and Europarl dev, averaged over three training seeds (benchmarks/experiments/ner_neural).
+CRF_WEIGHT = 0.3
+BIO = chain.bio_mask()
 
 _COARSE = {"PER": "PER", "LOC": "LOC", "ORG": "ORG", "OTH": "MISC"}
 
@@ -52,34 +60,57 @@ def coarse(label: str) -> str | None:
 
 
 class Tagger:
-    """A loaded CRF model; ``tag`` and ``tag_sentences`` take pre-tokenised sentences."""
+    """The shipped German tagger; ``tag`` and ``tag_sentences`` take pre-tokenised sentences.
 
-    def __init__(self, model_dir: Path = MODEL_DIR) -> None:
-        import gzip
+    Two models vote per token: the CRF (``crf.py``) and the BiLSTM-CRF (``neural.py``).  Each
+    gives label probabilities by forward-backward; the tagger mixes them,
+    ``weight`` x CRF + (1 - ``weight``) x network, and decodes the mix with a BIO-constrained
+    Viterbi.  ``weight`` = 1, or a model directory without the network, is the CRF alone.
+    """
 
-        import pycrfsuite
+    def __init__(self, model_dir: Path = MODEL_DIR, weight: float = CRF_WEIGHT, batch: int = 128) -> None:
+        from storylens.nlp.ner.crf import CRF
 
         self.model_dir = model_dir
-        self._features = FeatureExtractor(Lexicon.load(model_dir / "lexicon.tsv.gz"))
-        self._tagger = pycrfsuite.Tagger()
-        # crfsuite reads the weights in place, without a copy: the bytes must outlive the tagger.
-        self._model_bytes = gzip.decompress((model_dir / MODEL_FILE).read_bytes())
-        self._tagger.open_inmemory(self._model_bytes)
-        self.labels: tuple[str, ...] = tuple(sorted(self._tagger.labels()))
+        self.crf = CRF(model_dir, MODEL_FILE)
+        self.net = None
+        if weight < 1.0 and (model_dir / NEURAL_FILE).exists():
+            from storylens.nlp.ner.neural import Network
+
+            self.net = Network(model_dir / NEURAL_FILE, self.crf.features.lexicon)
+        self.weight = weight
+        self.batch = batch
+        self.labels = chain.LABELS
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
-        if not tokens:
-            return []
-        return list(self._tagger.tag(self._features.sentence(tokens)))
+        return self.tag_sentences([tokens])[0] if tokens else []
 
     def tag_sentences(
         self, sents: Iterable[Sequence[str]], *, document: bool = False
     ) -> list[list[str]]:
         """Tag each sentence; with ``document=True`` the sentences form one article and a
         name's labels are made consistent across it (see :func:`harmonise`)."""
-        sents = list(sents)
-        tags = [self.tag(s) for s in sents]
-        return harmonise(sents, tags) if document else tags
+        todo = [list(s) for s in sents]
+        if self.net is None:
+            tags = [self.crf.tag(s) for s in todo]
+        else:
+            tags = [[] for _ in todo]
+            # Batches of similar length: the network's recurrences run across a batch at once.
+            order = sorted((i for i, s in enumerate(todo) if s), key=lambda i: len(todo[i]))
+            for a in range(0, len(order), self.batch):
+                idx = order[a : a + self.batch]
+                for i, path in zip(idx, self._mixed([todo[i] for i in idx]), strict=True):
+                    tags[i] = path
+        return harmonise(todo, tags) if document else tags
+
+    def _mixed(self, sents: list[list[str]]) -> list[list[str]]:
+        assert self.net is not None
+        crf_scores, lens = chain.pad(self.crf.scores(sents), len(chain.LABELS))
+        p = self.weight * chain.marginals(crf_scores, lens, self.crf.transitions)
+        net_scores, _ = self.net.scores(sents)
+        p += (1.0 - self.weight) * chain.marginals(net_scores, lens, self.net.transitions)
+        logp = np.log(np.maximum(p, 1e-12)).astype(np.float32)
+        return [[chain.LABELS[j] for j in path] for path in chain.viterbi(logp, lens, BIO)]
 
 
 def harmonise(sents: Sequence[Sequence[str]], tags: list[list[str]]) -> list[list[str]]:
@@ -156,6 +187,7 @@ def tag_conll(lines: Iterable[str], tagger: Tagger | None = None) -> Iterator[st
     doc: list[str | list[tuple[str, str | None]]] = []
     sentence: list[tuple[str, str | None]] = []
     documents = False
+    pending = 0  # sentences waiting in ``doc``
 
     def flush_doc() -> Iterator[str]:
         sents = [item for item in doc if isinstance(item, list)]
@@ -182,9 +214,13 @@ def tag_conll(lines: Iterable[str], tagger: Tagger | None = None) -> Iterator[st
             if sentence:
                 doc.append(sentence)
                 sentence = []
+                pending += 1
             doc.append("")
-            if not documents:
+            # Without documents, sentences are tagged independently, a batch at a time (the
+            # network runs a batch of sentences in one pass).
+            if not documents and pending >= tagger.batch:
                 yield from flush_doc()
+                pending = 0
         else:
             sentence.append((line, line.split()[0]))
     if sentence:

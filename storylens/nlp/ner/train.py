@@ -39,7 +39,8 @@ from storylens.nlp.ner.corpora import (
     read_europeana,
     read_germeval_train,
 )
-from storylens.nlp.ner.features import FeatureExtractor, Lexicon, normalise, write_gzip
+from storylens.nlp.ner.crf import export_weights
+from storylens.nlp.ner.features import FeatureExtractor, Lexicon, normalise
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 LEXICON_FILE = "lexicon.tsv.gz"
@@ -426,9 +427,9 @@ def train_crf(
         }
     )
     log(f"training CRF on {len(sents)} sentences (c1={c1}, c2={c2}, {iterations} iterations)")
-    raw = out.with_suffix("")  # crfsuite writes a plain file; the package ships it compressed
+    raw = out.with_suffix(".crfsuite")  # crfsuite's own file; the package ships its weights
     trainer.train(str(raw))
-    write_gzip(out, raw.read_bytes())
+    export_weights(raw, out)
     raw.unlink()
 
 

