@@ -188,7 +188,35 @@ def measure_speed(model_dir: Path, sents: list[Sentence], weight: float = CRF_WE
     n = sum(len(t) for t, _ in sents)
     _, cold = run_tagger(tagger, sents)
     _, warm = run_tagger(tagger, sents)
-    return {"tokens": n, "cold_tokens_per_s": round(n / cold), "warm_tokens_per_s": round(n / warm)}
+    return {"tokens": n, "cold_tokens_per_s": round(n / cold), "warm_tokens_per_s": round(n / warm),
+            "two_process_cold_tokens_per_s": two_processes(model_dir, sents, weight)}
+
+
+_WORKER: Tagger | None = None
+
+
+def _load_worker(model_dir: Path, weight: float) -> None:
+    global _WORKER
+    os.environ["OMP_NUM_THREADS"] = "1"
+    _WORKER = Tagger(model_dir, weight=weight)
+
+
+def _tag_part(part: list[Sentence]) -> float:
+    assert _WORKER is not None
+    return run_tagger(_WORKER, part)[1]
+
+
+def two_processes(model_dir: Path, sents: list[Sentence], weight: float) -> int:
+    """Tokens/s of two worker processes, each a fresh tagger on half of ``sents`` (cold), from
+    the moment both have loaded the model."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2, initializer=_load_worker, initargs=(model_dir, weight)) as pool:
+        list(pool.map(_tag_part, [[], []]))  # both workers started and loaded
+        start = time.perf_counter()
+        list(pool.map(_tag_part, [sents[0::2], sents[1::2]]))
+        secs = time.perf_counter() - start
+    return round(sum(len(t) for t, _ in sents) / secs)
 
 
 def headline(res: dict[str, object]) -> dict[str, float]:
@@ -322,9 +350,12 @@ def markdown(res: dict[str, object], model_dir: Path) -> str:
         f"- cold (fresh tagger, GermEval dev, {tp['tokens']} tokens): "
         f"**{tp['cold_tokens_per_s']:,} tokens/s**",
         f"- warm (word-type feature cache filled): {tp['warm_tokens_per_s']:,} tokens/s",
+        f"- two processes, each a fresh tagger on half of GermEval dev: "
+        f"**{tp['two_process_cold_tokens_per_s']:,} tokens/s** (cold)",
         f"- all sets above in one process: {tp['all_sets_warm_tokens_per_s']:,} tokens/s",
         "",
-        "The tagger is single-threaded; on 2 cores, two worker processes give about twice this.",
+        "The tagger runs in one thread (its matrices are small); the two-process figure is what",
+        "2 cores give on new text.",
         "Timings depend on what else runs on the machine; see the JSON for the raw figures.",
         "",
         "## Against the issue's targets",
@@ -338,8 +369,8 @@ def markdown(res: dict[str, object], model_dir: Path) -> str:
         "- Newswire PER/LOC/ORG F1 >= 0.85: **not reached** (CoNLL testa above). Part of the gap",
         "  is annotation convention: CoNLL tags football clubs named after cities ('Bochum') ORG,",
         "  the agency 'Reuter' ORG, and compounds such as 'SPD-Fraktion' MISC.",
-        "- >= 20,000 tokens/s on 2 cores: **reached** (two processes give about twice the",
-        "  one-process figures above).",
+        "- >= 20,000 tokens/s on 2 cores: **reached** on new text with two processes, and by one",
+        "  process on text with known vocabulary (figures above).",
         "",
         "Reproduce the CRF and the lexicon with `make train-ner` (`python -m",
         "storylens.nlp.ner.train`, ~20 min; bit-identical from run to run) and then the network",

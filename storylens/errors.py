@@ -27,6 +27,8 @@ class Code(StrEnum):
     E015 = "Refusing to fetch {url}: {reason} (use --allow-private for local servers)."
     E016 = "Cannot fetch {url}: {reason}."
     E017 = "Another ingest is writing to {db}; run one ingest per store at a time."
+    E018 = ("{db} holds article vectors made as {stored}; the current settings make {current}: "
+            "ingest with the settings the store was built with, or into a new store.")
 
 
 class StorylensError(Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -96,3 +97,19 @@ def test_errors_are_one_line_and_stores_are_not_created(tmp_path) -> None:
     assert proc.stderr.strip().splitlines()[-1].startswith("error: nothing ingested: [E001]")
     assert "Traceback" not in proc.stderr
     assert run("ingest").returncode == 2
+
+
+def test_ingest_with_other_vector_settings_is_refused(db, tmp_path, seed_paths) -> None:
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(db.read_bytes())
+    config = tmp_path / "config.toml"
+    config.write_text("[stories]\nlead_sentences = 3\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "storylens", "ingest", str(seed_paths[0]), "--db", str(copy)],
+        cwd=REPO, capture_output=True, text=True, timeout=180,
+        env={**os.environ, "STORYLENS_CONFIG": str(config)},
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.count("\n") == 1 and "E018" in proc.stderr and "Traceback" not in proc.stderr
+    listed = json.loads(run("stories", "--db", str(copy), "--json").stdout)
+    assert [s["size"] for s in listed] == [2, 1]

@@ -13,9 +13,11 @@ import pytest
 from storylens.cluster.embedding import Recipe, names_vector
 from storylens.cluster.pipeline import Ingestor, list_stories
 from storylens.cluster.stream import StreamClusterer, story_id_for
+from storylens.errors import Code
 from storylens.ingest.folder import Failure
 from storylens.model import Article, Sentence, fingerprint
 from storylens.store import SQLStore, open_store
+from storylens.store.base import StoreError
 
 DIM = 256
 
@@ -186,6 +188,19 @@ def test_restart_gives_the_same_stories(tmp_path, url) -> None:
         ingestor(two).run(stream())
         got = {a["id"]: s["id"] for s in list_stories(two) for a in s["articles"]}
     assert got == expected
+
+
+def test_changed_vector_settings_are_refused_and_nothing_is_lost(store) -> None:
+    ingestor(store).run(stream()[:3])
+    before = {a["id"]: s["id"] for s in list_stories(store) for a in s["articles"]}
+    with pytest.raises(StoreError) as err:
+        Ingestor(store, clusterer=clusterer(), embedder=BagEmbedder(), batch=2,
+                 recipe=Recipe(names_weight=0.0, sentences=3))
+    assert err.value.code is Code.E018
+    assert "sentences=3" in str(err.value) and "sentences=10" in str(err.value)
+    # The store is untouched, and the original settings still ingest into it.
+    assert {a["id"]: s["id"] for s in list_stories(store) for a in s["articles"]} == before
+    assert ingestor(store).run(stream()).new == 2
 
 
 def test_warm_start_loads_the_window_and_the_newest_up_to_capacity(store) -> None:

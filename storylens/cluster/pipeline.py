@@ -13,7 +13,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from itertools import islice
 from typing import Any
 
@@ -59,6 +59,12 @@ def recipe_from_settings(**overrides: Any) -> Recipe:
     }
     params.update(overrides)
     return Recipe(**params)
+
+
+def describe(backend: str, recipe: Recipe) -> str:
+    """The vector recipe as stored with a store: backend and lead settings, compact."""
+    fields = ", ".join(f"{k}={v}" for k, v in sorted(asdict(recipe).items()))
+    return f"{backend} ({fields})"
 
 
 def embed_articles(embedder: Embedder, articles: list[Article], recipe: Recipe) -> np.ndarray:
@@ -124,6 +130,8 @@ class Ingestor:
         self.clusterer = load_clusterer(store, clusterer)
         self.embedder = embedder
         self.recipe = recipe or recipe_from_settings(**({"chars": lead_chars} if lead_chars else {}))
+        backend = embedder.name if embedder is not None else settings().embedding.backend
+        store.pin_vector_recipe(describe(backend, self.recipe))
         self.workers = cfg.embed_workers if workers is None else workers
         self.batch = batch or cfg.batch
         self._seen: set[str] = set()  # ids read but not yet committed

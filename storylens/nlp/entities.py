@@ -131,7 +131,8 @@ def _spans_from_bio(sent: list[Token], tags: list[str]) -> list[Span]:
 
 
 def _recognise_model(tagger: Any, sents: list[list[Token]]) -> list[Span]:
-    tags = tagger.tag_sentences([[t.text for t in s] for s in sents])
+    # One article is one document: a name keeps one type across it (ner.harmonise).
+    tags = tagger.tag_sentences([[t.text for t in s] for s in sents], document=True)
     spans: list[Span] = []
     for sent, sent_tags in zip(sents, tags, strict=True):
         for start, end, label in _spans_from_bio(sent, sent_tags):

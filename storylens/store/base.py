@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from storylens.errors import StorylensError
+from storylens.errors import Code, StorylensError
 from storylens.model import Article
 
 
@@ -199,6 +199,21 @@ class SQLStore:
             self._execute(
                 "UPDATE stories SET merged_into = ? WHERE merged_into = ?", (story_id, old)
             )
+
+    def pin_vector_recipe(self, recipe: str) -> None:
+        """Record how this store's article vectors are made, or refuse a different recipe.
+
+        Vectors made another way (another backend, lead length or names share) are not
+        comparable with the stored ones: an ingest with changed settings would silently
+        cluster apples with pears.  A store from before the recipe was recorded adopts the
+        first one it sees.
+        """
+        with self.transaction():
+            row = self._execute("SELECT value FROM settings WHERE key = 'vector_recipe'").fetchone()
+            if row is None:
+                self._execute("INSERT INTO settings (key, value) VALUES ('vector_recipe', ?)", (recipe,))
+            elif row[0] != recipe:
+                raise StoreError(Code.E018, db=self.path, stored=row[0], current=recipe)
 
     def save_analysis(self, article: Article) -> None:
         """Keep a full analysis so it is never recomputed on read."""

@@ -44,6 +44,7 @@ SCHEMA = [
         merged_into TEXT
     )""",
     "CREATE INDEX IF NOT EXISTS stories_merged ON stories(merged_into)",
+    "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     """CREATE OR REPLACE VIEW story_view AS
         SELECT id, size, coalesce(first_pub, first_ing) AS first_seen,
                coalesce(last_pub, last_ing) AS last_seen, label, merged_into, created_seq

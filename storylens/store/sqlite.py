@@ -40,6 +40,10 @@ CREATE TABLE IF NOT EXISTS stories (
     merged_into TEXT            -- set when merged: the id keeps resolving to the survivor
 );
 CREATE INDEX IF NOT EXISTS stories_merged ON stories(merged_into);
+CREATE TABLE IF NOT EXISTS settings (  -- what the stored data depends on, e.g. the vector recipe
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 -- Seen dates: publication dates where known, the ingest date only for stories none of whose
 -- articles carries one (mixing the two would stretch a 2022 story into today).
 CREATE VIEW IF NOT EXISTS story_view AS
