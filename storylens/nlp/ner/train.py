@@ -36,6 +36,7 @@ from storylens.nlp.ner import MODEL_FILE
 from storylens.nlp.ner.corpora import (
     data_dir,
     read_conll,
+    read_conll_docs,
     read_europeana,
     read_germeval_train,
 )
@@ -386,6 +387,14 @@ def europarl_to_germeval(toks: list[str], tags: list[str]) -> list[str]:
     return out
 
 
+def conll_testa(data: Path, which: str = "all") -> list[tuple[list[str], list[str]]]:
+    """CoNLL-2003 German testa (newswire) in GermEval's scheme: all 201 documents, or every
+    other one ('even', 'odd') for two-fold cross-validation."""
+    docs = list(read_conll_docs(data / "conll2003-de" / "deu.testa.txt"))
+    keep = {"all": docs, "even": docs[0::2], "odd": docs[1::2]}[which]
+    return [(t, europarl_to_germeval(t, g)) for doc in keep for t, g in doc]
+
+
 def training_sentences(
     data: Path, extra: Iterable[str], *, syntok_copies: bool = True
 ) -> list[tuple[list[str], list[str]]]:
@@ -397,6 +406,9 @@ def training_sentences(
     if "europarl" in extra:
         sents += [(t, europarl_to_germeval(t, g))
                   for t, g in read_conll(data / "europarl-ner-de" / "train.tsv", sep="\t")]
+    for name in extra:  # conll, conll-even, conll-odd
+        if name.startswith("conll"):
+            sents += conll_testa(data, name.partition("-")[2] or "all")
     if "europeana" in extra:
         for name in ("enp_DE.lft.bio", "enp_DE.onb.bio", "enp_DE.sbb.bio"):
             sents += list(read_europeana(data / "europeana-newspapers-ner-de" / name))
@@ -439,7 +451,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--c1", type=float, default=0.05)
     ap.add_argument("--c2", type=float, default=0.01)
     ap.add_argument("--iterations", type=int, default=150)
-    ap.add_argument("--extra", default="", help="comma list of extra training sets: europeana, europarl")
+    ap.add_argument("--extra", default="", help="comma list of extra training sets: europeana, europarl, "
+                    "conll (CoNLL-2003 testa; conll-even / conll-odd: every other document)")
     ap.add_argument("--no-syntok-copies", action="store_true")
     ap.add_argument("--semantic", action="store_true",
                     help="add e5 word-vector clusters to the lexicon (measured alternative)")

@@ -30,10 +30,10 @@ from pathlib import Path
 import numpy as np
 
 from storylens.nlp.ner import NEURAL_FILE, chain
-from storylens.nlp.ner.corpora import data_dir, read_conll_docs, read_germeval_train, read_germeval_tsv, spans
+from storylens.nlp.ner.corpora import data_dir, read_germeval_train, read_germeval_tsv, spans
 from storylens.nlp.ner.features import Lexicon, long_shape, normalise, shape
 from storylens.nlp.ner.neural import MAX_CHARS, Featurizer, usem3_pieces
-from storylens.nlp.ner.train import LEXICON_FILE, MODEL_DIR, europarl_to_germeval, syntok_variant
+from storylens.nlp.ner.train import LEXICON_FILE, MODEL_DIR, conll_testa, syntok_variant
 
 PDIM = 64
 LABELS = chain.LABELS
@@ -155,10 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     train = list(read_germeval_train(data / "germeval2014-ner" / "NER-de-train.conll"))
     train += [v for v in (syntok_variant(t, g) for t, g in train) if v is not None]
     if args.conll != "none":  # CoNLL-2003 testa documents (all, or every other for 2-fold CV)
-        docs = list(read_conll_docs(data / "conll2003-de" / "deu.testa.txt"))
-        keep = {"all": docs, "even": docs[0::2], "odd": docs[1::2]}[args.conll]
-        train += [(t, europarl_to_germeval(t, g)) for doc in keep for t, g in doc]
-        log(f"+ {sum(map(len, keep))} CoNLL testa sentences ({args.conll} documents)")
+        conll = conll_testa(data, args.conll)
+        train += conll
+        log(f"+ {len(conll)} CoNLL testa sentences ({args.conll} documents)")
     dev = list(read_germeval_tsv(data / "germeval2014-ner" / "NER-de-dev.tsv"))
     if args.smoke:
         train, dev = train[:300], dev[:200]
