@@ -152,6 +152,11 @@ class Article(_Serialisable):
     def replace(self, **changes: Any) -> Article:
         return dataclasses.replace(self, **changes)
 
+    def bare(self) -> Article:
+        """The article as read, without its analysis (to analyse it afresh)."""
+        return self.replace(dateline=None, sentences=(), tokens=(), mentions=(), entities=(),
+                            figures=(), dates=(), quotes=())
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:
         kinds = {

@@ -11,11 +11,12 @@ import numpy as np
 import pytest
 
 from storylens.cluster.embedding import Recipe, names_vector
-from storylens.cluster.pipeline import Ingestor, list_stories
+from storylens.cluster.pipeline import Ingestor, list_stories, story_view
 from storylens.cluster.stream import StreamClusterer, story_id_for
 from storylens.errors import Code
 from storylens.ingest.folder import Failure
-from storylens.model import Article, Sentence, fingerprint
+from storylens.model import Article, Mention, Sentence, fingerprint
+from storylens.nlp.pipeline import ANALYSIS_VERSION
 from storylens.store import SQLStore, open_store
 from storylens.store.base import StoreError
 
@@ -201,6 +202,28 @@ def test_changed_vector_settings_are_refused_and_nothing_is_lost(store) -> None:
     # The store is untouched, and the original settings still ingest into it.
     assert {a["id"]: s["id"] for s in list_stories(store) for a in s["articles"]} == before
     assert ingestor(store).run(stream()).new == 2
+
+
+def test_analyses_of_an_older_analysis_version_are_redone_on_view(store) -> None:
+    ingestor(store).run(stream()[:2])
+    seq = next(r["seq"] for s in list_stories(store) for r in store.story_articles(s["id"]))
+    # A store whose article was analysed by an earlier version of the analysis.
+    store.pin_analysis_version(ANALYSIS_VERSION - 1)
+    old = store.article_at(seq)
+    stale = old.replace(sentences=(Sentence(0, 5, 0),),
+                        mentions=(Mention(0, 5, old.text[:5], "PER", "stale", 0),))
+    store.save_analysis(stale)
+    assert store.article_at(seq).mentions == stale.mentions
+    # The current version marks it stale: it reads back without the old analysis ...
+    store.pin_analysis_version(ANALYSIS_VERSION)
+    assert not store.article_at(seq).analysed
+    # ... and the story view analyses it afresh and keeps the new analysis.
+    story = next(s["id"] for s in list_stories(store) if seq in {r["seq"] for r in store.story_articles(s["id"])})
+    story_view(store, story)
+    fresh = store.article_at(seq)
+    assert fresh.analysed and all(m.entity_id != "stale" for m in fresh.mentions)
+    store.pin_analysis_version(ANALYSIS_VERSION)  # same version: nothing is reset
+    assert store.article_at(seq).analysed
 
 
 def test_warm_start_loads_the_window_and_the_newest_up_to_capacity(store) -> None:

@@ -132,6 +132,9 @@ class Ingestor:
         self.recipe = recipe or recipe_from_settings(**({"chars": lead_chars} if lead_chars else {}))
         backend = embedder.name if embedder is not None else settings().embedding.backend
         store.pin_vector_recipe(describe(backend, self.recipe))
+        from storylens.nlp.pipeline import ANALYSIS_VERSION
+
+        store.pin_analysis_version(ANALYSIS_VERSION)  # the verifier reuses stored analyses
         self.workers = cfg.embed_workers if workers is None else workers
         self.batch = batch or cfg.batch
         self._seen: set[str] = set()  # ids read but not yet committed
@@ -258,14 +261,15 @@ def list_stories(
 
 def story_view(store: SQLStore, story_id: str) -> dict[str, Any]:
     """One story with analysed articles; analyses are computed once and kept in the store."""
-    import json
 
     from storylens.cluster.relations import provenance_of, relations
     from storylens.compare.provenance import provenance
     from storylens.errors import Code, NotFoundError
-    from storylens.nlp.pipeline import analyze
+    from storylens.nlp.pipeline import ANALYSIS_VERSION, analyze
     from storylens.report.story import story_report
+    from storylens.store.base import stored_article
 
+    store.pin_analysis_version(ANALYSIS_VERSION)
     with store.snapshot():
         live = store.resolve(story_id)
         story = store.story_row(live) if live else None
@@ -274,7 +278,7 @@ def story_view(store: SQLStore, story_id: str) -> dict[str, Any]:
         raise NotFoundError(Code.E014, what="Story", name=story_id)
     articles = []
     for row in rows:
-        article = Article.from_dict(json.loads(row.pop("data")))
+        article = stored_article(row.pop("data"), row["analysed"])
         if not row["analysed"]:
             article = analyze(article)
             store.save_analysis(article)

@@ -12,6 +12,10 @@ from storylens.nlp.language import detect_language
 from storylens.nlp.quotes import find_quotes
 from storylens.nlp.segment import segment
 
+# Raised whenever what analyze() finds changes for the same text, so that stores re-analyse
+# articles analysed before (SQLStore.pin_analysis_version).  2: the NER ensemble (session 4).
+ANALYSIS_VERSION = 2
+
 
 def analyze(article: Article) -> Article:
     """Language, dateline, sentences, tokens with lemmas, entities, figures, dates, quotes."""

@@ -31,6 +31,12 @@ _FOLD = (
 )
 
 
+def stored_article(data: str, analysed: int) -> Article:
+    """An article from its stored JSON, without an analysis marked stale."""
+    article = Article.from_dict(json.loads(data))
+    return article if analysed else article.bare()
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -215,6 +221,23 @@ class SQLStore:
             elif row[0] != recipe:
                 raise StoreError(Code.E018, db=self.path, stored=row[0], current=recipe)
 
+    def pin_analysis_version(self, version: int) -> None:
+        """Forget analyses made by another version of the analysis (they are redone on demand).
+
+        Stored analyses are kept so that nothing is recomputed on read; when the analysis itself
+        changes (a new NER model), the old ones would be shown as if current.  One UPDATE marks
+        them stale; the JSON stays until an analysis replaces it.
+        """
+        with self.transaction():
+            row = self._execute("SELECT value FROM settings WHERE key = 'analysis_version'").fetchone()
+            if row is not None and row[0] == str(version):
+                return
+            self._execute("UPDATE articles SET analysed = 0 WHERE analysed <> 0")
+            if row is None:
+                self._execute("INSERT INTO settings (key, value) VALUES ('analysis_version', ?)", (str(version),))
+            else:
+                self._execute("UPDATE settings SET value = ? WHERE key = 'analysis_version'", (str(version),))
+
     def save_analysis(self, article: Article) -> None:
         """Keep a full analysis so it is never recomputed on read."""
         sql = "UPDATE articles SET data = ?, analysed = 1, language = ? WHERE id = ?"
@@ -305,8 +328,9 @@ class SQLStore:
         return [dict(r) for r in rows.fetchall()]
 
     def article_at(self, seq: int) -> Article:
-        row = self._execute("SELECT data FROM articles WHERE seq = ?", (seq,)).fetchone()
-        return Article.from_dict(json.loads(row[0]))
+        """The stored article; its analysis only where it is current (see pin_analysis_version)."""
+        row = self._execute("SELECT data, analysed FROM articles WHERE seq = ?", (seq,)).fetchone()
+        return stored_article(row[0], row[1])
 
     def article(self, article_id: str) -> Article | None:
         row = self._execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
