@@ -11,7 +11,8 @@ shipped weight and are decoded and measured as in choose_weight.py.
     python -m storylens.nlp.ner.train --reuse-lexicon --extra conll-even --out /tmp/crf_even   # (lexicon copied in)
     python -m storylens.nlp.ner.train --reuse-lexicon --extra conll-odd --out /tmp/crf_odd
     OMP_NUM_THREADS=1 ../../../.venv/bin/python conll_cv.py --nets models/conll_even/neural.npz \\
-        models/conll_odd/neural.npz --crfs /tmp/crf_even /tmp/crf_odd --baseline-net BASELINE.npz
+        models/conll_odd/neural.npz --crfs /tmp/crf_even /tmp/crf_odd --baseline-net models/s1/model16.npz \\
+        --baseline-crf DIR   # the models trained without testa (before session 4's CoNLL commit)
 """
 
 from __future__ import annotations
@@ -66,17 +67,20 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--nets", nargs=2, type=Path, required=True, help="networks trained with the even / odd documents")
     ap.add_argument("--crfs", nargs=2, type=Path, help="CRF folders trained with the even / odd documents")
-    ap.add_argument("--baseline-net", type=Path, default=MODEL_DIR / NEURAL_FILE)
+    ap.add_argument("--baseline-net", type=Path, default=MODEL_DIR / NEURAL_FILE,
+                    help="the network trained without testa")
+    ap.add_argument("--baseline-crf", type=Path, default=MODEL_DIR,
+                    help="folder with the CRF (crf.npz, lexicon.tsv.gz) trained without testa")
     args = ap.parse_args()
     docs = list(read_conll_docs(data_dir() / "conll2003-de" / "deu.testa.txt"))
     others = sets()
-    base = tagger_with(MODEL_DIR, args.baseline_net)
+    base = tagger_with(args.baseline_crf, args.baseline_net)
     net_even, net_odd = args.nets
     report = {
         "CRF alone, no CoNLL": evaluate("crf", (base, base), 1.0, docs, others),
         "ensemble, no CoNLL": evaluate("ensemble", (base, base), CRF_WEIGHT, docs, others),
         "ensemble, network with CoNLL": evaluate(
-            "ensemble+net", (tagger_with(MODEL_DIR, net_even), tagger_with(MODEL_DIR, net_odd)),
+            "ensemble+net", (tagger_with(args.baseline_crf, net_even), tagger_with(args.baseline_crf, net_odd)),
             CRF_WEIGHT, docs, others),
     }
     if args.crfs:
