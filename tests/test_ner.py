@@ -311,7 +311,7 @@ def test_crf_in_numpy_gives_crfsuites_tags_and_marginals(tmp_path: Path) -> None
     trainer.set_params({"c1": 0.05, "c2": 0.01, "max_iterations": 30, "feature.possible_transitions": True})
     trainer.train(str(tmp_path / "small.crfsuite"))
     export_weights(tmp_path / "small.crfsuite", tmp_path / "small.npz")
-    crf_numpy = CRF(tmp_path, "small.npz")
+    crf_numpy = CRF(tmp_path / "small.npz", tmp_path / "lexicon.tsv.gz")
     ref = pycrfsuite.Tagger()
     ref.open(str(tmp_path / "small.crfsuite"))
     seen = set(ref.labels())

@@ -362,15 +362,14 @@ def _entity_overlaps(
 ) -> dict[str, float | None]:
     """Per type, the share of each article's entity mentions whose entity the other article
     names too, averaged over both sides (0 where either has none of that type)."""
-    out: dict[str, float | None] = {}
-    for name, types in ENTITY_TYPES.items():
-        if a is None or b is None:
-            out[f"ner_{name}_overlap"] = None
-            continue
-        ca = Counter({k: n for (k, label), n in a.items() if types is None or label in types})
-        cb = Counter({k: n for (k, label), n in b.items() if types is None or label in types})
-        out[f"ner_{name}_overlap"] = _overlap(ca, cb)
-    return out
+    if a is None or b is None:
+        return dict.fromkeys(ENTITY_FEATURES)
+
+    def of(counts: Counter[tuple[str, str]], types: set[str] | None) -> Counter[str]:
+        return Counter({k: n for (k, label), n in counts.items() if types is None or label in types})
+
+    return {name: _overlap(of(a, types), of(b, types))
+            for name, types in zip(ENTITY_FEATURES, ENTITY_TYPES.values(), strict=True)}
 
 
 def features(

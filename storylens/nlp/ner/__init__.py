@@ -25,6 +25,8 @@ from storylens.nlp.ner.corpora import spans
 __all__ = ["Tagger", "coarse", "harmonise", "load_tagger", "tag_conll", "tag_text"]
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
+# Word clusters, gazetteer, POS guesses: the features both models read (``features.Lexicon``).
+LEXICON_FILE = "lexicon.tsv.gz"
 # The CRF's weights as NumPy arrays (exported from crfsuite by ``train.py``; see ``crf.py``).
 MODEL_FILE = "crf.npz"
 # The BiLSTM-CRF (NumPy arrays, float16; see ``neural.py``).
@@ -73,7 +75,7 @@ class Tagger:
         from storylens.nlp.ner.crf import CRF
 
         self.model_dir = model_dir
-        self.crf = CRF(model_dir, MODEL_FILE)
+        self.crf = CRF(model_dir / MODEL_FILE, model_dir / LEXICON_FILE)
         self.net = None
         if weight < 1.0 and (model_dir / NEURAL_FILE).exists():
             from storylens.nlp.ner.neural import Network

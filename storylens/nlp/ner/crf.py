@@ -54,9 +54,9 @@ def export_weights(crfsuite_model: Path, out: Path) -> None:
 
 
 class CRF:
-    def __init__(self, model_dir: Path, model_file: str) -> None:
-        self.features = FeatureExtractor(Lexicon.load(model_dir / "lexicon.tsv.gz"))
-        with np.load(model_dir / model_file, allow_pickle=False) as z:
+    def __init__(self, weights: Path, lexicon: Path) -> None:
+        self.features = FeatureExtractor(Lexicon.load(lexicon))
+        with np.load(weights, allow_pickle=False) as z:
             names = z["attrs"].tobytes().decode("utf-8").split("\n")
             self.attrs = {a: i for i, a in enumerate(names)}
             self.state = np.zeros((len(names), len(chain.LABELS)), dtype=np.float32)

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import gzip
 import io
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,19 +63,6 @@ def long_shape(word: str) -> str:
     return "".join(out)
 
 
-@contextmanager
-def _gzip_writer(path: Path) -> Iterator[gzip.GzipFile]:
-    """A gzip stream with no file name or time stamp in its header: retraining is bit-identical."""
-    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
-        yield gz
-
-
-def write_gzip(path: Path, data: bytes) -> None:
-    """``data`` gzip-compressed to ``path``, reproducibly (see :func:`_gzip_writer`)."""
-    with _gzip_writer(path) as gz:
-        gz.write(data)
-
-
 @dataclass
 class Lexicon:
     """Word-level resources learned or compiled at training time.
@@ -125,8 +111,10 @@ class Lexicon:
         return out
 
     def save(self, path: Path) -> None:
+        # No file name or time stamp in the gzip header, so that retraining is bit-identical.
         with (
-            _gzip_writer(path) as gz,
+            path.open("wb") as raw,
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz,
             io.TextIOWrapper(gz, encoding="utf-8") as fh,
         ):
             for word, cl in sorted(self.clusters.items()):

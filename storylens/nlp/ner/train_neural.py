@@ -30,11 +30,11 @@ from pathlib import Path
 
 import numpy as np
 
-from storylens.nlp.ner import NEURAL_FILE, chain
+from storylens.nlp.ner import LEXICON_FILE, MODEL_DIR, NEURAL_FILE, chain
 from storylens.nlp.ner.corpora import data_dir, read_germeval_train, read_germeval_tsv, spans
 from storylens.nlp.ner.features import Lexicon, long_shape, normalise, shape
 from storylens.nlp.ner.neural import MAX_CHARS, Featurizer, usem3_pieces
-from storylens.nlp.ner.train import LEXICON_FILE, MODEL_DIR, conll_testa, syntok_variant
+from storylens.nlp.ner.train import conll_testa, syntok_variant
 
 PDIM = 64
 LABELS = chain.LABELS
