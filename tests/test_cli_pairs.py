@@ -99,6 +99,21 @@ def test_cli_pairs_scores_follow_the_contract(own_pairs, mode: str) -> None:
     assert "3/3" in proc.stderr and "pairs/s" in proc.stderr
 
 
+def test_cli_pairs_evidence_adds_the_call_and_its_reasons(own_pairs) -> None:
+    plain = run(str(own_pairs), "--fast", "-q")
+    rich = run(str(own_pairs), "--fast", "--evidence", "--workers", "2", "-q")
+    assert plain.returncode == 0 and rich.returncode == 0, plain.stderr + rich.stderr
+    for base, record in zip(_records(plain.stdout), _records(rich.stdout), strict=True):
+        assert list(record) == [*KEYS, "same_story", "confidence", "evidence"]
+        assert {k: record[k] for k in KEYS} == base
+    by_id = {r["pair_id"]: r for r in _records(rich.stdout)}
+    assert by_id["fire-xl"]["same_story"] is True and by_id["fire-market"]["same_story"] is False
+    evidence = by_id["fire-xl"]["evidence"]
+    assert evidence["scorer"] == "fast" and "overall" in evidence["contributions"]
+    assert "150" in evidence["shared_numbers"]
+    assert "Speicherstadt" in evidence["shared_names"]
+
+
 def test_cli_pairs_out_file_and_stdin(own_pairs, tmp_path) -> None:
     out = tmp_path / "scores.jsonl"
     proc = run("-", "--out", str(out), "--fast", stdin=own_pairs.read_text(encoding="utf-8"))

@@ -235,3 +235,31 @@ def test_entity_overlaps_feed_only_the_entities_and_geography_dimensions() -> No
     cols = {names.index(n) for n in similarity.ENTITY_FEATURES}
     for dim, columns in zip(similarity.DIMENSIONS, allowed, strict=True):
         assert bool(cols & set(columns)) == (dim in ("entities", "geography"))
+
+
+def test_pairs_evidence_explains_the_scores() -> None:
+    lines = [_pair("same-xl", STORY_DE, STORY_EN, "en"), _pair("other", STORY_DE, OTHER_DE)]
+    plain = {r["pair_id"]: r for r in score_pairs(lines, precise=False)}
+    rich = {r["pair_id"]: r for r in score_pairs(lines, precise=False, evidence=True)}
+    model = similarity.load_model("fast")
+    for pair_id, record in rich.items():
+        assert {k: record[k] for k in OUTPUT_KEYS} == {k: plain[pair_id][k] for k in OUTPUT_KEYS}
+        ev = record["evidence"]
+        assert ev["scorer"] == "fast" and ev["same_story_threshold"] == similarity.same_story_threshold("fast")
+        # The contributions are the model's arithmetic: intercept plus shares, then the stretch
+        # and the 1-4 clip, give back every printed score.
+        params = model["groups"]["cross" if pair_id == "same-xl" else "same"]["dimensions"]
+        for dim, parts in ev["contributions"].items():
+            raw = sum(parts.values())
+            p = params[dim]
+            rebuilt = min(4.0, max(1.0, p["center"] + (raw - p["center"]) * p["stretch"]))
+            assert rebuilt == pytest.approx(record[dim], abs=0.03), dim
+    same, other = rich["same-xl"], rich["other"]
+    assert same["same_story"] is True and other["same_story"] is False
+    assert 0.5 <= same["confidence"] <= 1.0 and 0.5 <= other["confidence"] <= 1.0
+    # Names matched across languages are shown as each article writes them.
+    assert "Köln / Cologne" in same["evidence"]["shared_places"]
+    assert "300" in same["evidence"]["shared_numbers"]
+    best = same["evidence"]["aligned_sentences"][0]
+    assert best["score"] > 0.6 and best["a"] in STORY_DE and best["b"] in STORY_EN
+    assert not any("Köln" in place for place in other["evidence"]["shared_places"])

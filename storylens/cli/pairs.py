@@ -52,11 +52,20 @@ def score_pairs(
             f"{AUTO_PARALLEL_MIN}+ pairs (starting one costs about a second), else 1.",
         ),
     ] = 0,
+    evidence: Annotated[
+        bool,
+        typer.Option(
+            "--evidence",
+            help="Add same_story, confidence and evidence (features, each one's share of every "
+            "score, shared names, places, entities, numbers, best-aligned sentences) to each line.",
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Score article pairs on the seven SemEval dimensions, 1 (very similar) to 4.
 
-    One JSON line per input line: {pair_id, overall, geography, entities, time, narrative, style, tone}.
+    One JSON line per input line: {pair_id, overall, geography, entities, time, narrative, style, tone};
+    with --evidence also same_story, confidence and evidence.
     """
     from storylens.compare.pairs import check_pairs_file, score_pairs_file
 
@@ -79,6 +88,7 @@ def score_pairs(
                 precise=not fast,
                 total=total,
                 workers=workers or _auto_workers(total),
+                evidence=evidence,
             )
         finally:
             if handle is not sys.stdout:

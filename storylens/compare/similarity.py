@@ -144,6 +144,8 @@ class Prepared:
     quote_share: float
     # (entity id, PER/LOC/ORG/MISC) -> mentions, from the analysis; None where not analysed
     entities: Counter[tuple[str, str]] | None = None
+    # name key or entity id -> how the article writes it (first seen), for the evidence
+    surface: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def _sentences(text: str) -> list[str]:
@@ -186,19 +188,21 @@ def _canonical(token: str) -> tuple[str, bool]:
     return key, False
 
 
-def _names(text: str) -> tuple[Counter[str], Counter[str]]:
+def _names(text: str) -> tuple[Counter[str], Counter[str], dict[str, str]]:
     """Capitalised tokens that do not open a sentence (a cheap proxy for named entities),
-    and the places among them."""
+    the places among them, and each key's first spelling."""
     names: Counter[str] = Counter()
     places: Counter[str] = Counter()
+    surface: dict[str, str] = {}
     for sentence in _SENT_END.split(text):
         for tok in _WORD.findall(sentence)[1:]:
             if tok[:1].isupper() and len(tok) >= 3 and not tok.isdigit():
                 key, is_place = _canonical(tok)
                 names[key] += 1
+                surface.setdefault(key, tok)
                 if is_place:
                     places[key] += 1
-    return names, places
+    return names, places, surface
 
 
 def prepare(
@@ -207,7 +211,7 @@ def prepare(
     sentences = _sentences(text) or [text.strip()[:1000] or (title or "")]
     words = [w.lower() for w in _WORD.findall(text)]
     quoted = sum(len(m) for m in re.findall(r"[„“\"«»]([^„“”\"«»]{1,400})[“”\"«»]", text))
-    names, places = _names(text)
+    names, places, surface = _names(text)
     return Prepared(
         title=(title or "").strip() or sentences[0],
         has_title=bool((title or "").strip()),
@@ -224,6 +228,7 @@ def prepare(
         language=language or detect_language(text),
         n_words=len(words),
         quote_share=quoted / max(1, len(text)),
+        surface=surface,
     )
 
 
@@ -232,7 +237,11 @@ def prepare_article(article: Article) -> Prepared:
     prepared = prepare(article.title, article.text, article.language, article.published)
     if not article.analysed:
         return prepared
-    return dataclasses.replace(prepared, entities=Counter((m.entity_id, m.label) for m in article.mentions))
+    return dataclasses.replace(
+        prepared,
+        entities=Counter((m.entity_id, m.label) for m in article.mentions),
+        surface=prepared.surface | {e.id: e.name for e in article.entities},
+    )
 
 
 def prepare_analysed(
@@ -356,6 +365,49 @@ def light_features(
         # An opening sentence is no headline: leave title features at the training mean (None).
         out["title_cosine"] = out["title_doc_cosine"] = None
     return out
+
+
+def light_evidence(
+    a: Prepared, b: Prepared, va: Vectors, vb: Vectors, f: dict[str, Any], *, top: int = 3
+) -> dict[str, Any]:
+    """What a light score rests on, for people: the scorer's inputs and each one's share of
+    every dimension, the names, places, entities, figures and dates both articles carry, and
+    the best-aligned sentence pairs (the embedded opening sentences only)."""
+    sim = va.sentences @ vb.sentences.T
+    order = np.argsort(sim, axis=None)[::-1][:top] if sim.size else np.zeros(0, dtype=np.intp)
+    aligned = []
+    for flat in order:
+        i, j = divmod(int(flat), sim.shape[1])
+        aligned.append({"a": a.sentences[i], "b": b.sentences[j], "score": round(float(sim[i, j]), 3)})
+
+    def shown(keys: set[str], limit: int = 20) -> list[str]:
+        # How each article writes it: "Kasachstan / Kazakhstan" across languages.
+        out = []
+        for key in sorted(keys, key=lambda k: -(a.names[k] + b.names[k]))[:limit]:
+            sa, sb = a.surface.get(key, key), b.surface.get(key, key)
+            out.append(sa if sa == sb else f"{sa} / {sb}")
+        return out
+
+    shared_entities = None
+    ents_a, ents_b = a.entities, b.entities
+    if ents_a is not None and ents_b is not None:
+        ranked = sorted(set(ents_a) & set(ents_b), key=lambda e: -(ents_a[e] + ents_b[e]))[:20]
+        shared_entities = [{"entity": shown({k}, 1)[0], "type": t} for k, t in ranked]
+    gap = _gap_days(a.published, b.published)
+    return {
+        "scorer": scorer_for(f),
+        "features": {k: (round(v, 4) if isinstance(v, float) else v) for k, v in f.items()},
+        "contributions": contributions(f),
+        "same_story_threshold": same_story_threshold(scorer_for(f)),
+        "shared_names": shown(set(a.names) & set(b.names)),
+        "shared_places": shown(set(a.places) & set(b.places)),
+        "shared_entities": shared_entities,
+        "shared_numbers": sorted(a.numbers & b.numbers)[:20],
+        "shared_years": sorted(a.years & b.years),
+        "published": [a.published, b.published],
+        "publication_gap_days": gap,
+        "aligned_sentences": aligned,
+    }
 
 
 def _entity_overlaps(
