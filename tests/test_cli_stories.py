@@ -113,3 +113,20 @@ def test_ingest_with_other_vector_settings_is_refused(db, tmp_path, seed_paths) 
     assert proc.stderr.count("\n") == 1 and "E018" in proc.stderr and "Traceback" not in proc.stderr
     listed = json.loads(run("stories", "--db", str(copy), "--json").stdout)
     assert [s["size"] for s in listed] == [2, 1]
+
+
+def test_ingest_verify_groups_the_examples(tmp_path, examples) -> None:
+    """--verify: the precise scorer decides the uncertain links; the German and English flood
+    reports form one story, the two reports of one football match another."""
+    path = tmp_path / "v.db"
+    proc = run("ingest", str(examples), "--db", str(path), "--verify", "--json")
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["new"] == 5 and summary["verified_links"] >= 1
+    stories = json.loads(run("stories", "--db", str(path), "--json").stdout)
+    sizes = {s["label"]: s["size"] for s in stories}
+    assert sorted(sizes.values()) == [2, 3], sizes
+    flood = next(s for s in stories if s["size"] == 3)
+    assert {a["source"] for a in flood["articles"]} >= {"Example Wire (English)"}
+    plain = run("ingest", str(examples), "--db", str(tmp_path / "n.db"), "--json")
+    assert "verified_links" not in json.loads(plain.stdout)

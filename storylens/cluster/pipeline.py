@@ -39,9 +39,10 @@ class Summary:
     merged: int = 0
     seconds: float = 0.0
     timings: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    verified: int | None = None  # uncertain links the verifier decided; None without one
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "new": self.new,
             "duplicates": self.duplicates,
             "failed": [{"source": f.source, "reason": f.reason} for f in self.failed],
@@ -49,6 +50,9 @@ class Summary:
             "seconds": round(self.seconds, 3),
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
         }
+        if self.verified is not None:
+            out["verified_links"] = self.verified
+        return out
 
 
 def recipe_from_settings(**overrides: Any) -> Recipe:
@@ -88,6 +92,7 @@ def clusterer_from_settings(**overrides: Any) -> StreamClusterer:
         "index": cfg.ann,
         "linkage": cfg.linkage,
         "capacity": cfg.index_capacity,
+        "verify_from": cfg.verify_from,
     }
     params.update(overrides)
     return StreamClusterer(**params)
@@ -125,7 +130,7 @@ class Ingestor:
             from storylens.cluster.score import SimilarityVerifier
 
             clusterer.verifier = SimilarityVerifier(
-                store.article_at, cfg.confirm_above, save=store.save_analysis,
+                store.article_at, cfg.confirm_above, join_threshold=clusterer.threshold
             )
         self.clusterer = load_clusterer(store, clusterer)
         self.embedder = embedder
@@ -134,7 +139,7 @@ class Ingestor:
         store.pin_vector_recipe(describe(backend, self.recipe))
         from storylens.nlp.pipeline import ANALYSIS_VERSION
 
-        store.pin_analysis_version(ANALYSIS_VERSION)  # the verifier reuses stored analyses
+        store.pin_analysis_version(ANALYSIS_VERSION)  # older analyses marked stale at once
         self.workers = cfg.embed_workers if workers is None else workers
         self.batch = batch or cfg.batch
         self._seen: set[str] = set()  # ids read but not yet committed
@@ -145,6 +150,8 @@ class Ingestor:
     ) -> Summary:
         """Ingest ``items``; ``done`` is called for each article once it is committed."""
         summary = Summary()
+        verifier = self.clusterer.verifier
+        calls_before = getattr(verifier, "calls", None)
         start = time.perf_counter()
         stream: Iterator[Item] = iter(items)
         queue = EmbedQueue(self.recipe, embedder=self.embedder,
@@ -174,6 +181,8 @@ class Ingestor:
                         progress(summary)
         finally:
             self._seen.clear()  # chunks read ahead but never placed may come again
+        if calls_before is not None:
+            summary.verified = getattr(verifier, "calls", 0) - calls_before
         return summary
 
     def _prepare(

