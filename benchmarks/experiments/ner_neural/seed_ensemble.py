@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 import numpy as np
-from choose_weight import bench, decode, probs, sets  # type: ignore[import-not-found]
+from choose_weight import decode, probs, sets  # type: ignore[import-not-found]
+from conll_cv import f1  # type: ignore[import-not-found]
 
 from storylens.nlp.ner import Tagger
 from storylens.nlp.ner.neural import Network
@@ -46,12 +47,7 @@ def main() -> None:
                     pc = tables[combo[0]][name][i][0]
                     pn = np.mean([tables[p][name][i][1] for p in combo], axis=0)
                     pred.append(decode((pc, pn), W))
-                gold = [g for _, g in sents]
-                if kind == "all":
-                    row[name] = bench.score(gold, pred, lambda t: True)["ALL"]["f1"]
-                else:
-                    pc2 = [bench.to_coarse(p) for p in pred]
-                    row[name] = bench.score(gold, pc2, lambda t: t in ("PER", "LOC", "ORG"))["ALL"]["f1"]
+                row[name] = f1([g for _, g in sents], pred, kind)
             key = "+".join(Path(p).parent.name for p in combo)
             report[key] = row
             print(key, json.dumps(row), flush=True)
