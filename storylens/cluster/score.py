@@ -43,9 +43,10 @@ class SimilarityVerifier:
         threshold: float | None = None,
         veto_from: float | None = None,
         cache_size: int = 4096,
-        threads: int = 2,
+        threads: int | None = None,
     ) -> None:
         from storylens.compare.similarity import NOT_SAME_MIN, precise_overall, same_story_threshold
+        from storylens.config import settings
 
         self.load = load
         self.confirm_above = confirm_above
@@ -54,7 +55,7 @@ class SimilarityVerifier:
         self.threshold = same_story_threshold("precise") if threshold is None else threshold
         self.veto_from = NOT_SAME_MIN if veto_from is None else veto_from
         self.cache_size = cache_size
-        self.threads = threads
+        self.threads = settings().embedding.threads if threads is None else threads
         self._vectors: OrderedDict[int, tuple[np.ndarray, str | None]] = OrderedDict()
         self.calls = 0
 

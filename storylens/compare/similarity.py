@@ -390,7 +390,7 @@ def light_evidence(
     def shown(keys: set[str], limit: int = 20) -> list[str]:
         # How each article writes it: "Kasachstan / Kazakhstan" across languages.
         out = []
-        for key in sorted(keys, key=lambda k: -(a.names[k] + b.names[k]))[:limit]:
+        for key in sorted(keys, key=lambda k: (-(a.names[k] + b.names[k]), k))[:limit]:
             sa, sb = a.surface.get(key, key), b.surface.get(key, key)
             out.append(sa if sa == sb else f"{sa} / {sb}")
         return out
@@ -398,7 +398,7 @@ def light_evidence(
     shared_entities = None
     ents_a, ents_b = a.entities, b.entities
     if ents_a is not None and ents_b is not None:
-        ranked = sorted(set(ents_a) & set(ents_b), key=lambda e: -(ents_a[e] + ents_b[e]))[:20]
+        ranked = sorted(set(ents_a) & set(ents_b), key=lambda e: (-(ents_a[e] + ents_b[e]), e))[:20]
         shared_entities = [{"entity": shown({k}, 1)[0], "type": t} for k, t in ranked]
     gap = _gap_days(a.published, b.published)
     return {
