@@ -174,13 +174,13 @@ def evaluate(tagger: Tagger, speed: bool = True) -> dict[str, object]:
                  "held out (never trained or tuned on)")
     if not speed:
         return results
-    speed = measure_speed(tagger.model_dir, ge)
-    speed["all_sets_warm_tokens_per_s"] = round(timing_tokens / timing_secs)
-    results["throughput"] = speed
+    throughput = measure_speed(tagger.model_dir, ge, tagger.weight)
+    throughput["all_sets_warm_tokens_per_s"] = round(timing_tokens / timing_secs)
+    results["throughput"] = throughput
     return results
 
 
-def measure_speed(model_dir: Path, sents: list[Sentence], weight: float = CRF_WEIGHT) -> dict[str, float]:
+def measure_speed(model_dir: Path, sents: list[Sentence], weight: float) -> dict[str, float]:
     """Tokens/s of one process (the tagger is single-threaded; 2 cores = 2 workers).
 
     Cold: a fresh tagger, so every word type's features are computed (new text).  Warm: the

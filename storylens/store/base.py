@@ -339,8 +339,8 @@ class SQLStore:
         return stored_article(row[0], row[1])
 
     def article(self, article_id: str) -> Article | None:
-        row = self._execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return Article.from_dict(json.loads(row[0])) if row else None
+        row = self._execute("SELECT data, analysed FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return stored_article(row[0], row[1]) if row else None
 
     def assignments(self) -> dict[str, str]:
         """Article id -> live story id, for evaluation."""

@@ -81,7 +81,7 @@ class CRF:
         whether it is title-case."""
         cached = self._types.get(token)
         if cached is None:
-            groups = self.features.type_features(token)
+            groups = self.features.type_features(token, cache=False)
             rows = np.zeros((5, self.state.shape[1]), dtype=np.float32)
             for g, feats in enumerate(groups):
                 ids = [a for a in map(self.attrs.get, feats) if a is not None]

@@ -245,7 +245,11 @@ class FeatureExtractor:
             ["+2" + f for f in far],
         )
 
-    def type_features(self, token: str) -> _TypeFeats:
+    def type_features(self, token: str, *, cache: bool = True) -> _TypeFeats:
+        """A token's feature groups; ``cache=False`` for callers that keep their own (the CRF
+        keeps summed weights per type, so strings cached here would only take memory)."""
+        if not cache:
+            return self._word_features(normalise(token))
         feats = self._cache.get(token)
         if feats is None:
             if len(self._cache) >= _CACHE_LIMIT:

@@ -39,7 +39,6 @@ class Featurizer:
 
     def __init__(self, voc: dict, lexicon: Lexicon, piece_ids: np.ndarray | None = None,
                  e5_words: Sequence[str] | None = None) -> None:
-        self.voc = voc
         self.lex = lexicon
         self.words = {w: i for i, w in enumerate(voc["words"])}
         self.chars = {c: i for i, c in enumerate(voc["chars"])}
@@ -108,7 +107,6 @@ class Network:
             p = {k: z[k] for k in z.files}
         meta = json.loads(p.pop("meta").tobytes().decode("utf-8"))  # JSON as UTF-8 bytes
         self.p = {k: v.astype(np.float32) if v.dtype == np.float16 else v for k, v in p.items()}
-        self.meta = meta
         self.fz = Featurizer(meta["voc"], lexicon, self.p.get("piece_ids"), meta.get("e5_words"))
         self.hidden = int(meta["hidden"])
         self.transitions = (self.p["crf_trans"] + chain.bio_mask()).astype(np.float32)

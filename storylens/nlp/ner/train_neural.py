@@ -31,10 +31,10 @@ from pathlib import Path
 import numpy as np
 
 from storylens.nlp.ner import LEXICON_FILE, MODEL_DIR, NEURAL_FILE, chain
-from storylens.nlp.ner.corpora import data_dir, read_germeval_train, read_germeval_tsv, spans
+from storylens.nlp.ner.corpora import data_dir, read_germeval_tsv, spans
 from storylens.nlp.ner.features import Lexicon, long_shape, normalise, shape
 from storylens.nlp.ner.neural import MAX_CHARS, Featurizer, usem3_pieces
-from storylens.nlp.ner.train import conll_testa, syntok_variant
+from storylens.nlp.ner.train import training_sentences
 
 PDIM = 64
 LABELS = chain.LABELS
@@ -155,12 +155,10 @@ def main(argv: list[str] | None = None) -> int:
     pre = {p for p in args.pre.split(",") if p and p != "none"}
 
     data = data_dir()
-    train = list(read_germeval_train(data / "germeval2014-ner" / "NER-de-train.conll"))
-    train += [v for v in (syntok_variant(t, g) for t, g in train) if v is not None]
-    if args.conll != "none":  # CoNLL-2003 testa documents (all, or every other for 2-fold CV)
-        conll = conll_testa(data, args.conll)
-        train += conll * args.conll_repeat
-        log(f"+ {len(conll)} CoNLL testa sentences ({args.conll} documents) x {args.conll_repeat}")
+    # GermEval train, its syntok-style copies, and CoNLL-2003 testa documents (all, or every
+    # other for 2-fold CV) conll_repeat times: the CRF's training data (train.training_sentences).
+    conll = [] if args.conll == "none" else [f"conll-{args.conll}"] * args.conll_repeat
+    train = training_sentences(data, conll)
     dev = list(read_germeval_tsv(data / "germeval2014-ner" / "NER-de-dev.tsv"))
     if args.smoke:
         train, dev = train[:300], dev[:200]
@@ -183,9 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     def sent_ids(toks):
         norm = [normalise(t) for t in toks]
         return [types.setdefault(w, len(types)) for w in norm], fz.multi_flags(norm)
-    lab = {label: i for i, label in enumerate(LABELS)}
-    tr = [(*sent_ids(t), [lab[x] for x in g]) for t, g in train]
-    dv = [(*sent_ids(t), [lab[x] for x in g]) for t, g in dev]
+    tr = [(*sent_ids(t), [chain.INDEX[x] for x in g]) for t, g in train]
+    dv = [(*sent_ids(t), [chain.INDEX[x] for x in g]) for t, g in dev]
     words = list(types)
     F = [fz.ids(w) for w in words]
     T_int = torch.tensor([f[0] for f in F])
@@ -320,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         # float16 halves the file; tagging computes in float32 (F1 unchanged to 4 decimals).
         P = {k: np.ascontiguousarray(v, dtype=np.float16) for k, v in P.items()}
-        P["crf_trans"] = (sd["trans"] + mask_np).astype(np.float32)
+        P["crf_trans"] = sd["trans"].astype(np.float32)  # neural.Network adds the BIO mask
         if piece_tab is not None:
             P["piece_ids"] = piece_ids.astype(np.int32)
             P["piece_table"] = piece_tab
