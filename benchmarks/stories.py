@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from storylens.cluster.pipeline import Ingestor, clusterer_from_settings  # noqa: E402
+from storylens.compare.similarity import NOT_SAME_MIN, SAME_MAX, group_of  # noqa: E402
 from storylens.config import settings  # noqa: E402
 from storylens.ingest.reader import make_article, read  # noqa: E402
 from storylens.model import Article  # noqa: E402
@@ -62,30 +63,38 @@ def load_stream() -> tuple[list[Article], list[tuple[str, str, float]], tuple[st
     return stream, gold, (seeds[0].id, seeds[1].id), len(distractors)
 
 
+def pair_counts(
+    same: list[bool], gold: list[tuple[str, str, float]], keep: list[bool] | None = None
+) -> tuple[int, int, int, int]:
+    """(TP, FP, FN, TN) of the same-story decisions ``same`` on the decided gold pairs (gold
+    Overall <= SAME_MAX same story, >= NOT_SAME_MIN different), only where ``keep``."""
+    tp = fp = fn = tn = 0
+    for i, (d, (_, _, overall)) in enumerate(zip(same, gold, strict=True)):
+        if SAME_MAX < overall < NOT_SAME_MIN or (keep is not None and not keep[i]):
+            continue
+        if overall <= SAME_MAX:
+            tp, fn = tp + d, fn + (not d)
+        else:
+            fp, tn = fp + d, tn + (not d)
+    return tp, fp, fn, tn
+
+
+def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0}
+
+
 def evaluate(
     story_of: dict[str, str], gold: list[tuple[str, str, float]], seeds: tuple[str, str],
     distractor_ids: set[str],
 ) -> dict[str, Any]:
-    tp = fp = fn = tn = 0
-    for a, b, overall in gold:
-        if 1.5 < overall < 2.5:
-            continue
-        same = story_of[a] == story_of[b]
-        if overall <= 1.5:
-            tp += same
-            fn += not same
-        else:
-            fp += same
-            tn += not same
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
+    tp, fp, fn, tn = pair_counts([story_of[a] == story_of[b] for a, b, _ in gold], gold)
     stories_with_distractor = {story_of[d] for d in distractor_ids}
     semeval_ids = {x for pair in gold for x in pair[:2]}
     polluted = sum(story_of[x] in stories_with_distractor for x in semeval_ids)
     return {
-        "tp": tp, "fp": fp, "fn": fn, "tn": tn,
-        "precision": round(p, 3), "recall": round(r, 3),
-        "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
+        "tp": tp, "fp": fp, "fn": fn, "tn": tn, **prf(tp, fp, fn),
         "seeds_one_story": story_of[seeds[0]] == story_of[seeds[1]],
         "semeval_articles_sharing_a_story_with_a_distractor": polluted,
         "stories": len(set(story_of.values())),
@@ -107,8 +116,7 @@ def recluster(
     vectors: list[tuple[str, int | None, np.ndarray]], verifier: Any = None, **params: Any
 ) -> dict[str, str]:
     """The stories the same stored vectors give with other clusterer parameters."""
-    clusterer = clusterer_from_settings(**params)
-    clusterer.verifier = verifier
+    clusterer = clusterer_from_settings(verifier=verifier, **params)
     placed = {}
     for key, (article_id, day, vector) in enumerate(vectors):
         decision = clusterer.propose(key, article_id, vector, day)
@@ -136,14 +144,7 @@ def cross_validate(
             decisions[threshold] = [story_of[a] == story_of[b] for a, b, _ in gold]
 
     def counts(same: list[bool], fold: int, inside: bool) -> tuple[int, int, int]:
-        tp = fp = fn = 0
-        for d, (_, _, overall), f in zip(same, gold, pair_fold, strict=True):
-            if 1.5 < overall < 2.5 or (f == fold) != inside:
-                continue
-            tp += d and overall <= 1.5
-            fp += d and overall >= 2.5
-            fn += (not d) and overall <= 1.5
-        return tp, fp, fn
+        return pair_counts(same, gold, [(f == fold) == inside for f in pair_fold])[:3]
 
     def f1(tp: int, fp: int, fn: int) -> float:
         return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
@@ -154,11 +155,7 @@ def cross_validate(
         chosen.append(best)
         for i, c in enumerate(counts(decisions[best], k, True)):
             total[i] += c
-    tp, fp, fn = total
-    return {"precision": round(tp / (tp + fp), 3) if tp + fp else 0.0,
-            "recall": round(tp / (tp + fn), 3) if tp + fn else 0.0,
-            "f1": round(f1(tp, fp, fn), 3), "thresholds_chosen": chosen, "grid": grid,
-            "merge_gap": gap}
+    return {**prf(*total), "thresholds_chosen": chosen, "grid": grid, "merge_gap": gap}
 
 
 def pair_folds(gold: list[tuple[str, str, float]], folds: int = 5) -> list[int]:
@@ -197,41 +194,29 @@ def cross_validate_verify(
     assert len(rows) == len(gold)  # one gold pair per row, in file order
     by_id = {a.id: a for a in stream}
     key_of = {article_id: k for k, (article_id, _, _) in enumerate(vectors)}
-    cfg = settings().stories
-    verifier = SimilarityVerifier(lambda k: by_id[vectors[k][0]], cfg.confirm_above,
-                                  join_threshold=cfg.threshold)
-    cos, same_language = [], []
+    verifier = SimilarityVerifier(lambda k: by_id[vectors[k][0]], settings().stories.confirm_above)
+    cos, feats = [], []
     for a, b, _ in gold:
         (va, la), (vb, lb) = verifier.vector(key_of[a]), verifier.vector(key_of[b])
         cos.append(float(va @ vb))
-        same_language.append(la == lb)
-    x, y = np.asarray(cos)[:, None], train.gold_matrix(rows)
-    group = np.where(same_language, "same", "cross")
+        feats.append({"same_language": float(la == lb)})
+    x, y, groups = np.asarray(cos)[:, None], train.gold_matrix(rows), train.group_vector(feats)
     pair_fold = np.asarray(pair_folds(gold, folds))
-    tp = fp = fn = calls = 0
-    seeds_together = []
+    total, calls, seeds_together = np.zeros(4, dtype=int), 0, []
     for k in range(folds):
-        train_idx = pair_fold != k
-        models = {g: train.fit(x[train_idx & (group == g)], y[train_idx & (group == g)], selection=False)
-                  for g in ("same", "cross")}
-        fitted = train.predict({"groups": models}, x[train_idx], group[train_idx])
-        verifier.overall = lambda c, same, m=models: float(
-            train.predict_group(m["same" if same else "cross"], np.array([[c]]))[0, 0])
-        verifier.threshold = train.best_threshold(fitted[:, 0], y[train_idx, 0])
+        inside = pair_fold != k
+        model = {"groups": train.fit_groups(x[inside], y[inside], groups[inside], selection=False)}
+        fitted = train.predict(model, x[inside], groups[inside])
+        verifier.overall = lambda c, same, m=model: float(
+            train.predict(m, np.array([[c]]), np.array([group_of({"same_language": float(same)})]))[0, 0])
+        verifier.threshold = train.best_threshold(fitted[:, 0], y[inside, 0])
         before = verifier.calls
         story_of = recluster(vectors, verifier)
         calls += verifier.calls - before
         seeds_together.append(story_of[seeds[0]] == story_of[seeds[1]])
-        for (a, b, overall), f in zip(gold, pair_fold, strict=True):
-            if f != k or 1.5 < overall < 2.5:
-                continue
-            same = story_of[a] == story_of[b]
-            tp += same and overall <= 1.5
-            fp += same and overall >= 2.5
-            fn += (not same) and overall <= 1.5
-    p, r = tp / max(1, tp + fp), tp / max(1, tp + fn)
-    return {"precision": round(p, 3), "recall": round(r, 3),
-            "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0, "tp": tp, "fp": fp, "fn": fn,
+        total += pair_counts([story_of[a] == story_of[b] for a, b, _ in gold], gold, list(pair_fold == k))
+    tp, fp, fn, _ = (int(v) for v in total)
+    return {**prf(tp, fp, fn), "tp": tp, "fp": fp, "fn": fn,
             "verifier_calls_per_run": calls // folds, "articles_embedded": verifier.embedded,
             "seeds_one_story": all(seeds_together)}
 

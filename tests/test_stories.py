@@ -338,18 +338,18 @@ def test_similarity_verifier_decides_uncertain_links_with_the_precise_scorer() -
     by_key = {1: Article(id="1", text=FLOOD_DE, language="de"),
               2: Article(id="2", text=FLOOD_EN, language="en"),
               3: Article(id="3", text=MATCH_DE, language="de")}
-    verifier = SimilarityVerifier(by_key.__getitem__, confirm_above=0.7, join_threshold=0.45)
-    assert verifier(1, 3, 0.9)  # a confident link is taken as it is: nothing embedded
+    verifier = SimilarityVerifier(by_key.__getitem__, confirm_above=0.7)
+    assert verifier(1, 3, 0.9, False)  # a confident link is taken as it is: nothing embedded
     assert verifier.calls == 0 and verifier.embedded == 0
-    assert verifier(1, 2, 0.4)  # a translation the embedding underrates is one story
-    assert not verifier(1, 3, 0.4)  # ... another story below the threshold stays apart
-    assert not verifier(1, 3, 0.6)  # another story the embedding overrates is vetoed
-    assert verifier(1, 2, 0.6)  # ... the same story above the threshold is kept
+    assert verifier(1, 2, 0.4, True)  # a translation the embedding underrates is one story
+    assert not verifier(1, 3, 0.4, True)  # ... another story below the threshold stays apart
+    assert not verifier(1, 3, 0.6, False)  # another story the embedding overrates is vetoed
+    assert verifier(1, 2, 0.6, False)  # ... the same story above the threshold is kept
     assert verifier.calls == 4 and verifier.embedded == 3
     # The veto needs a clear "different" (Overall >= 2.5); the addition a clear "same".
-    cautious = SimilarityVerifier(by_key.__getitem__, confirm_above=0.7, join_threshold=0.45,
+    cautious = SimilarityVerifier(by_key.__getitem__, confirm_above=0.7,
                                   overall=lambda cosine, same: 2.3, threshold=2.15)
-    assert cautious(1, 3, 0.6) and not cautious(1, 3, 0.4)
+    assert cautious(1, 3, 0.6, False) and not cautious(1, 3, 0.4, True)
 
 
 def _pair_at(cosine: float) -> np.ndarray:
@@ -374,7 +374,8 @@ def _pair_at(cosine: float) -> np.ndarray:
 def test_verifier_adds_and_vetoes_links_in_the_uncertain_band(cosine, answer, verify_from, joins, asked) -> None:
     asked_pairs: list[tuple[int, int]] = []
 
-    def verifier(key: int, other: int, score: float) -> bool:
+    def verifier(key: int, other: int, score: float, adding: bool) -> bool:
+        assert adding == (score < 0.45)  # the clusterer says which kind of decision it asks for
         if score >= 0.7:
             return True
         asked_pairs.append((key, other))

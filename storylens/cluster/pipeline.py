@@ -129,9 +129,7 @@ class Ingestor:
         if (cfg.verify if verify is None else verify) and clusterer.verifier is None:
             from storylens.cluster.score import SimilarityVerifier
 
-            clusterer.verifier = SimilarityVerifier(
-                store.article_at, cfg.confirm_above, join_threshold=clusterer.threshold
-            )
+            clusterer.verifier = SimilarityVerifier(store.article_at, cfg.confirm_above)
         self.clusterer = load_clusterer(store, clusterer)
         self.embedder = embedder
         self.recipe = recipe or recipe_from_settings(**({"chars": lead_chars} if lead_chars else {}))

