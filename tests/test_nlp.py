@@ -62,6 +62,29 @@ def test_names_places_across_languages(a, b):
     assert names.entity_key(a, "LOC") == names.entity_key(b, "LOC")
 
 
+@pytest.mark.parametrize(
+    ("word", "city"),
+    [("Kölns", "Köln"), ("Moskau", "Moscow"), ("Neapel", "Naples"), ("Essen", "Essen"), ("Tokio", "Tokyo")],
+)
+def test_city_of_knows_exonyms_and_inflections(word, city):
+    assert names.city_of(word) == city
+
+
+@pytest.mark.parametrize("word", ["Wenn", "Dabei", "Dort", "Gerät", "Liga", "Medien", "Rest", "Gold"])
+def test_city_of_ignores_ordinary_words(word):
+    """GeoNames alternate names and transliteration folds once made these Vienna, Dubai,
+    Dordrecht, Herat, Riga, Madinah, Rasht and Gold Coast."""
+    assert names.city_of(word) is None
+
+
+def test_soeder_is_a_person_not_a_stockholm_district():
+    from storylens.compare.similarity import prepare
+
+    doc = prepare(None, "In München sagte Ministerpräsident Söder am Montag, Bayern werde helfen.")
+    assert "soder" not in " ".join(doc.places)
+    assert doc.places  # München still counts
+
+
 @pytest.mark.parametrize(("a", "b"), [("Berlin", "Bern"), ("Schulz", "Scholz"), ("Österreich", "Australien")])
 def test_names_different_names_stay_apart(a, b):
     assert names.entity_key(a, "LOC") != names.entity_key(b, "LOC")

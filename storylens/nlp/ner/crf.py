@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from storylens.nlp.ner import chain
-from storylens.nlp.ner.features import FeatureExtractor, Lexicon
+from storylens.nlp.ner.features import FeatureExtractor, load_lexicon
 
 TYPE_CACHE = 200_000  # word types whose summed weights are kept
 
@@ -55,7 +55,7 @@ def export_weights(crfsuite_model: Path, out: Path) -> None:
 
 class CRF:
     def __init__(self, weights: Path, lexicon: Path) -> None:
-        self.features = FeatureExtractor(Lexicon.load(lexicon))
+        self.features = FeatureExtractor(load_lexicon(lexicon))
         with np.load(weights, allow_pickle=False) as z:
             names = z["attrs"].tobytes().decode("utf-8").split("\n")
             self.attrs = {a: i for i, a in enumerate(names)}

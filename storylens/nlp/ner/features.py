@@ -13,6 +13,7 @@ import gzip
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 # Typographic quotes are folded to ASCII: GermEval mostly writes '"' while news text tokenised
@@ -154,6 +155,12 @@ class Lexicon:
                 elif parts[0] == "e":
                     semantic[parts[1]] = tuple(parts[2].split())
         return cls(clusters, gazetteer, frozenset(lower), pos, multi, semantic)
+
+
+@lru_cache(maxsize=2)
+def load_lexicon(path: Path) -> Lexicon:
+    """The lexicon at ``path``, loaded once per process (the tagger and the city table share it)."""
+    return Lexicon.load(path)
 
 
 _TypeFeats = tuple[list[str], list[str], list[str], list[str], list[str]]
