@@ -263,3 +263,43 @@ def test_pairs_evidence_explains_the_scores() -> None:
     best = same["evidence"]["aligned_sentences"][0]
     assert best["score"] > 0.6 and best["a"] in STORY_DE and best["b"] in STORY_EN
     assert not any("Köln" in place for place in other["evidence"]["shared_places"])
+
+
+def test_precise_reads_the_opening_and_one_more_window() -> None:
+    long_text = STORY_DE + " " + OTHER_DE * 20  # ~9,000 characters
+    assert len(similarity.precise_windows("Titel", STORY_DE)) == 1
+    windows = similarity.precise_windows("Titel", long_text)
+    assert len(windows) == similarity.PRECISE_WINDOWS == 2
+    assert windows[0].startswith("Titel\n") and all(len(w) == similarity.PRECISE_CHARS for w in windows)
+    # A second window of only a few characters is not read.
+    assert len(similarity.precise_windows(None, "x" * (similarity.PRECISE_CHARS + 50))) == 1
+
+
+def test_precise_finds_a_story_that_both_tell_after_different_openings() -> None:
+    """Two reports that open differently (football, then a flood report; an economy piece, then
+    the same flood report in English): the openings' cosine misses the story, the best window
+    pair is the second windows, and the feature sits between the two."""
+    economy = ("Die Inflation in der Eurozone ist im Oktober leicht gesunken. Ökonomen erwarten, dass "
+               "die Europäische Zentralbank die Zinsen vorerst nicht weiter anhebt. ")
+    pad = similarity.PRECISE_CHARS
+    a = (OTHER_DE + " ") * 5
+    b = economy * 12
+    # Without a title a window reads "\n" + text: 1,499 characters of opening put each flood
+    # report exactly in the second window.
+    text_a, text_b = a[: pad - 1] + STORY_DE, b[: pad - 1] + STORY_EN
+    docs = [similarity.prepare(None, text_a, "de"), similarity.prepare(None, text_b, "en")]
+    ea, eb = similarity.embed_precise(docs)
+    sim = ea @ eb.T
+    assert np.unravel_index(int(np.argmax(sim)), sim.shape) == (1, 1)
+    feature = similarity.precise_cosine(ea, eb)
+    assert sim[0, 0] < feature < sim[1, 1]
+    assert feature == pytest.approx(0.5 * (sim[0, 0] + sim[1, 1]))
+
+
+def test_pairs_precise_calls_the_seeds_one_story(seeds) -> None:
+    """The canonical same story, whose openings differ (Putin; Almaty back to normal)."""
+    a, b = seeds
+    line = json.dumps({"pair_id": "seeds", "text1": a.text, "title1": a.title, "text2": b.text, "title2": b.title})
+    (row,) = score_pairs([line], precise=True, evidence=True)
+    assert row["same_story"]
+    assert row["overall"] <= similarity.same_story_threshold("precise")

