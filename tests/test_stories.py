@@ -418,3 +418,61 @@ def test_out_of_window_neighbours_do_not_crowd_out_the_story() -> None:
     # Nearest to this are the six old ones (out of the window); the partner is seventh.
     late = c.partial_fit([8], ["new2"], np.stack([vec(base + " " + words("n", 3))]), [101])
     assert late[0].story_id == partner[0].story_id
+
+
+@pytest.mark.parametrize(
+    ("languages", "cosine", "joins"),
+    [
+        (("de", "en"), 0.40, True),  # across languages, from threshold - margin up: one story
+        (("de", "de"), 0.40, False),  # ... within a language the threshold holds
+        (("de", "en"), 0.30, False),  # ... and below the margin nothing is asked
+        (("de", None), 0.40, False),  # ... nor where a language is unknown
+    ],
+)
+def test_language_verifier_lowers_the_bar_across_languages(languages, cosine, joins) -> None:
+    from storylens.cluster.score import LanguageVerifier
+
+    by_key = {1: Article(id="1", text="x", language=languages[0]),
+              2: Article(id="2", text="", language=languages[1])}
+    verifier = LanguageVerifier(by_key.__getitem__)
+    c = clusterer(verifier=verifier, verify_from=0.37, merge_threshold=0.59, linkage="average")
+    first, second = c.partial_fit([1, 2], ["a", "b"], _pair_at(cosine), [None, None])
+    assert first.created and second.created is not joins
+    assert verifier(1, 2, 0.9, False)  # it never vetoes a link the embedding made
+
+
+class FixedEmbedder:
+    """Given vectors for given texts (each test article is one lead piece, no title)."""
+
+    name = "fixed"
+    dim = DIM
+
+    def __init__(self, vectors: dict[str, np.ndarray]) -> None:
+        self.vectors = vectors
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self.vectors[t] for t in texts])
+
+
+def test_ingest_joins_a_translation_across_a_restart(store) -> None:
+    """Default settings: cross_language_margin lets a report and its English version (cosine 0.40,
+    below the join threshold 0.45) form one story, also when the German one was stored by an
+    earlier run (its language is then read from the store); two German reports at 0.40 do not."""
+    de, en = _pair_at(0.40)
+    other = np.zeros(DIM, np.float32)
+    other[0], other[2] = 0.40, np.sqrt(1 - 0.40**2)  # 0.40 to the German report, 0.16 to the English
+    texts = {"Hochwasser in Passau: die Altstadt wurde geräumt.": de,
+             "Flooding in Passau: the old town was evacuated.": en,
+             "Hochwasser in Passau: Anwohner verlassen die Häuser.": other}
+    embedder = FixedEmbedder(texts)
+    recipe = Recipe(names_weight=0.0)
+    german, english, german_too = (
+        Article(id=fingerprint(t), text=t, language=lang) for t, lang in zip(texts, ("de", "en", "de"), strict=True))
+    Ingestor(store, clusterer=clusterer(linkage="average", merge_threshold=0.59), embedder=embedder,
+             recipe=recipe).run([german])
+    summary = Ingestor(store, clusterer=clusterer(linkage="average", merge_threshold=0.59),
+                       embedder=embedder, recipe=recipe).run([english, german_too])
+    story_of = store.assignments()
+    assert story_of[english.id] == story_of[german.id]
+    assert story_of[german_too.id] != story_of[german.id]
+    assert summary.as_dict()["verified_links"] >= 1

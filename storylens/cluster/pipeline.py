@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from storylens.cluster.embedding import EmbedQueue, Recipe, article_vectors
-from storylens.cluster.stream import Decision, StreamClusterer
+from storylens.cluster.stream import Decision, StreamClusterer, Verifier
 from storylens.config import settings
 from storylens.embed import Embedder
 from storylens.ingest.folder import Failure, Item
@@ -98,6 +98,23 @@ def clusterer_from_settings(**overrides: Any) -> StreamClusterer:
     return StreamClusterer(**params)
 
 
+def verifier_from_settings(
+    store: SQLStore, clusterer: StreamClusterer, verify: bool | None = None
+) -> Verifier | None:
+    """The second opinion on uncertain links: the precise scorer with ``verify`` (default
+    ``stories.verify``), else the language verifier where ``stories.cross_language_margin`` is
+    set; either reads stored articles by key. Sets the clusterer's ``verify_from`` to match."""
+    from storylens.cluster.score import LanguageVerifier, SimilarityVerifier
+
+    cfg = settings().stories
+    if cfg.verify if verify is None else verify:
+        return SimilarityVerifier(store.article_at, cfg.confirm_above)
+    if cfg.cross_language_margin > 0:
+        clusterer.verify_from = round(clusterer.threshold - cfg.cross_language_margin, 6)
+        return LanguageVerifier(store.article_at)
+    return None
+
+
 def load_clusterer(store: SQLStore, clusterer: StreamClusterer) -> StreamClusterer:
     """Warm-start from the store: the store is the truth, memory is rebuilt from it."""
     # The same articles a continuous run holds in its index: the time window, undated ones, and
@@ -126,10 +143,8 @@ class Ingestor:
         store.claim_writer()  # before loading state: nobody may write behind our back
         self.store = store
         clusterer = clusterer or clusterer_from_settings()
-        if (cfg.verify if verify is None else verify) and clusterer.verifier is None:
-            from storylens.cluster.score import SimilarityVerifier
-
-            clusterer.verifier = SimilarityVerifier(store.article_at, cfg.confirm_above)
+        if clusterer.verifier is None:
+            clusterer.verifier = verifier_from_settings(store, clusterer, verify)
         self.clusterer = load_clusterer(store, clusterer)
         self.embedder = embedder
         self.recipe = recipe or recipe_from_settings(**({"chars": lead_chars} if lead_chars else {}))
@@ -141,6 +156,9 @@ class Ingestor:
         self.workers = cfg.embed_workers if workers is None else workers
         self.batch = batch or cfg.batch
         self._seen: set[str] = set()  # ids read but not yet committed
+        # The language verifier learns each new article's language as it is placed.
+        self._remember: Callable[[int, Article], None] | None = getattr(
+            self.clusterer.verifier, "remember", None)
 
     def run(
         self, items: Iterable[Item], progress: Callable[[Summary], None] | None = None,
@@ -226,6 +244,8 @@ class Ingestor:
                     day = article_day(article)
                     t0 = time.perf_counter()
                     key = self.store.insert_article(article, vector, day)
+                    if self._remember is not None:
+                        self._remember(key, article)
                     t1 = time.perf_counter()
                     decision = self.clusterer.propose(key, article.id, vector, day)
                     t2 = time.perf_counter()

@@ -41,7 +41,7 @@ def main() -> None:
     _, _, vectors = stories.run(stream)
     w = settings().stories.names_weight
     dim = 512
-    base = stories.cross_validate(vectors, gold, seeds)
+    base = stories.cross_validate(vectors, gold, seeds, stream, margins=(0.0,))
     print("base", json.dumps(base))
     for alpha in (0.5, 1.0, 1.5):
         out = []
@@ -53,7 +53,7 @@ def main() -> None:
                 lead /= np.linalg.norm(lead)
             v[:dim] = np.sqrt(1 - w) * lead
             out.append((aid, day, v))
-        cv = stories.cross_validate(out, gold, seeds)
+        cv = stories.cross_validate(out, gold, seeds, stream, margins=(0.0,))
         print("alpha", alpha, json.dumps(cv))
 
 
