@@ -80,7 +80,7 @@ def ingest(
         f"{summary.new} new, {summary.duplicates} duplicates, {len(summary.failed)} failed"
         f" in {summary.seconds:.1f} s ({rate:.0f} articles/s)"
     )
-    verified = "" if summary.verified is None else f" ({summary.verified} uncertain links verified)"
+    verified = "" if summary.verified is None else f" ({summary.verified} uncertain links checked)"
     typer.echo(
         f"stories: {summary.created} created, {summary.grown} grown, {summary.merged} merged{verified}"
     )
