@@ -90,6 +90,47 @@ def test_average_linkage_stops_chaining() -> None:
     assert not d[1].created and d[2].created
 
 
+def test_story_link_mixes_centroid_and_mean_cosine() -> None:
+    """Eight reports of a topic (pairwise cosine 0.64, each with an angle of its own) form one
+    story either way.  An article on the topic that is close to one member (0.58) fits the
+    centroid (0.51) but not the members on average (0.42): the centroid alone lets the story
+    grow into a topic, the mixed link (share 0.25: 0.44) keeps the article out."""
+    basis = np.eye(DIM, dtype=np.float32)
+    members = [0.8 * basis[0] + 0.6 * basis[i] for i in range(1, 9)]
+    article_x = 0.5 * basis[0] + 0.3 * basis[1] + float(np.sqrt(1 - 0.25 - 0.09)) * basis[20]
+    vectors = np.stack([*members, article_x])
+    keys, ids = list(range(1, 10)), [f"m{i}" for i in range(1, 9)] + ["x"]
+    for share, joins in ((1.0, True), (0.25, False), (0.0, False)):
+        c = clusterer(linkage="average", merge_threshold=0.9, centroid_share=share)
+        d = c.partial_fit(keys, ids, vectors, [None] * 9)
+        assert len({c.resolve(x.story_id) for x in d[:8]}) == 1, share
+        assert (not d[8].created) == joins, share
+        if share == 1.0:
+            assert d[8].score == pytest.approx(float(sum(members) @ article_x)
+                                               / float(np.linalg.norm(sum(members))), abs=1e-5)
+    # A tight story still takes a close report under the mixed link.
+    tight = [0.95 * basis[0] + float(np.sqrt(1 - 0.95**2)) * basis[i] for i in range(1, 9)]
+    close = 0.9 * basis[0] + float(np.sqrt(1 - 0.81)) * basis[30]
+    c = clusterer(linkage="average", merge_threshold=0.9, centroid_share=0.25)
+    d = c.partial_fit(keys, ids, np.stack([*tight, close]), [None] * 9)
+    assert not d[8].created and d[8].story_id == d[0].story_id
+
+
+def test_story_sizes_follow_merges_and_restarts() -> None:
+    """The member counts behind the mean cosine survive a merge and a warm start."""
+    c = clusterer(linkage="average", centroid_share=0.25, merge_threshold=0.5)
+    texts = [words("a"), words("b"), words("a", 6) + " " + words("b", 6)]
+    d = c.partial_fit([1, 2, 3], [fingerprint(t) for t in texts], np.stack([vec(t) for t in texts]),
+                      [None] * 3)
+    assert d[2].merged, "the bridge merges the two stories"
+    assert c.sizes_ == {d[2].story_id: 3}
+    rows = [(k, x.story_id, None, vec(t))
+            for k, x, t in zip([1, 2, 3], d, texts, strict=True)]
+    warm = clusterer(linkage="average", centroid_share=0.25).warm_start(
+        rows, {m: d[2].story_id for m in d[2].merged})
+    assert warm.sizes_ == c.sizes_
+
+
 def test_time_window_keeps_old_stories_out() -> None:
     c = clusterer(window_days=7)
     text = words("w")

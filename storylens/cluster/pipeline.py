@@ -91,6 +91,7 @@ def clusterer_from_settings(**overrides: Any) -> StreamClusterer:
         "k": cfg.neighbours,
         "index": cfg.ann,
         "linkage": cfg.linkage,
+        "centroid_share": cfg.centroid_share,
         "capacity": cfg.index_capacity,
         "verify_from": cfg.verify_from,
     }

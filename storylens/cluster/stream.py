@@ -56,6 +56,7 @@ class StreamClusterer:
         linkage: str = "single",
         capacity: int = 20000,
         verify_from: float | None = None,
+        centroid_share: float = 1.0,
     ) -> None:
         self.threshold = threshold
         self.merge_threshold = merge_threshold
@@ -67,11 +68,12 @@ class StreamClusterer:
         self.linkage = linkage
         self.capacity = capacity
         self.verify_from = verify_from
+        self.centroid_share = centroid_share
 
     def get_params(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in (
             "threshold", "merge_threshold", "window_days", "k", "index", "dim", "verifier",
-            "linkage", "capacity", "verify_from")}
+            "linkage", "capacity", "verify_from", "centroid_share")}
 
     def clone(self) -> StreamClusterer:
         """The same parameters, nothing learned."""
@@ -89,6 +91,7 @@ class StreamClusterer:
             self.latest_day_: int | None = None
             self.days_: dict[int, int] = {}  # key -> published day, for the window check
             self.sums_: dict[str, np.ndarray] = {}  # story -> sum of member vectors (centroid)
+            self.sizes_: dict[str, int] = {}  # story -> number of members
 
     def _find(self, story: str) -> str:
         root = story
@@ -126,6 +129,7 @@ class StreamClusterer:
         self.story_of_[key] = story
         root = self._find(story)
         self.sums_[root] = self.sums_.get(root, 0.0) + np.asarray(vector, np.float32)
+        self.sizes_[root] = self.sizes_.get(root, 0) + 1
         self.index_.add(key, vector)
         if day is not None:
             self.days_[key] = day
@@ -175,20 +179,35 @@ class StreamClusterer:
             if score > best.get(story, -1.0):
                 best[story] = score
         if self.linkage == "average":
-            # Average link through the centroid: a story has to resemble the article as a whole,
-            # not through one member, which stops chains of loosely related articles.  A story
-            # the verifier confirmed stays, at the join threshold: it says "same story" about a
-            # pair the embedding underrates, and the centroid is the embedding's view again.
+            # Average link: a story has to resemble the article as a whole, not through one
+            # member, which stops chains of loosely related articles.  A story the verifier
+            # confirmed stays, at the join threshold: it says "same story" about a pair the
+            # embedding underrates, and the story link is the embedding's view again.
             for story in list(best):
-                total = self.sums_[story]
-                centroid = float(total @ vector) / max(float(np.linalg.norm(total)), 1e-9)
-                if centroid >= self.threshold:
-                    best[story] = centroid
+                link = self._story_link(story, vector)
+                if link >= self.threshold:
+                    best[story] = link
                 elif story in confirmed:
                     best[story] = self.threshold
                 else:
                     del best[story]
         return best
+
+    def _story_link(self, story: str, vector: np.ndarray) -> float:
+        """How well ``vector`` fits a story: the weighted geometric mean of its cosine to the
+        story's centroid (share ``centroid_share``) and its mean cosine to the members.
+
+        With unit vectors both come from the sum S of the n members: S.v / |S| and S.v / n, so
+        the mix is S.v / (|S|^share * n^(1 - share)).  The centroid alone flatters loose stories
+        (|S| is far below n when members differ), so a story that has grown into a topic
+        (a football season, the refugee crisis) draws every article on the topic; the mean
+        cosine does not, but asks a new report to resemble every earlier angle of the story.
+        """
+        total = self.sums_[story]
+        norm = max(float(np.linalg.norm(total)), 1e-9)
+        size = self.sizes_.get(story, 1)
+        share = self.centroid_share
+        return float(total @ vector) / (norm**share * size ** (1.0 - share))
 
     def _day(self, key: int) -> int | None:
         return self.days_.get(key)
@@ -215,6 +234,8 @@ class StreamClusterer:
             if old in self.sums_:
                 moved = self.sums_.pop(old)
                 self.sums_[decision.story_id] = self.sums_.get(decision.story_id, 0.0) + moved
+                self.sizes_[decision.story_id] = (
+                    self.sizes_.get(decision.story_id, 0) + self.sizes_.pop(old, 0))
         self._remember(decision.key, decision.story_id, day, vector)
         self._evict()
 
