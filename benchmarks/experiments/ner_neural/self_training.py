@@ -9,7 +9,8 @@ fold's network tags the other fold's testa documents, so no testa document is se
 
     python self_training.py --fold even --crf /tmp/crf_even --net models/conll_even/neural.npz --out /tmp/st_even
     python self_training.py --fold odd  --crf /tmp/crf_odd  --net models/conll_odd/neural.npz  --out /tmp/st_odd
-    python self_training.py --score /tmp/st_even /tmp/st_odd --nets models/conll_even/neural.npz models/conll_odd/neural.npz
+    python self_training.py --score /tmp/st_even /tmp/st_odd \\
+        --nets models/conll_even/neural.npz models/conll_odd/neural.npz
 """
 
 from __future__ import annotations
