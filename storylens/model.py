@@ -126,12 +126,13 @@ class Article(_Serialisable):
     def analysed(self) -> bool:
         return bool(self.sentences)
 
-    def headline(self, limit: int = 80) -> str:
-        """The title, else the start of the text (the dateline included), for people to read."""
+    def headline(self, limit: int = 80, start: int = 0) -> str:
+        """The title, else the text from ``start`` (0: the dateline included), cut at a word
+        boundary, for people to read."""
         if self.title:
             return self.title
-        start = " ".join(self.text[: limit + 40].split())
-        return start if len(start) <= limit else start[:limit].rsplit(" ", 1)[0] + " …"
+        text = " ".join(self.text[start : start + limit + 40].split())
+        return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
     def sentence_text(self, index: int) -> str:
         s = self.sentences[index]

@@ -46,7 +46,7 @@ def db(tmp_path_factory, seed_paths) -> Path:
     return path
 
 
-def test_seeds_form_one_story_and_contract(db) -> None:
+def test_seeds_form_one_story_and_contract(db, seed_paths) -> None:
     proc = run("stories", "--db", str(db), "--json")
     assert proc.returncode == 0, proc.stderr
     stories = json.loads(proc.stdout)
@@ -57,6 +57,12 @@ def test_seeds_form_one_story_and_contract(db) -> None:
         for a in s["articles"]:
             assert set(a) == {"id", "url", "title", "source", "published"}
     assert stories[1]["articles"][0]["url"] == "https://example.org/sport/1"
+    # Untitled articles: the story is called by its first words after the dateline, cut at a
+    # word boundary ("Nur-Sultan (Reuters) - Nach dem ... in dem Nachba" before).
+    label = stories[0]["label"]
+    assert "(Reuters)" not in label and label.endswith(" …")
+    texts = [" ".join(p.read_text("utf-8").split()) for p in seed_paths]
+    assert any(label.removesuffix(" …") + " " in t for t in texts)
     assert run("stories", "--db", str(db), "--since", "2023-01-01", "--json").stdout.strip() == "[]"
 
 
@@ -79,6 +85,9 @@ def test_story_json_html_and_errors(db, tmp_path) -> None:
     assert "Kasachstan" in " ".join(report["top_entities"])
     html = page.read_text("utf-8")
     assert "<svg" in html and "conflict" in html
+    # The seeds name no source and share one month: said so, not "2022-01 to 2022-01; sources:".
+    assert "sources: none named" in html and "2022-01 to 2022-01" not in html
+    assert "<b>?</b>" not in html
     proc = run("story", other, "--db", str(db), "--html", str(page))
     assert proc.returncode == 0, proc.stderr
     assert "<script>alert" not in page.read_text("utf-8")

@@ -25,6 +25,7 @@ from storylens.config import settings
 from storylens.embed import Embedder
 from storylens.ingest.folder import Failure, Item
 from storylens.model import Article
+from storylens.nlp.dateline import find_dateline
 from storylens.nlp.dates import parse_published
 from storylens.store.base import SQLStore
 
@@ -80,6 +81,13 @@ def article_day(article: Article) -> int | None:
     date, precision = parse_published(article.published)
     # Month- or year-only dates are too coarse for the time window: treat them as unknown.
     return date.toordinal() if date is not None and precision == "day" else None
+
+
+def story_label(article: Article, limit: int = 100) -> str:
+    """What a new story is called: its first article's title, else the start of its text after
+    the dateline ("Nur-Sultan (Reuters) -"), cut at a word boundary."""
+    dateline = None if article.title else find_dateline(article.text)
+    return article.headline(limit, dateline.end if dateline else 0)
 
 
 def clusterer_from_settings(**overrides: Any) -> StreamClusterer:
@@ -251,7 +259,8 @@ class Ingestor:
                     decision = self.clusterer.propose(key, article.id, vector, day)
                     t2 = time.perf_counter()
                     self.store.place(key, decision.story_id, list(decision.merged),
-                                     decision.created)
+                                     decision.created,
+                                     story_label(article) if decision.created else None)
                     t3 = time.perf_counter()
                     self.clusterer.commit(decision, vector, day)
                     cluster += (t2 - t1) + (time.perf_counter() - t3)

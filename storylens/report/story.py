@@ -252,7 +252,8 @@ def render_html(report: dict[str, Any]) -> str:
         for x in report.get("entities", [])[:40]
     )
     quotes = "".join(
-        f"<li><b>{e(g['speaker'])}</b> ({g['sources']} sources)<ul>"
+        f"<li><b>{e(g['speaker'] if g['speaker'] != '?' else 'speaker not identified')}</b>"
+        f" ({g['sources']} sources)<ul>"
         + "".join(f"<li>{e(q['text'])} <i>({e(q['source'])})</i></li>" for q in g["quotes"])
         + "</ul></li>"
         for g in report.get("quotes_by_speaker", [])
@@ -273,9 +274,8 @@ table{{border-collapse:collapse}} td,th{{vertical-align:top;padding:3px 8px;text
 tr:nth-child(even){{background:#f6f6f6}} tr.conflict{{background:#fde2e1}}
 .legend{{margin-right:1em;font-size:90%}}</style></head><body>
 <h1>{e(report['label'] or '')}</h1>{merged}
-<p>Story {e(report['id'])}: {report['size']} articles,
-{e(str(report['first_seen']))} to {e(str(report['last_seen']))};
-sources: {e(', '.join(report['sources']))}</p>
+<p>Story {e(report['id'])}: {report['size']} articles, {e(_span(report))};
+sources: {e(', '.join(report['sources']) or 'none named')}</p>
 <h2>Timeline</h2>{_timeline_svg(report)}
 <h2>Articles</h2><table><tr><th></th><th>date</th><th>source</th><th>title</th><th>url</th>
 <th>provenance</th></tr>{rows}</table>
@@ -290,6 +290,12 @@ sources: {e(', '.join(report['sources']))}</p>
 <h2>Quotes across sources</h2><ul id="quotes">{quotes}</ul>
 </body></html>
 """
+
+
+def _span(report: dict[str, Any]) -> str:
+    """When the story ran: one date, or first to last."""
+    first, last = report.get("first_seen"), report.get("last_seen")
+    return str(first) if first == last else f"{first} to {last}"
 
 
 def write_html(report: dict[str, Any], path: str | Path) -> None:

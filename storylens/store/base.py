@@ -167,8 +167,11 @@ class SQLStore:
         self._placing = (seq, article.title, article.text, article.published, now[:10])
         return seq
 
-    def place(self, seq: int, story_id: str, merged: list[str], created: bool) -> None:
-        """Record that article ``seq`` joined ``story_id`` and that ``merged`` now point to it."""
+    def place(
+        self, seq: int, story_id: str, merged: list[str], created: bool, label: str | None = None
+    ) -> None:
+        """Record that article ``seq`` joined ``story_id`` and that ``merged`` now point to it.
+        A story it creates is labelled ``label`` (default: its title, else its text's start)."""
         pending = getattr(self, "_placing", None)
         if pending is not None and pending[0] == seq:
             _, title, text, published, day = pending
@@ -179,7 +182,7 @@ class SQLStore:
             title, text = row[0], json.loads(row[1])["text"]
             published, day = row[2], row[3][:10]
         if created:
-            label = title or " ".join(text[:100].split())
+            label = label or title or " ".join(text[:100].split())
             self._execute(
                 "INSERT INTO stories (id, created_seq, size, label) VALUES (?,?,0,?)",
                 (story_id, seq, label),
