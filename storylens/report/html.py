@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from storylens.model import Article, Comparison
+from storylens.report import UNATTRIBUTED
 
 _CSS = """
 body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#222;background:#fafafa}
@@ -153,7 +154,7 @@ def render(c: Comparison) -> str:
     quotes = _rows(
         c.quotes["shared"],
         [
-            ("speaker", lambda x: x["speaker"] or "?"),
+            ("speaker", lambda x: x["speaker"] or UNATTRIBUTED),
             ("A", lambda x: x["a"]["text"]),
             ("B", lambda x: x["b"]["text"]),
             ("match", lambda x: x["similarity"]),

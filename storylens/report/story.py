@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 
 from storylens.model import Article
 from storylens.nlp import names
+from storylens.report import UNATTRIBUTED
 
 _NAME = re.compile(r"\b[A-ZÄÖÜ][\wäöüß-]{2,}")
 _STOP = set(
@@ -252,7 +253,7 @@ def render_html(report: dict[str, Any]) -> str:
         for x in report.get("entities", [])[:40]
     )
     quotes = "".join(
-        f"<li><b>{e(g['speaker'] if g['speaker'] != '?' else 'speaker not identified')}</b>"
+        f"<li><b>{e(g['speaker'] if g['speaker'] != '?' else UNATTRIBUTED)}</b>"
         f" ({g['sources']} sources)<ul>"
         + "".join(f"<li>{e(q['text'])} <i>({e(q['source'])})</i></li>" for q in g["quotes"])
         + "</ul></li>"

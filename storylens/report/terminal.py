@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from storylens.model import Article, Comparison
+from storylens.report import UNATTRIBUTED
 
 LABELS = {1: "very similar", 2: "somewhat similar", 3: "somewhat dissimilar", 4: "very dissimilar"}
 
@@ -71,13 +72,13 @@ def print_comparison(c: Comparison, console: Console | None = None) -> None:
     if c.quotes["shared"]:
         console.print("[bold]Quotes in both[/bold]")
         for q in c.quotes["shared"]:
-            who = escape(q["speaker"] or "unknown speaker")
+            who = escape(q["speaker"] or UNATTRIBUTED)
             console.print(f"  • {who} [dim](match {q['similarity']:.2f})[/dim]")
             console.print(f"      A: „{escape(_clip(q['a']['text']))}“")
             console.print(f"      B: „{escape(_clip(q['b']['text']))}“")
     for side, key in (("A", "only_a"), ("B", "only_b")):
         if c.quotes[key]:
-            speakers = sorted({q["speaker"] or "?" for q in c.quotes[key]})
+            speakers = sorted({q["speaker"] or UNATTRIBUTED for q in c.quotes[key]})
             console.print(f"  quotes only in {side}: {len(c.quotes[key])} ({escape(', '.join(speakers))})")
 
     ents = c.entities
