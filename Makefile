@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/storylens compare examples/flood_a.txt examples/flood_b.txt
 	$(BIN)/storylens compare examples/flood_a.txt examples/unrelated.txt
-	rm -f demo.db demo.db-wal demo.db-shm
+	rm -f demo.db demo.db-wal demo.db-shm demo.db.ingest-lock
 	$(BIN)/storylens ingest examples --db demo.db
 	$(BIN)/storylens stories --db demo.db
 

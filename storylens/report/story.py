@@ -131,7 +131,7 @@ def _quote_groups(articles: list[Article], number: dict[str, int]) -> list[dict[
     for a in articles:
         for q in a.quotes:
             group = groups.setdefault(_speaker_key(q.speaker),
-                                      {"speaker": q.speaker or "?", "quotes": []})
+                                      {"speaker": q.speaker or UNATTRIBUTED, "quotes": []})
             group["quotes"].append({"article": a.id, "source": _label(a, number),
                                     "text": q.text})
     for group in groups.values():
@@ -253,8 +253,7 @@ def render_html(report: dict[str, Any]) -> str:
         for x in report.get("entities", [])[:40]
     )
     quotes = "".join(
-        f"<li><b>{e(g['speaker'] if g['speaker'] != '?' else UNATTRIBUTED)}</b>"
-        f" ({g['sources']} sources)<ul>"
+        f"<li><b>{e(g['speaker'])}</b> ({g['sources']} sources)<ul>"
         + "".join(f"<li>{e(q['text'])} <i>({e(q['source'])})</i></li>" for q in g["quotes"])
         + "</ul></li>"
         for g in report.get("quotes_by_speaker", [])
