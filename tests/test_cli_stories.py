@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -88,6 +89,10 @@ def test_story_json_html_and_errors(db, tmp_path) -> None:
     # The seeds name no source and share one month: said so, not "2022-01 to 2022-01; sources:".
     assert "sources: none named" in html and "2022-01 to 2022-01" not in html
     assert "<b>?</b>" not in html
+    # The terminal view: numbered articles with headlines, and which reads like a translation.
+    text = run("story", seed_story, "--db", str(db)).stdout
+    assert "2 articles, 2022-01\n" in text and "#1" in text and "#2" in text
+    assert re.search(r"#\d+: translation - reads like a translation from en", text), text
     proc = run("story", other, "--db", str(db), "--html", str(page))
     assert proc.returncode == 0, proc.stderr
     assert "<script>alert" not in page.read_text("utf-8")

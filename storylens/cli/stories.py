@@ -129,7 +129,7 @@ def story(
 ) -> None:
     """One story: articles in time order, timeline, figures across sources, entities, quotes."""
     from storylens.cluster.pipeline import story_view
-    from storylens.report.story import to_json, write_html
+    from storylens.report.story import date_span, to_json, write_html
     from storylens.store import open_store
 
     try:
@@ -146,9 +146,14 @@ def story(
         typer.echo(to_json(report))
         return
     typer.echo(f"{report['id']}: {report['label']}")
-    typer.echo(f"{report['size']} articles, {report['first_seen']} .. {report['last_seen']}")
+    typer.echo(f"{report['size']} articles, {date_span(report['first_seen'], report['last_seen'])}")
     for a in report["articles"]:
-        typer.echo(f"  {a['published'] or '':<10} {a['source'] or '':<20} {a['title'] or a['id']}")
+        typer.echo(f"  #{a['number']:<3} {a['published'] or '':<10} {a['source'] or '':<20}"
+                   f" {a['headline'] or a['id']}")
+    numbers = {a["id"]: f"#{a['number']}" for a in report["articles"]}
+    for r in report["relations"]:  # "#2 and #1: same wire agency - both from Reuters; ..."
+        pair = " and ".join(numbers[x] for x in (r["copy"], r["original"]) if x in numbers)
+        typer.echo(f"  {pair}: {r['relation']} - {r['evidence']}")
     conflicts = [f for f in report["figures"] if f["conflict"]]
     if conflicts:
         typer.echo("figures in conflict:")

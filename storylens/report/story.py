@@ -147,7 +147,7 @@ def story_report(
     """Everything ``storylens story`` shows; ``articles`` are analysed, in time order."""
     out = summary_entry(story, rows)
     number = {a.id: i + 1 for i, a in enumerate(articles)}
-    leads = {a.id: a.title or " ".join(a.text[:90].split()) + "…" for a in articles}
+    leads = {a.id: a.headline(90) for a in articles}
     for row in out["articles"]:
         row["number"], row["headline"] = number.get(row["id"]), leads.get(row["id"])
     if asked and asked != story["id"]:
@@ -274,7 +274,7 @@ table{{border-collapse:collapse}} td,th{{vertical-align:top;padding:3px 8px;text
 tr:nth-child(even){{background:#f6f6f6}} tr.conflict{{background:#fde2e1}}
 .legend{{margin-right:1em;font-size:90%}}</style></head><body>
 <h1>{e(report['label'] or '')}</h1>{merged}
-<p>Story {e(report['id'])}: {report['size']} articles, {e(_span(report))};
+<p>Story {e(report['id'])}: {report['size']} articles, {e(date_span(report['first_seen'], report['last_seen']))};
 sources: {e(', '.join(report['sources']) or 'none named')}</p>
 <h2>Timeline</h2>{_timeline_svg(report)}
 <h2>Articles</h2><table><tr><th></th><th>date</th><th>source</th><th>title</th><th>url</th>
@@ -292,9 +292,8 @@ sources: {e(', '.join(report['sources']) or 'none named')}</p>
 """
 
 
-def _span(report: dict[str, Any]) -> str:
-    """When the story ran: one date, or first to last."""
-    first, last = report.get("first_seen"), report.get("last_seen")
+def date_span(first: str | None, last: str | None) -> str:
+    """When a story ran: one date, or first to last."""
     return str(first) if first == last else f"{first} to {last}"
 
 
