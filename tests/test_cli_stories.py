@@ -84,6 +84,11 @@ def test_story_json_html_and_errors(db, tmp_path) -> None:
     killed = [f for f in report["figures"] if f["what"] == "killed"]
     assert killed and killed[0]["conflict"], "164 attributed vs unconfirmed is a conflict"
     assert "Kasachstan" in " ".join(report["top_entities"])
+    # How close the two seeds are, as the clusterer saw them: one cosine, both ways.
+    sim = report["similarity"]
+    assert sim["articles"] == [a["id"] for a in report["articles"]] and sim["shown"] == 2
+    (a, b), (c, d) = sim["matrix"]
+    assert a == d == 1.0 and b == c and 0.3 < b < 1.0
     html = page.read_text("utf-8")
     assert "<svg" in html and "conflict" in html
     # The seeds name no source and share one month: said so, not "2022-01 to 2022-01; sources:".

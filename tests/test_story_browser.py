@@ -52,7 +52,8 @@ def page(tmp_path_factory, seed_paths) -> tuple[Path, dict]:
         hostile = Article(id=fingerprint(HOSTILE), text=HOSTILE, source="<b>Evil</b> Blatt",
                           title="<script>document.title='PWNED'</script>Kasachstan",
                           published="2022-01-07", url="javascript:alert(1)")
-        seq = store.insert_article(hostile, np.ones(512, np.float32), None)
+        dim = len(next(store.vectors())[3]) // 4  # float32 story vectors, as ingest stored them
+        seq = store.insert_article(hostile, np.ones(dim, np.float32) / np.sqrt(dim), None)
         store.place(seq, story["id"], [], created=False)
     html = root / "story.html"
     proc = _cli("story", story["id"], "--db", str(db), "--json", "--html", str(html))
@@ -72,6 +73,10 @@ def test_story_browser_renders_every_section_and_keeps_markup_inert(page) -> Non
     # Timeline: one dot per article.
     assert '<svg class="timeline"' in dom
     assert len(re.findall(r'<circle class="article-dot"', dom)) == report["size"] == 3
+    # Heatmap: one cell per pair of articles, the diagonal at 1.
+    assert '<svg class="heatmap"' in dom
+    assert len(re.findall(r'<rect class="sim-cell"', dom)) == 3 * 3
+    assert [row[i] for i, row in enumerate(report["similarity"]["matrix"])] == [1.0] * 3
     # Figures: the seeds disagree on the death toll's certainty, highlighted as a conflict.
     figures = dom.split('id="figures"')[1].split("</table>")[0]
     assert '<tr class="conflict">' in figures and "killed" in figures

@@ -313,8 +313,9 @@ def story_view(store: SQLStore, story_id: str) -> dict[str, Any]:
         rows = store.story_articles(story["id"], full=True) if story else []
     if story is None:
         raise NotFoundError(Code.E014, what="Story", name=story_id)
-    articles = []
+    articles, vectors = [], []
     for row in rows:
+        vectors.append(np.frombuffer(row.pop("vector"), np.float32))
         article = stored_article(row.pop("data"), row["analysed"])
         if not row["analysed"]:
             article = analyze(article)
@@ -322,4 +323,4 @@ def story_view(store: SQLStore, story_id: str) -> dict[str, Any]:
         articles.append(article)
     origins = provenance_of(articles, provenance)
     return story_report(story, rows, articles, provenance=origins, asked=story_id,
-                        relations=relations(articles, origins))
+                        relations=relations(articles, origins), vectors=vectors)

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import numpy as np
+
 from storylens.model import Article
 from storylens.nlp import names
 from storylens.report import UNATTRIBUTED
@@ -142,9 +144,10 @@ def _quote_groups(articles: list[Article], number: dict[str, int]) -> list[dict[
 def story_report(
     story: dict[str, Any], rows: list[dict[str, Any]], articles: list[Article],
     provenance: dict[str, dict[str, Any]] | None = None, asked: str | None = None,
-    relations: list[dict[str, Any]] | None = None,
+    relations: list[dict[str, Any]] | None = None, vectors: list[np.ndarray] | None = None,
 ) -> dict[str, Any]:
-    """Everything ``storylens story`` shows; ``articles`` are analysed, in time order."""
+    """Everything ``storylens story`` shows; ``articles`` are analysed, in time order;
+    ``vectors`` their story vectors (unit length), for the similarity matrix."""
     out = summary_entry(story, rows)
     number = {a.id: i + 1 for i, a in enumerate(articles)}
     leads = {a.id: a.headline(90) for a in articles}
@@ -167,7 +170,24 @@ def story_report(
     if provenance is not None:
         out["provenance"] = provenance
     out["relations"] = relations or []
+    if vectors and len({v.shape for v in vectors}) == 1:
+        out["similarity"] = _similarity(articles, vectors)
     return out
+
+
+# The matrix grows with the square of the story: beyond this many articles, the first ones.
+SIMILARITY_MAX = 40
+
+
+def _similarity(articles: list[Article], vectors: list[np.ndarray]) -> dict[str, Any]:
+    """Cosine of the story vectors (lead and names, as the clusterer saw them) between every
+    two articles: who retells whom, and which reports stand apart."""
+    m = np.stack(vectors[:SIMILARITY_MAX]).astype(np.float64)
+    m /= np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-9)
+    cos = np.clip(m @ m.T, -1.0, 1.0)
+    return {"articles": [a.id for a in articles[:SIMILARITY_MAX]],
+            "matrix": [[round(float(x), 3) for x in row] for row in cos],
+            "shown": len(cos), "of": len(articles)}
 
 
 def _timeline_svg(report: dict[str, Any]) -> str:
@@ -207,6 +227,40 @@ def _timeline_svg(report: dict[str, Any]) -> str:
     svg = (f'<svg class="timeline" width="{width}" height="{height}" role="img"'
            f' aria-label="timeline: articles per day">{"".join(parts)}</svg>')
     return svg + f"<div>{legend}</div>"
+
+
+def _heatmap_svg(report: dict[str, Any]) -> str:
+    """The similarity matrix as a heatmap: one cell per pair of articles (#1, #2, ... as in the
+    table), darker for closer; hovering a cell shows the pair and its cosine."""
+    sim = report.get("similarity")
+    if not sim or sim["shown"] < 2:
+        return ""
+    e = html.escape
+    number = {a["id"]: a.get("number") for a in report["articles"]}
+    labels = [f"#{number.get(i) or '?'}" for i in sim["articles"]]
+    n, cell, pad = len(labels), 24 if sim["shown"] <= 15 else 12, 34
+    parts = []
+    for i, row in enumerate(sim["matrix"]):
+        y = pad + cell * i
+        parts.append(f'<text x="{pad - 4}" y="{y + cell * 0.7:.0f}" font-size="10"'
+                     f' text-anchor="end">{e(labels[i])}</text>')
+        parts.append(f'<text x="{pad + cell * i + cell / 2:.0f}" y="{pad - 6}" font-size="10"'
+                     f' text-anchor="middle">{e(labels[i])}</text>')
+        for j, value in enumerate(row):
+            shade = max(0.0, min(1.0, (value - 0.3) / 0.5))  # 0.3 and below white, 0.8 up darkest
+            r, g, b = (round(255 - shade * (255 - c)) for c in (31, 78, 140))
+            parts.append(f'<rect class="sim-cell" x="{pad + cell * j}" y="{y}" width="{cell}"'
+                         f' height="{cell}" fill="rgb({r},{g},{b})" stroke="#fff">'
+                         f"<title>{e(labels[i])} / {e(labels[j])}: {value:.2f}</title></rect>")
+            if cell >= 24 and i != j:
+                ink = "#fff" if shade > 0.55 else "#222"
+                parts.append(f'<text x="{pad + cell * j + cell / 2:.0f}" y="{y + cell * 0.68:.0f}"'
+                             f' font-size="9" text-anchor="middle" fill="{ink}">{value:.2f}</text>')
+    size = pad + cell * n + 4
+    note = ("" if sim["shown"] == sim["of"]
+            else f"<p>The first {sim['shown']} of {sim['of']} articles.</p>")
+    return (f'<svg class="heatmap" width="{size}" height="{size}" role="img"'
+            f' aria-label="similarity between the articles">{"".join(parts)}</svg>{note}')
 
 
 def _provenance_cell(p: dict[str, Any] | None) -> str:
@@ -279,6 +333,9 @@ sources: {e(', '.join(report['sources']) or 'none named')}</p>
 <h2>Timeline</h2>{_timeline_svg(report)}
 <h2>Articles</h2><table><tr><th></th><th>date</th><th>source</th><th>title</th><th>url</th>
 <th>provenance</th></tr>{rows}</table>
+<h2>How close the articles are</h2>
+<p>Cosine of the story vectors (lead and names) between every two articles; darker is closer.</p>
+{_heatmap_svg(report)}
 <h2>Translations and rewrites</h2>
 <table id="relations"><tr><th>article</th><th>is a</th><th>of</th><th>evidence</th></tr>
 {relations}</table>

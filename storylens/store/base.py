@@ -326,15 +326,21 @@ class SQLStore:
         return dict(row) if row else None
 
     def story_articles(self, story_id: str, full: bool = False) -> list[dict[str, Any]]:
+        """The story's articles in time order; ``full`` adds the stored article (``data``) and
+        its story vector (``vector``, float32 bytes)."""
         cols = "seq, id, url, title, source, published, language, analysed"
         if full:
-            cols += ", data"
+            cols += ", data, vector"
         rows = self._execute(
             f"SELECT {cols} FROM articles WHERE story_id = ?"
             " ORDER BY coalesce(published, ingested_at), seq",
             (story_id,),
         )
-        return [dict(r) for r in rows.fetchall()]
+        out = [dict(r) for r in rows.fetchall()]
+        for row in out:
+            if full:
+                row["vector"] = bytes(row["vector"])
+        return out
 
     def article_at(self, seq: int) -> Article:
         """The stored article; its analysis only where it is current (see pin_analysis_version)."""
