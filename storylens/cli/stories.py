@@ -101,6 +101,7 @@ def stories(
 ) -> None:
     """List stories: size, sources, first and last seen, label, top entities."""
     from storylens.cluster.pipeline import list_stories
+    from storylens.report.story import date_span
     from storylens.store import open_store
 
     try:
@@ -112,9 +113,7 @@ def stories(
         typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
     for s in found:
-        span = s["first_seen"]
-        if s["last_seen"] != s["first_seen"]:
-            span = f"{span}..{s['last_seen']}"
+        span = date_span(s["first_seen"], s["last_seen"], "..")
         typer.echo(f"{s['id']}  {s['size']:>4}  {span:<23} {s['label']}")
         if s["sources"]:
             typer.echo(f"{'':22}sources: {', '.join(s['sources'][:6])}")

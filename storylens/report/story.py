@@ -238,7 +238,8 @@ def _heatmap_svg(report: dict[str, Any]) -> str:
     e = html.escape
     number = {a["id"]: a.get("number") for a in report["articles"]}
     labels = [f"#{number.get(i) or '?'}" for i in sim["articles"]]
-    n, cell, pad = len(labels), 24 if sim["shown"] <= 15 else 12, 34
+    n = len(labels)
+    cell, pad = 24 if n <= 15 else 12, 34
     parts = []
     for i, row in enumerate(sim["matrix"]):
         y = pad + cell * i
@@ -349,9 +350,9 @@ sources: {e(', '.join(report['sources']) or 'none named')}</p>
 """
 
 
-def date_span(first: str | None, last: str | None) -> str:
+def date_span(first: str | None, last: str | None, sep: str = " to ") -> str:
     """When a story ran: one date, or first to last."""
-    return str(first) if first == last else f"{first} to {last}"
+    return str(first) if first == last else f"{first}{sep}{last}"
 
 
 def write_html(report: dict[str, Any], path: str | Path) -> None:

@@ -164,25 +164,23 @@ class SQLStore:
             ),
         )
         # What place() needs, so that it does not read back the row just written.
-        self._placing = (seq, article.title, article.text, article.published, now[:10])
+        self._placing = (seq, article.published, now[:10])
         return seq
 
     def place(
         self, seq: int, story_id: str, merged: list[str], created: bool, label: str | None = None
     ) -> None:
         """Record that article ``seq`` joined ``story_id`` and that ``merged`` now point to it.
-        A story it creates is labelled ``label`` (default: its title, else its text's start)."""
+        A story it creates is called ``label`` (the caller names it: cluster.pipeline.story_label)."""
         pending = getattr(self, "_placing", None)
         if pending is not None and pending[0] == seq:
-            _, title, text, published, day = pending
+            _, published, day = pending
         else:
             row = self._execute(
-                "SELECT title, data, published, ingested_at FROM articles WHERE seq = ?", (seq,)
+                "SELECT published, ingested_at FROM articles WHERE seq = ?", (seq,)
             ).fetchone()
-            title, text = row[0], json.loads(row[1])["text"]
-            published, day = row[2], row[3][:10]
+            published, day = row[0], row[1][:10]
         if created:
-            label = label or title or " ".join(text[:100].split())
             self._execute(
                 "INSERT INTO stories (id, created_seq, size, label) VALUES (?,?,0,?)",
                 (story_id, seq, label),
@@ -337,8 +335,8 @@ class SQLStore:
             (story_id,),
         )
         out = [dict(r) for r in rows.fetchall()]
-        for row in out:
-            if full:
+        if full:
+            for row in out:
                 row["vector"] = bytes(row["vector"])
         return out
 
