@@ -212,7 +212,8 @@ def cross_validate_verify(
     assert len(rows) == len(gold)  # one gold pair per row, in file order
     by_id = {a.id: a for a in stream}
     key_of = {article_id: k for k, (article_id, _, _) in enumerate(vectors)}
-    verifier = SimilarityVerifier(lambda k: by_id[vectors[k][0]], settings().stories.confirm_above)
+    verifier = SimilarityVerifier(lambda k: by_id[vectors[k][0]], settings().stories.confirm_above,
+                                  veto_margin=settings().stories.veto_margin)
     cos, feats = [], []
     for a, b, _ in gold:
         (va, la), (vb, lb) = verifier.vector(key_of[a]), verifier.vector(key_of[b])

@@ -387,10 +387,14 @@ def test_similarity_verifier_decides_uncertain_links_with_the_precise_scorer() -
     assert not verifier(1, 3, 0.6, False)  # another story the embedding overrates is vetoed
     assert verifier(1, 2, 0.6, False)  # ... the same story above the threshold is kept
     assert verifier.calls == 4 and verifier.embedded == 3
-    # The veto needs a clear "different" (Overall >= 2.5); the addition a clear "same".
-    cautious = SimilarityVerifier(by_key.__getitem__, confirm_above=0.7,
-                                  overall=lambda cosine, same: 2.3, threshold=2.15)
-    assert cautious(1, 3, 0.6, False) and not cautious(1, 3, 0.4, True)
+    # A link above the threshold is kept when the scorer calls it the same story or nearly
+    # (Overall below threshold + veto_margin); an addition needs the same story outright.
+    near = SimilarityVerifier(by_key.__getitem__, confirm_above=0.7,
+                              overall=lambda cosine, same: 2.3, threshold=2.25, veto_margin=0.1)
+    assert near(1, 3, 0.6, False) and not near(1, 3, 0.4, True)
+    beyond = SimilarityVerifier(by_key.__getitem__, confirm_above=0.7,
+                                overall=lambda cosine, same: 2.3, threshold=2.15, veto_margin=0.1)
+    assert not beyond(1, 3, 0.6, False)
 
 
 def _pair_at(cosine: float) -> np.ndarray:

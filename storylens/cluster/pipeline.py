@@ -117,7 +117,7 @@ def verifier_from_settings(
 
     cfg = settings().stories
     if cfg.verify if verify is None else verify:
-        return SimilarityVerifier(store.article_at, cfg.confirm_above)
+        return SimilarityVerifier(store.article_at, cfg.confirm_above, veto_margin=cfg.veto_margin)
     if cfg.cross_language_margin > 0:
         clusterer.verify_from = round(clusterer.threshold - cfg.cross_language_margin, 6)
         return LanguageVerifier(store.article_at)
