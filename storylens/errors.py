@@ -29,6 +29,8 @@ class Code(StrEnum):
     E017 = "Another ingest is writing to {db}; run one ingest per store at a time."
     E018 = ("{db} holds article vectors made as {stored}; the current settings make {current}: "
             "ingest with the settings the store was built with, or into a new store.")
+    E019 = "{db} cannot be used as a storylens store: {reason}."
+    E020 = "Invalid {what} '{value}': {reason}."
 
 
 class StorylensError(Exception):
