@@ -31,6 +31,7 @@ class Code(StrEnum):
             "ingest with the settings the store was built with, or into a new store.")
     E019 = "{db} cannot be used as a storylens store: {reason}."
     E020 = "Invalid {what} '{value}': {reason}."
+    E021 = "{path}: JSON record{where}: {what} is {found}, not {expected}."
 
 
 class StorylensError(Exception):

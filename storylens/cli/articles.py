@@ -71,18 +71,13 @@ def ner(
     ),
 ) -> None:
     """Tag pre-tokenised text with the German NER model: prints token<TAB>tag lines."""
+    from storylens.ingest.decode import decode
+    from storylens.ingest.files import load_bytes
     from storylens.nlp.ner import tag_conll
 
     try:
-        if file == "-":
-            lines = sys.stdin.read().splitlines()
-        else:
-            from storylens.ingest.decode import decode
-
-            path = Path(file)
-            if not path.is_file():
-                fail(f"cannot read {file}: no such file")
-            lines = decode(path.read_bytes(), file).splitlines()
+        data, name = load_bytes(file)  # bounded, regular files or stdin only
+        lines = decode(data, name).splitlines()
         out = sys.stdout
         for line in tag_conll(lines):
             out.write(line + "\n")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import sys
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,29 +12,41 @@ from storylens.config import settings
 from storylens.errors import Code, InputError
 from storylens.ingest import html as html_reader
 from storylens.ingest.decode import decode
+from storylens.ingest.files import load_bytes
 from storylens.ingest.text import split_metadata
 from storylens.model import Article, fingerprint
 from storylens.nlp.dates import iso_published
 
 RECORD_KEYS = ("title", "url", "date", "source", "lang")
 
+# Lone UTF-16 surrogates (JSON "\ud800") cannot be encoded; C0 controls other than tab and
+# line breaks (JSON "\u0000") have no place in an article. Form and vertical feeds break lines.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROLS = {c: None for c in range(32) if chr(c) not in "\t\n\r\v\f"} | {0x0B: "\n", 0x0C: "\n"}
+
+
+def clean(value: str) -> str:
+    """A string safe to store and print: lone surrogates replaced, control characters removed."""
+    return _SURROGATE.sub("\ufffd", value).translate(_CONTROLS)
+
 
 def make_article(text: str, meta: dict[str, Any], path: str) -> Article:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = clean(text).replace("\r\n", "\n").replace("\r", "\n").strip()
     if sum(1 for c in text if not c.isspace()) < settings().input.min_chars:
         if not text:
             raise InputError(Code.E002, path=path)
         raise InputError(Code.E006, path=path, reason=f"only {len(text)} characters")
-    clean = {k: str(v) for k, v in meta.items() if v not in (None, "")}
+    clean_meta = {k: clean(str(v)) for k, v in meta.items() if v not in (None, "")}
+    clean_meta = {k: v for k, v in clean_meta.items() if v}
     return Article(
         id=fingerprint(text),
         text=text,
-        title=clean.get("title"),
-        url=clean.get("url"),
-        source=clean.get("source"),
-        language=clean.get("lang"),
-        published=iso_published(clean.get("date")),  # the raw value stays in meta
-        meta=clean,
+        title=clean_meta.get("title"),
+        url=clean_meta.get("url"),
+        source=clean_meta.get("source"),
+        language=clean_meta.get("lang"),
+        published=iso_published(clean_meta.get("date")),  # the raw value stays in meta
+        meta=clean_meta,
     )
 
 
@@ -44,59 +56,67 @@ def read_text(text: str, *, path: str = "<text>", **meta: Any) -> Article:
     return make_article(body, {**parsed, **meta}, path)
 
 
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "an array" if isinstance(value, list) else "an object"
+
+
 def _record_article(record: Any, path: str, where: str) -> Article:
     if not isinstance(record, dict):
-        raise InputError(Code.E007, path=path, where=where, reason="expected a JSON object")
-    text = record.get("text")
-    if not isinstance(text, str):
-        keys = ", ".join(sorted(record)[:8]) or "none"
+        raise InputError(Code.E021, path=path, where=where, what="the value",
+                         found=_json_type(record), expected="a JSON object")
+    if "text" not in record:
+        keys = ", ".join(clean(k) for k in sorted(record)[:8]) or "none"
         raise InputError(Code.E008, path=path, where=where, keys=keys)
+    for field in ("text", *RECORD_KEYS, "language"):
+        value = record.get(field)
+        if not isinstance(value, str) and (field == "text" or value is not None):
+            raise InputError(Code.E021, path=path, where=where, what=f"'{field}'",
+                             found=_json_type(value), expected="a string")
     meta = {k: record.get(k) for k in RECORD_KEYS}
-    if not meta["lang"] and record.get("language"):
-        meta["lang"] = record.get("language")
-    return make_article(text, meta, f"{path}{where}")
+    meta["lang"] = meta["lang"] or record.get("language")
+    return make_article(record["text"], meta, f"{path}{where}")
+
+
+def _parse_json(text: str, path: str, where: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        at = f"column {exc.colno}" if exc.lineno == 1 else f"line {exc.lineno} column {exc.colno}"
+        reason = f"{exc.msg.removesuffix(' at')} at {at}"
+        raise InputError(Code.E007, path=path, where=where, reason=reason) from exc
+    except RecursionError:
+        raise InputError(Code.E007, path=path, where=where, reason="nested too deeply") from None
 
 
 def _json_records(text: str, path: str) -> Iterator[tuple[Any, str]]:
     stripped = text.lstrip()
     if stripped.startswith("[") or (stripped.startswith("{") and "\n{" not in stripped):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            where = f" at line {exc.lineno}"
-            raise InputError(Code.E007, path=path, where=where, reason=exc.msg) from exc
+        data = _parse_json(text, path, "")
+        if data == []:
+            raise InputError(Code.E006, path=path, reason="an empty JSON array")
         items = data if isinstance(data, list) else [data]
         for i, item in enumerate(items):
             yield item, f" #{i + 1}" if isinstance(data, list) else ""
         return
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            yield json.loads(line), f" line {lineno}"
-        except json.JSONDecodeError as exc:
-            raise InputError(Code.E007, path=path, where=f" line {lineno}", reason=exc.msg) from exc
+    for lineno, line in enumerate(text.split("\n"), 1):  # only \n ends a JSONL line
+        if line.strip():
+            where = f" line {lineno}"
+            yield _parse_json(line, path, where), where
 
 
-def _load_bytes(source: str | Path) -> tuple[bytes, str]:
-    name = str(source)
-    if name == "-":
-        return sys.stdin.buffer.read(), "<stdin>"
-    path = Path(source)
-    limit = settings().input.max_bytes
-    try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise InputError(Code.E001, path=name, reason="it is a directory")
-        if size > limit:
-            raise InputError(Code.E005, path=name, size=size, limit=limit)
-        return path.read_bytes(), name
-    except FileNotFoundError as exc:
-        raise InputError(Code.E001, path=name, reason="no such file") from exc
-    except PermissionError as exc:
-        raise InputError(Code.E001, path=name, reason="permission denied") from exc
-    except OSError as exc:
-        raise InputError(Code.E001, path=name, reason=exc.strerror or str(exc)) from exc
+def read_json_line(path: str, lineno: int, line: bytes) -> Article:
+    """The article in one line of a JSONL file (errors name the file and the line)."""
+    where = f" line {lineno}"
+    record = _parse_json(decode(line, f"{path}{where}").strip(), path, where)
+    return _record_article(record, path, where)
 
 
 def _kind(data: bytes, name: str) -> str:
@@ -116,7 +136,7 @@ def _kind(data: bytes, name: str) -> str:
 def read_records(source: str | Path, data: bytes | None = None) -> Iterator[Article]:
     """Every article in a file: one for text/HTML, one per record for JSON/JSONL."""
     if data is None:
-        data, name = _load_bytes(source)
+        data, name = load_bytes(source)
     else:
         name = str(source)
     if not data.strip():
