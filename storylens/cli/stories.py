@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from storylens.cli.app import app, fail
-from storylens.errors import StorylensError
+from storylens.errors import Code, ConfigError, StorylensError
+
+if TYPE_CHECKING:
+    from storylens.cluster.pipeline import Summary
+    from storylens.store import SQLStore
 
 DB_HELP = (
     "SQLite file, or a PostgreSQL URL such as postgresql://user@host/db"
@@ -19,6 +25,40 @@ DB_HELP = (
 # Annotated options (typer's recommended style) keep calls out of argument defaults (B008).
 Db = Annotated[str | None, typer.Option("--db", help=DB_HELP)]
 Json = Annotated[bool, typer.Option("--json", help="Machine output: JSON.")]
+# A date, optionally with a time of day and a zone (ISO 8601); its date is what counts.
+_SINCE = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?")
+
+
+def _one_line(text: str) -> str:
+    """``text`` with control characters (in an id or a path as typed) escaped the way Python
+    writes them, so that a message stays one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _fail(exc: StorylensError | str) -> None:
+    fail(_one_line(exc.message if isinstance(exc, StorylensError) else exc))
+
+
+def since_date(value: str | None) -> str | None:
+    """``--since`` as the YYYY-MM-DD that story dates are compared with; E020 otherwise."""
+    if value is None:
+        return None
+    reason = "expected a date as YYYY-MM-DD"
+    if _SINCE.fullmatch(value):
+        try:
+            day = dt.date.fromisoformat(value[:10])
+            dt.datetime.fromisoformat(value)  # and the time of day, where one is given
+            return day.isoformat()
+        except ValueError as exc:
+            reason = str(exc)  # "month must be in 1..12"
+    raise ConfigError(Code.E020, what="--since date", value=value, reason=reason)
+
+
+def check_min_size(value: int) -> int:
+    """``--min-size``: 0 or more (any size above the largest story lists nothing); E020 else."""
+    if value < 0:
+        raise ConfigError(Code.E020, what="--min-size", value=value, reason="must be 0 or more")
+    return value
 
 
 @app.command()
@@ -43,38 +83,26 @@ def ingest(
     ] = None,
 ) -> None:
     """Add articles to the store and group them into stories as they arrive."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    from storylens.cluster.pipeline import Ingestor, Summary
-    from storylens.ingest.folder import iter_articles
     from storylens.store import open_store
 
     try:
-        store = open_store(db)
-        ingestor = Ingestor(store, verify=verify)
+        with open_store(db) as store:
+            summary = _ingest(store, paths, verify, not quiet and sys.stderr.isatty(),
+                              allow_private)
     except StorylensError as exc:
-        fail(exc)
-    show = not quiet and sys.stderr.isatty()
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-        transient=True, disable=not show,
-    ) as bar:
-        task = bar.add_task("ingesting")
-
-        def progress(s: Summary) -> None:
-            rate = s.new / s.seconds if s.seconds else 0.0
-            bar.update(task, description=(
-                f"{s.new} new, {s.duplicates} duplicates, {len(s.failed)} failed"
-                f" · {rate:.0f} articles/s"
-            ))
-
-        summary = ingestor.run(iter_articles(paths, allow_private), progress=progress)
-    store.close()
+        _fail(exc)
+    nothing = bool(summary.failed) and not summary.new and not summary.duplicates
     if as_json:
         typer.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
-        if summary.failed and not summary.new and not summary.duplicates:
+        if nothing:
             raise typer.Exit(1)
         return
+    failed = [f"  failed: {_one_line(f.reason)}" for f in summary.failed]
+    if nothing:  # each reason once: the first in the error line, any others above it
+        for line in failed[1:]:
+            typer.echo(line, err=True)
+        count = f" ({len(failed)} inputs failed, the others above)" if len(failed) > 1 else ""
+        _fail(f"nothing ingested{count}: {summary.failed[0].reason}")
     rate = summary.new / summary.seconds if summary.seconds else 0.0
     typer.echo(
         f"{summary.new} new, {summary.duplicates} duplicates, {len(summary.failed)} failed"
@@ -84,17 +112,50 @@ def ingest(
     typer.echo(
         f"stories: {summary.created} created, {summary.grown} grown, {summary.merged} merged{verified}"
     )
-    for failure in summary.failed:
-        typer.echo(f"  failed: {failure.reason}", err=True)
-    if summary.failed and not summary.new and not summary.duplicates:
-        fail(f"nothing ingested: {summary.failed[0].reason}")
+    for line in failed:
+        typer.echo(line, err=True)
+
+
+def _ingest(
+    store: SQLStore, paths: list[str], verify: bool | None, show: bool, allow_private: bool
+) -> Summary:
+    """Run one ingest with a progress bar; a new store into which it wrote nothing, because it
+    failed, is removed again (see SQLStore.close)."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from storylens.cluster.pipeline import Ingestor
+    from storylens.ingest.folder import iter_articles
+
+    try:
+        ingestor = Ingestor(store, verify=verify)
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+            transient=True, disable=not show,
+        ) as bar:
+            task = bar.add_task("ingesting")
+
+            def progress(s: Summary) -> None:
+                rate = s.new / s.seconds if s.seconds else 0.0
+                bar.update(task, description=(
+                    f"{s.new} new, {s.duplicates} duplicates, {len(s.failed)} failed"
+                    f" · {rate:.0f} articles/s"
+                ))
+
+            summary = ingestor.run(iter_articles(paths, allow_private), progress=progress)
+    except BaseException:
+        store.close(discard_new=True)
+        raise
+    store.close(discard_new=bool(summary.failed) and not summary.new)
+    return summary
 
 
 @app.command()
 def stories(
     db: Db = None,
     since: Annotated[
-        str | None, typer.Option(help="Only stories last seen on or after this date (YYYY-MM-DD).")
+        str | None,
+        typer.Option(help="Only stories last seen on or after this date (YYYY-MM-DD; an ISO"
+                          " timestamp counts by its date)."),
     ] = None,
     min_size: Annotated[int, typer.Option(help="Hide stories with fewer articles.")] = 1,
     as_json: Json = False,
@@ -105,10 +166,11 @@ def stories(
     from storylens.store import open_store
 
     try:
+        day, smallest = since_date(since), check_min_size(min_size)
         with open_store(db, create=False) as store:
-            found = list_stories(store, since, min_size)
+            found = list_stories(store, day, smallest)
     except StorylensError as exc:
-        fail(exc)
+        _fail(exc)
     if as_json:
         typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
@@ -135,12 +197,12 @@ def story(
         with open_store(db, create=False) as store:
             report = story_view(store, story_id)
     except StorylensError as exc:
-        fail(exc)
+        _fail(exc)
     if html is not None:
         try:
             write_html(report, html)
         except OSError as exc:
-            fail(f"cannot write {html}: {exc.strerror}")
+            _fail(f"cannot write {html}: {exc.strerror}")
     if as_json:
         typer.echo(to_json(report))
         return

@@ -39,7 +39,8 @@ def title_terms(titles: list[str], n: int = 5) -> list[str]:
     counts: Counter[str] = Counter()
     for title in titles:
         counts.update({w for w in _NAME.findall(title or "") if w not in _STOP})
-    return [w for w, _ in counts.most_common(n)]
+    # Ties by name: a set's order changes from run to run (string hashing is salted).
+    return [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
 
 
 def summary_entry(story: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:

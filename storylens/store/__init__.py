@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from storylens.config import settings
-from storylens.errors import Code, NotFoundError
 from storylens.store.base import SQLStore, StoreError
 from storylens.store.sqlite import SQLiteStore
 
@@ -16,7 +15,10 @@ def open_store(url: str | Path | None = None, *, create: bool = True) -> SQLStor
     """A SQLite file path or ``sqlite:///PATH`` (default ``store.url``), or a PostgreSQL URL
     (``postgresql://user@host/db``; the server option, needs the ``psycopg`` package).
 
-    Readers pass ``create=False`` so that a mistyped path is an error, not a new empty store.
+    Readers pass ``create=False`` so that a mistyped path is an error (E014), not a new empty
+    store; they write nothing where they cannot, and nothing into a file that is not a
+    storylens store (E019). Used as a context manager, the store turns errors of the database
+    itself (a damaged file, a lost server) into E019.
     """
     target = str(url or settings().store.url)
     if target.startswith(("postgres://", "postgresql://")):
@@ -25,6 +27,4 @@ def open_store(url: str | Path | None = None, *, create: bool = True) -> SQLStor
         return PostgresStore(target, create=create)
     if target.startswith("sqlite:///"):
         target = target[len("sqlite:///") :]
-    if not create and not Path(target).exists():
-        raise NotFoundError(Code.E014, what="Store", name=target)
-    return SQLiteStore(target)
+    return SQLiteStore(target, create=create)

@@ -31,6 +31,10 @@ _FOLD = (
 )
 
 
+#: the largest integer either database compares with (signed 64 bits)
+_LARGEST = 2**63 - 1
+
+
 def stored_article(data: str, analysed: int) -> Article:
     """An article from its stored JSON, without an analysis marked stale."""
     article = Article.from_dict(json.loads(data))
@@ -49,6 +53,12 @@ class SQLStore:
     greatest = "max"
     #: where the store lives, for messages (a path or a URL without password)
     path: str
+    #: this open made the store (a new file): ``close(discard_new=True)`` may remove it again
+    created = False
+    #: nothing is written, not even analyses: they are computed on read and not kept
+    read_only = False
+    #: stored analyses are of another analysis version and this store cannot mark them stale
+    _stale = False
 
     # -- the dialect ---------------------------------------------------------------------
 
@@ -74,8 +84,15 @@ class SQLStore:
     def in_transaction(self) -> bool:
         raise NotImplementedError
 
-    def close(self) -> None:
+    def close(self, discard_new: bool = False) -> None:
+        """Close; with ``discard_new``, a store this open created that holds no article yet
+        is removed again (a failed first ingest leaves nothing behind). Idempotent."""
         raise NotImplementedError
+
+    def _fault(self, exc: BaseException) -> str | None:
+        """What is wrong where ``exc`` comes from the database itself (a damaged or foreign
+        file, a lost server) rather than from storylens: reported as E019, not a traceback."""
+        return None
 
     def claim_writer(self) -> None:
         """Make this process the store's only ingester (readers are unaffected).
@@ -97,8 +114,11 @@ class SQLStore:
     def __enter__(self) -> SQLStore:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
         self.close()
+        reason = None if exc is None else self._fault(exc)
+        if reason is not None:
+            raise StoreError(Code.E019, db=self.path, reason=reason) from exc
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -240,13 +260,19 @@ class SQLStore:
         """
         if self._setting("analysis_version") == str(version):
             return
+        if self.read_only:  # cannot mark them: read them as stale instead
+            self._stale = True
+            return
         with self.transaction():
             if self._setting("analysis_version") != str(version):  # checked again under the lock
                 self._execute("UPDATE articles SET analysed = 0 WHERE analysed <> 0")
                 self._put_setting("analysis_version", str(version))
 
     def save_analysis(self, article: Article) -> None:
-        """Keep a full analysis so it is never recomputed on read."""
+        """Keep a full analysis so it is never recomputed on read (a read-only store keeps
+        nothing: its readers analyse again)."""
+        if self.read_only:
+            return
         sql = "UPDATE articles SET data = ?, analysed = 1, language = ? WHERE id = ?"
         params = (json.dumps(article.as_dict(), ensure_ascii=False), article.language, article.id)
         if self.in_transaction():  # called during an ingest: part of that article's commit
@@ -309,7 +335,7 @@ class SQLStore:
             "SELECT id, size, first_seen, last_seen, label FROM story_view"
             " WHERE merged_into IS NULL AND size >= ?"
         )
-        params: list[Any] = [min_size]
+        params: list[Any] = [min(min_size, _LARGEST)]  # no story is larger
         if since:
             sql += " AND last_seen >= ?"
             params.append(since)
@@ -335,19 +361,23 @@ class SQLStore:
             (story_id,),
         )
         out = [dict(r) for r in rows.fetchall()]
-        if full:
-            for row in out:
+        for row in out:
+            row["analysed"] = self._analysed(row["analysed"])
+            if full:
                 row["vector"] = bytes(row["vector"])
         return out
 
     def article_at(self, seq: int) -> Article:
         """The stored article; its analysis only where it is current (see pin_analysis_version)."""
         row = self._execute("SELECT data, analysed FROM articles WHERE seq = ?", (seq,)).fetchone()
-        return stored_article(row[0], row[1])
+        return stored_article(row[0], self._analysed(row[1]))
 
     def article(self, article_id: str) -> Article | None:
         row = self._execute("SELECT data, analysed FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return stored_article(row[0], row[1]) if row else None
+        return stored_article(row[0], self._analysed(row[1])) if row else None
+
+    def _analysed(self, flag: int) -> int:
+        return 0 if self._stale else flag
 
     def assignments(self) -> dict[str, str]:
         """Article id -> live story id, for evaluation."""

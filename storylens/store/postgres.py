@@ -144,7 +144,16 @@ class PostgresStore(SQLStore):
 
         return self._db.info.transaction_status != TransactionStatus.IDLE
 
-    def close(self) -> None:
+    def _fault(self, exc: BaseException) -> str | None:
+        import psycopg
+
+        # The server went away or refused: a one-line error. (A failed first ingest keeps its
+        # empty tables here: close ignores discard_new.)
+        if isinstance(exc, psycopg.OperationalError):
+            return " ".join(str(exc).split()) or type(exc).__name__
+        return None
+
+    def close(self, discard_new: bool = False) -> None:
         if not self._db.closed:
             self.release_writer()
             self._db.close()

@@ -2,16 +2,23 @@
 
 WAL mode lets readers (``storylens stories`` in another terminal) see the last committed state
 while an ingest is writing. See :mod:`storylens.store.base` for the transaction rules.
+
+A file is a store when it holds the ``articles`` and ``stories`` tables of :data:`SCHEMA` with
+their columns; a file is probed read-only before anything is written to it, so that another
+program's database, a text file or a damaged store is refused (E019) and left as it was.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Sequence
+from contextlib import closing, suppress
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from storylens.errors import Code
+from storylens.errors import Code, NotFoundError, StorylensError
 from storylens.store.base import SQLStore, StoreError
 
 __all__ = ["SCHEMA", "SQLiteStore", "StoreError"]
@@ -53,21 +60,160 @@ CREATE VIEW IF NOT EXISTS story_view AS
 """
 
 
+#: the files SQLite keeps beside a WAL-mode database
+_BESIDE = ("-wal", "-shm")
+
+
+@lru_cache(maxsize=1)
+def _expected() -> dict[str, frozenset[str]]:
+    """Every object :data:`SCHEMA` makes, with its columns: what a current store holds."""
+    with closing(sqlite3.connect(":memory:")) as db:
+        db.executescript(SCHEMA)
+        return _objects(db)
+
+
+def _objects(db: sqlite3.Connection) -> dict[str, frozenset[str]]:
+    """The file's tables, views and indexes with their columns (reads only the schema)."""
+    names = [r[0] for r in db.execute(
+        "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite!_%' ESCAPE '!'")]
+    return {n: frozenset(r[0] for r in db.execute("SELECT name FROM pragma_table_info(?)", (n,)))
+            for n in names}
+
+
+def _connect(file: Path, mode: str) -> sqlite3.Connection:
+    """``mode``: ro, rw or rwc (SQLite's URI modes); isolation_level=None: we issue BEGIN/COMMIT."""
+    uri = f"{file.absolute().as_uri()}?mode={mode}"
+    db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
+    if mode != "ro":
+        return db
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        db.close()
+        folder = file.absolute().parent
+        if (not isinstance(exc, sqlite3.OperationalError) or os.access(folder, os.W_OK)
+                or Path(f"{file}-wal").exists()):
+            raise
+        # A WAL store in a folder this user cannot write, with no ingest running (no -wal file):
+        # SQLite cannot make the shared index a WAL reader needs, so read the file as it lies.
+        db = sqlite3.connect(f"{uri}&immutable=1", uri=True, isolation_level=None)
+    return db
+
+
+def _writable(file: Path) -> bool:
+    # Writing a WAL store also creates files beside it (-wal, -shm, the ingest lock).
+    return os.access(file, os.W_OK) and os.access(file.absolute().parent, os.W_OK | os.X_OK)
+
+
+def _current(found: dict[str, frozenset[str]]) -> bool:
+    expected = _expected()
+    return all(name in found and cols <= found[name] for name, cols in expected.items())
+
+
+def _remove_beside(file: Path) -> None:
+    """Remove the empty -wal and the -shm that probing a refused file made beside it."""
+    wal = Path(f"{file}-wal")
+    if wal.exists() and wal.stat().st_size:
+        return
+    for end in _BESIDE:
+        with suppress(FileNotFoundError):
+            os.unlink(f"{file}{end}")
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    """The file at ``path`` now (device, inode), or None where there is none."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _same_file(handle: Any, path: str) -> bool:
+    here = os.fstat(handle.fileno())
+    return _identity(path) == (here.st_dev, here.st_ino)
+
+
 class SQLiteStore(SQLStore):
-    def __init__(self, path: str | Path) -> None:
+    """``create``: a missing file becomes a new store (else E014). ``read_only`` (default: a
+    reader, ``create=False``, that cannot write the file or its folder) writes nothing at all."""
+
+    def __init__(
+        self, path: str | Path, *, create: bool = True, read_only: bool | None = None
+    ) -> None:
         self.path = str(path)
         self._lock: Any = None
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves.
-        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        file = Path(path)
+        if file.is_dir():
+            raise StoreError(Code.E019, db=self.path, reason="it is a folder")
+        self.created = not file.exists()
+        if self.created and not create:
+            raise NotFoundError(Code.E014, what="Store", name=self.path)
+        if self.created and not file.absolute().parent.is_dir():
+            raise NotFoundError(Code.E014, what="Folder", name=str(file.absolute().parent))
+        self.read_only = (not create and not _writable(file)) if read_only is None else read_only
+        try:
+            self._db = self._open(file, create)
+        except sqlite3.Error as exc:
+            raise StoreError(Code.E019, db=self.path, reason=str(exc)) from None
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # NORMAL is durable against process crashes in WAL mode (only power loss can lose the
-        # last commits), and several times faster than FULL.
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        # 64 MB page cache (default 2 MB): the id and story indexes of a 100k-article store stay
-        # in memory, which keeps per-article insert cost flat as the store grows.
-        self._db.execute("PRAGMA cache_size=-65536")
-        self._db.executescript(SCHEMA)
+        self._identity = _identity(self.path)
+
+    def _open(self, file: Path, create: bool) -> sqlite3.Connection:
+        """Look before writing: an existing file is probed read-only, and opened for writing
+        only once it is known to be a storylens store."""
+        found: dict[str, frozenset[str]] = {}
+        if not self.created:
+            alone = not any(Path(f"{file}{end}").exists() for end in _BESIDE)
+            probe = None
+            try:
+                probe = _connect(file, "ro")
+                found = _objects(probe)
+                self._check(found, create)
+            except BaseException:
+                if probe is not None:
+                    probe.close()
+                if alone:
+                    _remove_beside(file)
+                raise
+            if self.read_only:
+                return probe
+            probe.close()
+        db = _connect(file, "rwc" if create else "rw")
+        try:
+            if create:
+                db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL is durable against process crashes in WAL mode (only power loss can lose
+            # the last commits), and several times faster than FULL.
+            db.execute("PRAGMA synchronous=NORMAL")
+            # 64 MB page cache (default 2 MB): the id and story indexes of a 100k-article store
+            # stay in memory, which keeps per-article insert cost flat as the store grows.
+            db.execute("PRAGMA cache_size=-65536")
+            if not _current(found):  # new, or made before the settings table
+                # One transaction: a reader sees no store or all of it, never half a schema.
+                db.executescript(f"BEGIN IMMEDIATE;{SCHEMA}COMMIT;")
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _check(self, found: dict[str, frozenset[str]], create: bool) -> None:
+        """Refuse what is not a storylens store; a reader also refuses an empty file, and a
+        read-only one a store whose schema it cannot bring up to date."""
+        if not found:
+            if not create:
+                raise StoreError(Code.E019, db=self.path,
+                                 reason="the file is empty, not a storylens store")
+            return
+        expected = _expected()
+        if any(not expected[t] <= found.get(t, frozenset()) for t in ("articles", "stories")):
+            held = ", ".join(sorted(found)[:5])
+            raise StoreError(Code.E019, db=self.path, reason=(
+                f"it is another database, not a storylens store (it holds {held})"))
+        if self.read_only and not _current(found):
+            raise StoreError(Code.E019, db=self.path, reason=(
+                "it was made by an older storylens and is read-only here:"
+                " open it once with write access to update it"))
 
     def _execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         return self._db.execute(sql, params)
@@ -81,28 +227,66 @@ class SQLiteStore(SQLStore):
     def in_transaction(self) -> bool:
         return self._db.in_transaction
 
-    def close(self) -> None:
+    def _fault(self, exc: BaseException) -> str | None:
+        # Damaged or foreign files, locks, I/O and permissions; not integrity or API misuse.
+        return str(exc) if type(exc) in (sqlite3.DatabaseError, sqlite3.OperationalError) else None
+
+    def close(self, discard_new: bool = False) -> None:
+        if discard_new and self.created:
+            self._discard()
         self.release_writer()
         self._db.close()
+
+    def _discard(self) -> None:
+        """Remove the store this open created while it holds no article, under the writer lock
+        so that no ingest can be writing into it."""
+        try:
+            self.claim_writer()
+            if self.count():
+                return
+        except (StorylensError, sqlite3.Error):
+            return
+        self._db.close()
+        for end in ("", *_BESIDE):
+            with suppress(FileNotFoundError):
+                os.unlink(self.path + end)
 
     def claim_writer(self) -> None:
         import fcntl
 
         if self._lock is not None:
             return
-        handle = open(f"{self.path}.ingest-lock", "a")  # noqa: SIM115 - held until close
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.close()
-            raise StoreError(Code.E017, db=self.path) from None
+        name = f"{self.path}.ingest-lock"
+        while True:
+            try:
+                handle = open(name, "a")  # noqa: SIM115 - held until close
+            except OSError as exc:
+                raise StoreError(Code.E019, db=self.path,
+                                 reason=f"cannot create {name}: {exc.strerror}") from None
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                handle.close()
+                raise StoreError(Code.E017, db=self.path) from None
+            if _same_file(handle, name):
+                break
+            handle.close()  # the writer before us removed it on release: lock the new one
         self._lock = handle
+        if _identity(self.path) != self._identity:  # removed by a failed first ingest meanwhile
+            self.release_writer()
+            raise StoreError(Code.E019, db=self.path, reason="it was removed while opening it")
 
     def release_writer(self) -> None:
         if self._lock is not None:
+            # Removed while still held: a writer that opened this file meanwhile gets its lock
+            # only after this, finds the name gone or renewed and locks that file instead
+            # (claim_writer), so two writers never hold locks on different files.
+            with suppress(OSError):
+                os.unlink(self._lock.name)
             self._lock.close()
             self._lock = None
 
     def integrity(self) -> str:
         found = str(self._db.execute("PRAGMA integrity_check").fetchone()[0])
         return found if found != "ok" else self.consistency()
+
