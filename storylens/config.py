@@ -64,12 +64,21 @@ def _layer(base: dict[str, dict[str, Any]], user: dict[str, Any], path: Path) ->
             base[section][key] = value
 
 
+def _readable_user_config() -> bool:
+    """Whether the user's config file is there; a home directory this user may not look into
+    (a service account with another's HOME) counts as no file, not as an error."""
+    try:
+        return USER_CONFIG.is_file()
+    except OSError:
+        return False
+
+
 def load_settings(path: str | Path | None = None) -> Settings:
     data = _defaults()
     candidate = Path(path) if path else None
     if candidate is None and os.environ.get("STORYLENS_CONFIG"):
         candidate = Path(os.environ["STORYLENS_CONFIG"])
-    if candidate is None and USER_CONFIG.exists():
+    if candidate is None and _readable_user_config():
         candidate = USER_CONFIG
     if candidate is not None:
         try:

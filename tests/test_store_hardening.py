@@ -363,3 +363,17 @@ def test_stories_json_is_the_same_whatever_the_hash_seed(store_db) -> None:
 def test_story_ids_with_control_characters_stay_on_one_line(store_db) -> None:
     err = one_line_error(run("story", "a\tb\nc\x1b[31m", "--db", str(store_db)), "E014")
     assert "a\\tb\\nc\\x1b[31m" in err
+
+
+def test_a_home_this_user_cannot_look_into_means_no_user_config(tmp_path: Path) -> None:
+    # A service account run with another user's HOME: the config path cannot even be looked
+    # at. That is no config file, not a traceback.
+    prefix = _as_nobody()
+    home = tmp_path / "home"
+    (home / ".config" / "storylens").mkdir(parents=True)
+    home.chmod(0o700)  # owned by root: user 65534 may not look inside
+    code = "from storylens.config import load_settings; print(load_settings().stories.threshold)"
+    proc = subprocess.run([*prefix, sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                          text=True, timeout=60, env={**os.environ, "HOME": str(home)})
+    assert proc.returncode == 0, proc.stderr
+    assert float(proc.stdout) > 0

@@ -17,10 +17,16 @@ app = typer.Typer(
 )
 
 
+def one_line(text: str) -> str:
+    """``text`` with control characters (in an id or a path as typed) escaped the way Python
+    writes them, so that a message stays one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def fail(exc: StorylensError | str) -> None:
     """Print a one-line error on stderr and exit 1 (bad input), never a traceback."""
     message = exc.message if isinstance(exc, StorylensError) else exc
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(f"error: {one_line(message)}", err=True)
     raise typer.Exit(1)
 
 
@@ -36,5 +42,5 @@ def main() -> None:
     try:
         app()
     except StorylensError as exc:  # pragma: no cover - commands catch their own
-        typer.echo(f"error: {exc.message}", err=True)
+        typer.echo(f"error: {one_line(exc.message)}", err=True)
         sys.exit(1)

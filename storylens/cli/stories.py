@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from storylens.cli.app import app, fail
+from storylens.cli.app import app, fail, one_line
 from storylens.errors import Code, ConfigError, StorylensError
 
 if TYPE_CHECKING:
@@ -27,16 +27,6 @@ Db = Annotated[str | None, typer.Option("--db", help=DB_HELP)]
 Json = Annotated[bool, typer.Option("--json", help="Machine output: JSON.")]
 # A date, optionally with a time of day and a zone (ISO 8601); its date is what counts.
 _SINCE = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?")
-
-
-def _one_line(text: str) -> str:
-    """``text`` with control characters (in an id or a path as typed) escaped the way Python
-    writes them, so that a message stays one line."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
-def _fail(exc: StorylensError | str) -> None:
-    fail(_one_line(exc.message if isinstance(exc, StorylensError) else exc))
 
 
 def since_date(value: str | None) -> str | None:
@@ -90,19 +80,19 @@ def ingest(
             summary = _ingest(store, paths, verify, not quiet and sys.stderr.isatty(),
                               allow_private)
     except StorylensError as exc:
-        _fail(exc)
+        fail(exc)
     nothing = bool(summary.failed) and not summary.new and not summary.duplicates
     if as_json:
         typer.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
         if nothing:
             raise typer.Exit(1)
         return
-    failed = [f"  failed: {_one_line(f.reason)}" for f in summary.failed]
+    failed = [f"  failed: {one_line(f.reason)}" for f in summary.failed]
     if nothing:  # each reason once: the first in the error line, any others above it
         for line in failed[1:]:
             typer.echo(line, err=True)
         count = f" ({len(failed)} inputs failed, the others above)" if len(failed) > 1 else ""
-        _fail(f"nothing ingested{count}: {summary.failed[0].reason}")
+        fail(f"nothing ingested{count}: {summary.failed[0].reason}")
     rate = summary.new / summary.seconds if summary.seconds else 0.0
     typer.echo(
         f"{summary.new} new, {summary.duplicates} duplicates, {len(summary.failed)} failed"
@@ -170,7 +160,7 @@ def stories(
         with open_store(db, create=False) as store:
             found = list_stories(store, day, smallest)
     except StorylensError as exc:
-        _fail(exc)
+        fail(exc)
     if as_json:
         typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
@@ -197,12 +187,12 @@ def story(
         with open_store(db, create=False) as store:
             report = story_view(store, story_id)
     except StorylensError as exc:
-        _fail(exc)
+        fail(exc)
     if html is not None:
         try:
             write_html(report, html)
         except OSError as exc:
-            _fail(f"cannot write {html}: {exc.strerror}")
+            fail(f"cannot write {html}: {exc.strerror}")
     if as_json:
         typer.echo(to_json(report))
         return
