@@ -32,6 +32,7 @@ class Code(StrEnum):
     E019 = "{db} cannot be used as a storylens store: {reason}."
     E020 = "Invalid {what} '{value}': {reason}."
     E021 = "{path}: JSON record{where}: {what} is {found}, not {expected}."
+    E022 = "Cannot write {path}: {reason}."
 
 
 class StorylensError(Exception):

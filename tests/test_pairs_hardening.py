@@ -217,7 +217,7 @@ def test_cli_unwritable_out_is_a_one_line_error(tmp_path) -> None:
     path.write_text(pair("a") + "\n", encoding="utf-8")
     proc = run("-q", "--fast", str(path), "--out", str(tmp_path / "no-such-dir" / "scores.jsonl"))
     # No catalogue code covers a write failure yet (storylens/errors.py): the message is uncoded.
-    assert_one_line_error(proc, "cannot write", "no-such-dir", "No such file or directory")
+    assert_one_line_error(proc, "[E022] Cannot write", "no-such-dir", "No such file or directory")
 
 
 def test_cli_out_to_a_device_is_written_directly(tmp_path) -> None:

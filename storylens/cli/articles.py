@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from storylens.cli.app import app, fail
-from storylens.errors import StorylensError
+from storylens.errors import Code, StorylensError
 
 
 @app.command()
@@ -35,7 +35,7 @@ def compare(
         try:
             html_report.write(result, html)
         except OSError as exc:
-            fail(f"cannot write {html}: {exc.strerror}")
+            fail(StorylensError(Code.E022, path=html, reason=exc.strerror or exc))
     if as_json:
         typer.echo(json.dumps(jsonout.comparison(result), ensure_ascii=False, indent=2))
     else:

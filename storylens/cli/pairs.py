@@ -92,7 +92,7 @@ def _output(out: str | None) -> Iterator[TextIO]:
         else:
             temp, handle = _temporary_beside(target)
     except OSError as exc:
-        fail(f"cannot write {out}: {exc.strerror or exc}")
+        fail(StorylensError(Code.E022, path=out, reason=exc.strerror or exc))
     try:
         with handle:
             yield handle
@@ -100,7 +100,7 @@ def _output(out: str | None) -> Iterator[TextIO]:
             os.replace(temp, target)
             temp = None
     except OSError as exc:
-        fail(f"cannot write {out}: {exc.strerror or exc}")
+        fail(StorylensError(Code.E022, path=out, reason=exc.strerror or exc))
     finally:
         if temp is not None:
             try:

@@ -192,7 +192,7 @@ def story(
         try:
             write_html(report, html)
         except OSError as exc:
-            fail(f"cannot write {html}: {exc.strerror}")
+            fail(StorylensError(Code.E022, path=html, reason=exc.strerror or exc))
     if as_json:
         typer.echo(to_json(report))
         return
