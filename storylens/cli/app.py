@@ -39,8 +39,10 @@ _register()
 
 
 def main() -> None:
+    """The ``storylens`` program."""
     try:
         app()
     except StorylensError as exc:  # pragma: no cover - commands catch their own
         typer.echo(f"error: {one_line(exc.message)}", err=True)
         sys.exit(1)
+
