@@ -188,7 +188,10 @@ def test_readers_see_consistent_snapshots_during_ingest(url, tmp_path) -> None:
     seen = []
     reader: SQLStore | None = None
     try:
-        while proc.poll() is None and len(seen) < 200:
+        # Read until the writer is done (a fixed number of reads could all fall into one pause
+        # of a writer slowed by a loaded machine), within a time bound.
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and time.monotonic() < deadline:
             if reader is None:
                 try:
                     reader = open_store(url, create=False)
