@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 from storylens.model import DateMention, Sentence
+from storylens.nlp.intervals import Intervals
 
 MONTHS = {
     "januar": 1,
@@ -218,21 +219,25 @@ def _resolve(kind: str, m: re.Match[str], ref: dt.date | None, precision: str) -
     return None, "unknown"
 
 
+# "2000 Menschen": a count, not a year (matched at the end of the number, in its sentence).
+_COUNTED_AFTER_YEAR = re.compile(r"\s*(?:Menschen|Personen|Soldaten|Kilometer|Euro)")
+
+
 def find_dates(text: str, sentences: Sequence[Sentence], published: str | None) -> tuple[DateMention, ...]:
     ref, precision = parse_published(published)
     found: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
+    taken = Intervals()  # what earlier (or stronger) patterns matched: no overlapping mentions
     for s in sentences:
         sent = text[s.start : s.end]
         for kind, pattern in _PATTERNS:
             for m in pattern.finditer(sent):
                 start, end = s.start + m.start(), s.start + m.end()
-                if any(a < end and start < b for a, b in taken):
+                if taken.overlaps(start, end):
                     continue
-                if kind == "year" and re.match(r"\s*(?:Menschen|Personen|Soldaten|Kilometer|Euro)", sent[m.end() :]):
+                if kind == "year" and _COUNTED_AFTER_YEAR.match(sent, m.end()):
                     continue
                 value, granularity = _resolve(kind, m, ref, precision)
-                taken.append((start, end))
+                taken.add(start, end)
                 found.append(DateMention(start, end, text[start:end], value, granularity, s.index))
     found.sort(key=lambda d: d.start)
     return tuple(found)

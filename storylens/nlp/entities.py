@@ -16,6 +16,7 @@ from typing import Any
 from storylens.model import Entity, Mention, Token
 from storylens.nlp import names
 from storylens.nlp.dates import MONTHS, WEEKDAYS
+from storylens.nlp.intervals import Intervals
 
 Span = tuple[int, int, str]
 
@@ -209,7 +210,7 @@ def _gazetteer_spans(sents: list[list[Token]], taken: list[Span]) -> list[Span]:
     the alias table knows is an entity whatever the model says, so it is added where no model
     span overlaps it. Longest window first, up to three tokens.
     """
-    covered = [(s, e) for s, e, _ in taken]
+    covered = Intervals((s, e) for s, e, _ in taken)
     extra: list[Span] = []
     for sent in sents:
         i = 0
@@ -232,9 +233,9 @@ def _gazetteer_spans(sents: list[list[Token]], taken: list[Span]) -> list[Span]:
                 i += 1
                 continue
             start, end, label, width = hit
-            if not any(s < end and start < e for s, e in covered):
+            if not covered.overlaps(start, end):
                 extra.append((start, end, label))
-                covered.append((start, end))
+                covered.add(start, end)
             i += width
     return extra
 
@@ -276,7 +277,12 @@ def link(text: str, spans: list[Span], tokens: Sequence[Token]) -> tuple[tuple[M
     for key, forms in surfaces.items():
         label = labels[key].most_common(1)[0][0]
         alias = names.lookup(forms[0])
-        name = alias[1] if alias else max(forms, key=lambda f: (len(f.split()), forms.count(f)))
+        if alias:
+            name = alias[1]
+        else:
+            # The form with the most words, then the most frequent; the first such in the text.
+            count = Counter(forms)  # (forms.count() per form was quadratic in the mentions)
+            name = max(count, key=lambda f: (len(f.split()), count[f]))
         entities.append(Entity(key, name, label, tuple(sorted(set(forms)))))
     entities.sort(key=lambda e: -len(surfaces[e.id]))
     return tuple(mentions), tuple(entities)

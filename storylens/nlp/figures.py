@@ -7,7 +7,9 @@ half, "rund 19 Millionen" is 19e6 marked approximate, "Dutzende" is a vague doze
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
+from functools import lru_cache
 
 from storylens.model import Figure, Sentence
 
@@ -268,13 +270,47 @@ def _attribution(sentence: str, context: str) -> tuple[str | None, str]:
     return who, "attributed" if who else "stated"
 
 
-def _is_year(value: float, raw: str, after: str) -> bool:
-    return (
-        raw.isdigit()
-        and len(raw) == 4
-        and 1800 <= value <= 2100
-        and not re.match(r"\s*(?:Menschen|Personen|Soldaten|Kilometer|km|Euro|Dollar|Tote|people)", after, re.I)
-    )
+_COUNT_NOUN = re.compile(r"\s*(?:Menschen|Personen|Soldaten|Kilometer|km|Euro|Dollar|Tote|people)", re.I)
+# "3. Januar", "3. Mai 2022": a date after a number and its full stop.
+_DATE_AFTER = re.compile(
+    r"\.\s*(?:[A-ZÄÖÜ][a-zäöü]+\s+\d{4}|Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)"
+)
+_SPACES = re.compile(r"\s*")
+_CLAUSE_BREAK = re.compile(r"[,;]")
+# How far the clause of a number is read on each side for an event verb.  A clause ends at ',' or
+# ';'; news clauses are far shorter, and the bound keeps a text without commas (a pasted table)
+# from costing its length for every number in it.
+CLAUSE_CHARS = 1000
+
+
+def _is_year(value: float, raw: str, sent: str, end: int) -> bool:
+    """Whether the number ``raw``, ending at ``end`` in ``sent``, is a year."""
+    return raw.isdigit() and len(raw) == 4 and 1800 <= value <= 2100 and not _COUNT_NOUN.match(sent, end)
+
+
+@lru_cache(maxsize=8)
+def _words_after(n: int) -> re.Pattern[str]:
+    """The next ``n`` words (with what stands between them)."""
+    return re.compile(r"(?:\W*[\w%€$-]+){" + str(n) + r"}")
+
+
+class _Clauses:
+    """The ',' and ';' of a sentence, found once: the clause around a number is a lookup."""
+
+    def __init__(self, sent: str) -> None:
+        self.sent = sent
+        self.breaks = [m.start() for m in _CLAUSE_BREAK.finditer(sent)]
+
+    def around(self, start: int, end: int) -> str:
+        """The clause of ``sent[start:end]`` without it: from the break before ``start`` to the
+        break at or after ``end``, at most CLAUSE_CHARS on each side."""
+        k = bisect_left(self.breaks, start) - 1
+        left = self.breaks[k] + 1 if k >= 0 else 0
+        k = bisect_left(self.breaks, end)
+        right = self.breaks[k] if k < len(self.breaks) else len(self.sent)
+        left = max(left, start - CLAUSE_CHARS)
+        right = min(right, end + CLAUSE_CHARS)
+        return self.sent[left:start] + self.sent[end:right]
 
 
 def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> tuple[Figure, ...]:
@@ -287,10 +323,7 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
             value = parse_number(m.group("num"), lang)
             if value is None:
                 continue
-            if sent[m.end() : m.end() + 1] == "." and re.match(
-                r"\.\s*(?:[A-ZÄÖÜ][a-zäöü]+\s+\d{4}|Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)",
-                sent[m.end() :],
-            ):
+            if sent[m.end() : m.end() + 1] == "." and _DATE_AFTER.match(sent, m.end()):
                 continue  # "3. Januar": a date, handled by dates
             if m.group("scale"):
                 value *= _SCALE[m.group("scale").lower().rstrip(".")]
@@ -306,25 +339,27 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
                 continue  # articles, far more often than numbers
             value = float(_VAGUE.get(word, _WORD_NUMBERS.get(word, 0)))
             candidates.append((m.start(), m.end(), value, "vague" if word in _VAGUE else None))
+        # Per sentence, not per number: the clause breaks, and who the sentence cites.
+        clauses: _Clauses | None = None
+        attribution: tuple[str | None, str] | None = None
         for start, end, value, suffix in candidates:
             raw = sent[start:end]
-            after = sent[end:]
             counts: str | None
             unit: str | None
             if suffix == "score":
                 counts, unit, pos = "score", None, -1
             elif suffix and "jährig" in suffix:
-                is_span = _SPAN_NOUNS.match(after.strip()) or value >= 130
+                space = _SPACES.match(sent, end)  # (always matches: it may match nothing)
+                is_span = _SPAN_NOUNS.match(sent, space.end() if space else end) or value >= 130
                 counts, unit, pos = ("duration" if is_span else "age"), "years", 0
             else:
-                counts, unit, pos = _what(after)
-            if counts is None and _is_year(value, raw.strip(), after):
+                counts, unit, pos = _what(sent[end : end + 80])
+            if counts is None and _is_year(value, raw.strip(), sent, end):
                 counts, unit = "year", None
             if counts in (None, "people"):
                 # The event verb may stand before or after the number, within its clause.
-                left = re.split(r"[,;]", sent[:start])[-1]
-                clause = left + re.split(r"[,;]", after, maxsplit=1)[0]
-                verb = _verb_counts(clause)
+                clauses = clauses or _Clauses(sent)
+                verb = _verb_counts(clauses.around(start, end))
                 counts = verb or counts
             if counts is None and not raw[:1].isdigit():
                 continue
@@ -332,11 +367,12 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
                 continue
             approx_m = _APPROX_RE.search(sent[max(0, start - 20) : start])
             approx = approx_m.group(0).strip().lower() if approx_m else ("vague" if suffix == "vague" else None)
-            who, certainty = _attribution(sent, following)
+            attribution = attribution or _attribution(sent, following)
+            who, certainty = attribution
             span_end = end
             if pos >= 0 and counts not in ("year",):
-                word_m = re.match(r"(?:\W*[\w%€$-]+){" + str(pos + 1) + r"}", after)
-                span_end = end + (word_m.end() if word_m else 0)
+                word_m = _words_after(pos + 1).match(sent, end)
+                span_end = word_m.end() if word_m else end
             figures.append(
                 Figure(
                     start=s.start + start,

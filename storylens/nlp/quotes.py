@@ -8,7 +8,9 @@ sentence like "Tokajew sagte, ..." belongs to that sentence's speaker.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from itertools import pairwise
 
 from storylens.model import Entity, Mention, Quote, Sentence
 
@@ -26,6 +28,7 @@ def _spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     i = 0
     n = len(text)
+    para_end = -1  # the first line break at or after i (n for none), found once per paragraph
     while i < n:
         ch = text[i]
         closer = _PAIRS.get(ch)
@@ -34,8 +37,9 @@ def _spans(text: str) -> list[tuple[int, int]]:
         if closer is None or ch == "‚":
             i += 1
             continue
-        para_end = text.find("\n", i)
-        para_end = n if para_end < 0 else para_end
+        if para_end < i:
+            para_end = text.find("\n", i)
+            para_end = n if para_end < 0 else para_end
         j = text.find(closer, i + 1, para_end)
         if ch == "„" and j < 0:
             j = text.find('"', i + 1, para_end)  # „…" mixed styles in scraped text
@@ -49,19 +53,72 @@ def _spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _antecedent(text: str, persons: Sequence[Mention], before: int) -> Mention | None:
+class _Persons:
+    """Person mentions in text order, indexed for the questions attribution asks of them.
+
+    Mentions do not overlap (``entities.recognise``), so their ends rise with their starts
+    and both answers are binary searches; should the ends not rise, the ends are scanned.
+    """
+
+    def __init__(self, mentions: Sequence[Mention]) -> None:
+        self.items = sorted((m for m in mentions if m.label == "PER"), key=lambda m: m.start)
+        self.starts = [m.start for m in self.items]
+        ends = [m.end for m in self.items]
+        self.ends = ends if all(a <= b for a, b in pairwise(ends)) else None
+
+    def ending_by(self, before: int, last: int) -> list[Mention]:
+        """The last ``last`` mentions (in text order) of those that end at or before ``before``."""
+        if self.ends is None:
+            earlier = [m for m in self.items if m.end <= before]
+            return earlier[-last:]
+        k = bisect_right(self.ends, before)
+        return self.items[max(0, k - last) : k]
+
+    def within(self, start: int, end: int) -> Mention | None:
+        """The first mention that lies in [start, end]."""
+        for j in range(bisect_left(self.starts, start), len(self.items)):
+            m = self.items[j]
+            if m.start > end:  # and so are the later ones: none ends by ``end``
+                break
+            if m.end <= end:
+                return m
+        return None
+
+
+class _Sentences:
+    """Sentences in text order; lookups by offset are binary searches (linear scans made the
+    attribution of every quote cost the whole article).  Sentences out of order are scanned."""
+
+    def __init__(self, sentences: Sequence[Sentence]) -> None:
+        self.items = list(sentences)
+        self.starts = [s.start for s in self.items]
+        self.ends = [s.end for s in self.items]
+        self.ordered = all(a <= b for a, b in pairwise(self.starts)) and all(a <= b for a, b in pairwise(self.ends))
+
+    def index_at(self, pos: int) -> int:
+        """Index of the first sentence with start <= pos <= end, else 0."""
+        if not self.ordered:
+            return next((s.index for s in self.items if s.start <= pos < s.end + 1), 0)
+        i = bisect_left(self.ends, pos)  # the first sentence that ends at or after pos
+        return self.items[i].index if i < len(self.items) and self.starts[i] <= pos else 0
+
+    def last_ending_by(self, pos: int) -> Sentence | None:
+        """The last sentence that ends at or before ``pos``."""
+        if not self.ordered:
+            prev = [s for s in self.items if s.end <= pos]
+            return prev[-1] if prev else None
+        k = bisect_right(self.ends, pos)
+        return self.items[k - 1] if k else None
+
+
+def _antecedent(text: str, persons: _Persons, before: int) -> Mention | None:
     """What "er"/"sie" most likely points to: the last person seen speaking, else the last named."""
-    earlier = [m for m in persons if m.end <= before]
-    for m in reversed(earlier[-6:]):
+    earlier = persons.ending_by(before, 6)
+    for m in reversed(earlier):
         window = text[m.start : m.end + 80]
         if _SPEECH_RE.search(window):
             return m
     return earlier[-1] if earlier else None
-
-
-def _person_near(mentions: Sequence[Mention], start: int, end: int) -> Mention | None:
-    near = [m for m in mentions if m.label == "PER" and start <= m.start and m.end <= end]
-    return near[0] if near else None
 
 
 def find_quotes(
@@ -72,17 +129,18 @@ def find_quotes(
     min_words: int = 4,
 ) -> tuple[Quote, ...]:
     names = {e.id: e.name for e in entities}
-    persons = sorted((m for m in mentions if m.label == "PER"), key=lambda m: m.start)
+    persons = _Persons(mentions)
+    sents = _Sentences(sentences)
     quotes: list[Quote] = []
     last_speaker: Mention | None = None
     for qs, qe in _spans(text):
         body = text[qs:qe].strip()
         if len(body.split()) < min_words:
             continue
-        speaker = _speaker(text, qs, qe, persons, sentences, last_speaker)
+        speaker = _speaker(text, qs, qe, persons, sents, last_speaker)
         if speaker is not None:
             last_speaker = speaker
-        idx = next((s.index for s in sentences if s.start <= qs < s.end + 1), 0)
+        idx = sents.index_at(qs)
         quotes.append(
             Quote(
                 start=qs,
@@ -100,8 +158,8 @@ def _speaker(
     text: str,
     qs: int,
     qe: int,
-    persons: Sequence[Mention],
-    sentences: Sequence[Sentence],
+    persons: _Persons,
+    sents: _Sentences,
     last: Mention | None,
 ) -> Mention | None:
     # After the quote: ', sagte Putin.' / '", he said'
@@ -111,7 +169,7 @@ def _speaker(
     verb = _SPEECH_RE.search(after_clause)
     if verb:
         rest_start = qe + verb.end()
-        named = _person_near(persons, qe, qe + len(after_clause))
+        named = persons.within(qe, qe + len(after_clause))
         if named:
             return named
         if _PRONOUN.search(text[rest_start : rest_start + 12]) or _PRONOUN.search(after_clause[: verb.start()]):
@@ -123,18 +181,17 @@ def _speaker(
     lead_start += cut + 1 if cut >= 0 else 0
     lead = text[lead_start:qs]
     if _SPEECH_RE.search(lead):
-        named = _person_near(persons, lead_start, qs)
+        named = persons.within(lead_start, qs)
         if named:
             return named
         if _PRONOUN.search(lead):
             return _antecedent(text, persons, qs) or last
     # Standing alone: the previous sentence introduced the speaker ('Tokajew sagte, …').
-    prev = [s for s in sentences if s.end <= qs]
-    if prev:
-        s = prev[-1]
+    s = sents.last_ending_by(qs)
+    if s is not None and qs - s.end < 5:
         sent = text[s.start : s.end]
-        if _SPEECH_RE.search(sent) and qs - s.end < 5:
-            named = _person_near(persons, s.start, s.end)
+        if _SPEECH_RE.search(sent):
+            named = persons.within(s.start, s.end)
             if named:
                 return named
             if _PRONOUN.search(sent):

@@ -22,7 +22,7 @@ import numpy as np
 from storylens.nlp.ner import chain
 from storylens.nlp.ner.corpora import spans
 
-__all__ = ["Tagger", "coarse", "harmonise", "load_tagger", "tag_conll", "tag_text"]
+__all__ = ["MAX_TOKENS", "Tagger", "coarse", "harmonise", "load_tagger", "pieces", "tag_conll", "tag_text"]
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 # Word clusters, gazetteer, POS guesses: the features both models read (``features.Lexicon``).
@@ -36,6 +36,15 @@ NEURAL_FILE = "neural.npz"
 # (benchmarks/experiments/ner_neural).
 CRF_WEIGHT = 0.4
 BIO = chain.bio_mask()
+# The longest token sequence either model is given at once.  The models' working arrays grow
+# with the length of what they tag (the network holds 1,024 floats a token), so a text without
+# sentence breaks would need memory in proportion to its whole length.  Sentences are shorter
+# in news text and in the benchmark sets (the longest: 50 tokens in GermEval dev, 205 in
+# CoNLL-2003 testa, 96 in Europarl; tests/test_nlp_scaling.py checks); longer ones are tagged
+# in pieces (:func:`pieces`).
+MAX_TOKENS = 250
+# Tokens after which an over-long sentence is preferably cut.
+_BREAKS = frozenset({",", ";", ":"})
 
 _COARSE = {"PER": "PER", "LOC": "LOC", "ORG": "ORG", "OTH": "MISC"}
 
@@ -62,6 +71,31 @@ def coarse(label: str) -> str | None:
     return _COARSE.get(typ)
 
 
+def pieces(tokens: Sequence[str], limit: int = MAX_TOKENS) -> list[tuple[int, int]]:
+    """(start, end) token ranges that cut a sentence into pieces of at most ``limit`` tokens.
+
+    A sentence of ``limit`` tokens or fewer is one piece (an empty one is ``[(0, 0)]``).  A longer
+    one is cut from the left: each piece ends after the last ',', ';' or ':' in the second half
+    of the next ``limit`` tokens, or after ``limit`` tokens where there is none.  Each cut
+    depends only on the tokens before it, so a stream can be cut as it arrives.
+    """
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, not {limit}")
+    n = len(tokens)
+    out: list[tuple[int, int]] = []
+    start = 0
+    while n - start > limit:
+        cut = start + limit
+        for j in range(start + limit - 1, start + limit // 2 - 1, -1):
+            if tokens[j] in _BREAKS:
+                cut = j + 1
+                break
+        out.append((start, cut))
+        start = cut
+    out.append((start, n))
+    return out
+
+
 class Tagger:
     """The shipped German tagger; ``tag`` and ``tag_sentences`` take pre-tokenised sentences.
 
@@ -69,9 +103,18 @@ class Tagger:
     gives label probabilities by forward-backward; the tagger mixes them,
     ``weight`` x CRF + (1 - ``weight``) x network, and decodes the mix with a BIO-constrained
     Viterbi.  ``weight`` = 1, or a model directory without the network, is the CRF alone.
+
+    Neither model ever sees more than ``max_tokens`` tokens at once: a longer sentence is
+    tagged in pieces (:func:`pieces`) and its tags are the pieces' tags one after the other.
     """
 
-    def __init__(self, model_dir: Path = MODEL_DIR, weight: float = CRF_WEIGHT, batch: int = 128) -> None:
+    def __init__(
+        self,
+        model_dir: Path = MODEL_DIR,
+        weight: float = CRF_WEIGHT,
+        batch: int = 128,
+        max_tokens: int = MAX_TOKENS,
+    ) -> None:
         from storylens.nlp.ner.crf import CRF
 
         self.model_dir = model_dir
@@ -83,6 +126,7 @@ class Tagger:
             self.net = Network(model_dir / NEURAL_FILE, self.crf.features.lexicon)
         self.weight = weight
         self.batch = batch
+        self.max_tokens = max_tokens
         self.labels = chain.LABELS
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
@@ -94,17 +138,32 @@ class Tagger:
         """Tag each sentence; with ``document=True`` the sentences form one article and a
         name's labels are made consistent across it (see :func:`harmonise`)."""
         todo = [list(s) for s in sents]
-        if self.net is None:
-            tags = [self.crf.tag(s) for s in todo]
-        else:
-            tags = [[] for _ in todo]
-            # Batches of similar length: the network's recurrences run across a batch at once.
-            order = sorted((i for i, s in enumerate(todo) if s), key=lambda i: len(todo[i]))
-            for a in range(0, len(order), self.batch):
-                idx = order[a : a + self.batch]
-                for i, path in zip(idx, self._mixed([todo[i] for i in idx]), strict=True):
-                    tags[i] = path
+        # Over-long sentences become several sequences for the models (``ranges`` keeps where
+        # each sentence's pieces lie in ``seqs``); a sentence within the limit is one, itself.
+        seqs: list[list[str]] = []
+        ranges: list[tuple[int, int]] = []
+        for s in todo:
+            first = len(seqs)
+            if len(s) <= self.max_tokens:
+                seqs.append(s)
+            else:
+                seqs.extend(s[a:b] for a, b in pieces(s, self.max_tokens))
+            ranges.append((first, len(seqs)))
+        seq_tags = self._tag_sequences(seqs)
+        tags = [seq_tags[a] if b == a + 1 else [t for k in range(a, b) for t in seq_tags[k]] for a, b in ranges]
         return harmonise(todo, tags) if document else tags
+
+    def _tag_sequences(self, todo: list[list[str]]) -> list[list[str]]:
+        if self.net is None:
+            return [self.crf.tag(s) for s in todo]
+        tags: list[list[str]] = [[] for _ in todo]
+        # Batches of similar length: the network's recurrences run across a batch at once.
+        order = sorted((i for i, s in enumerate(todo) if s), key=lambda i: len(todo[i]))
+        for a in range(0, len(order), self.batch):
+            idx = order[a : a + self.batch]
+            for i, path in zip(idx, self._mixed([todo[i] for i in idx]), strict=True):
+                tags[i] = path
+        return tags
 
     def _mixed(self, sents: list[list[str]]) -> list[list[str]]:
         assert self.net is not None
@@ -238,11 +297,11 @@ def tag_text(text: str, tagger: Tagger | None = None) -> list[tuple[int, int, st
     first token's start to its last token's end, so 'Kassym-Schomart Tokajew' keeps its hyphen.
     The text is one document: names keep one type across it (:func:`harmonise`).
     """
-    from syntok import segmenter
+    from storylens.nlp.segment import syntok_sentences
 
     tagger = tagger or load_tagger()
-    sents = [list(sent) for para in segmenter.analyze(text) for sent in para]
-    all_tags = tagger.tag_sentences([[t.value for t in s] for s in sents], document=True)
+    sents = list(syntok_sentences(text))  # (start, end, token) per token
+    all_tags = tagger.tag_sentences([[t[2] for t in s] for s in sents], document=True)
     out: list[tuple[int, int, str]] = []
     for toks, tags in zip(sents, all_tags, strict=True):
         start = -1
@@ -250,8 +309,7 @@ def tag_text(text: str, tagger: Tagger | None = None) -> list[tuple[int, int, st
         for i, tag in enumerate([*tags, "O"]):
             if tag == "O" or tag.startswith("B-") or tag[2:] != typ:
                 if start >= 0:
-                    last = toks[i - 1]
-                    out.append((toks[start].offset, last.offset + len(last.value), typ))
+                    out.append((toks[start][0], toks[i - 1][1], typ))
                     start, typ = -1, ""
                 if tag != "O":
                     start, typ = i, tag[2:]
