@@ -159,6 +159,17 @@ def test_dates_resolved_against_article_date():
     assert unresolved["Am Montag"].value is None
 
 
+def test_morgen_is_tomorrow_but_am_morgen_is_the_morning():
+    # 2026-06-03 is a Wednesday.
+    text = ("Der Bürgermeister sprach am Morgen mit Anwohnern. Die Sitzung findet morgen statt. "
+            "Morgen tagt auch der Kreistag. Heute Morgen fiel kein Regen.")
+    sentences, _ = segment(text)
+    found = [(d.text, d.value) for d in find_dates(text, sentences, "2026-06-03")]
+    assert ("morgen", "2026-06-04") in found and ("Morgen", "2026-06-04") in found
+    assert ("Heute", "2026-06-03") in found
+    assert len([v for _, v in found if v == "2026-06-04"]) == 2  # not "am Morgen", "Heute Morgen"
+
+
 def test_dates_forward_and_backward_weekdays():
     # 2026-06-01 is a Monday.
     text = (

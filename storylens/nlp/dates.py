@@ -75,7 +75,12 @@ _PATTERNS = [
     ),
     ("lastweek", re.compile(r"\b(?:letzte[n]?\s+Woche|vergangene[n]?\s+Woche|last\s+week)\b", re.I)),
     ("nextweek", re.compile(r"\b(?:nächste[n]?\s+Woche|kommende[n]?\s+Woche|next\s+week)\b", re.I)),
-    ("today", re.compile(r"\b(?:heute|gestern|vorgestern|morgen|today|yesterday|tomorrow)\b", re.I)),
+    # "morgen" (tomorrow) is written in lower case; "Morgen" inside a sentence is the morning
+    # ("am Morgen", "heute Morgen"), so only a sentence may open with a capital "Morgen".
+    (
+        "today",
+        re.compile(r"\b(?:heute|gestern|vorgestern|today|yesterday|tomorrow|(?-i:morgen)|(?-i:^Morgen))\b", re.I),
+    ),
     ("year", re.compile(r"\b(?:im\s+Jahr\s+|in\s+)?(?P<y>(?:19|20)\d{2})\b")),
 ]
 _SMALL = {
