@@ -37,6 +37,7 @@ from storylens.compare.similarity import (
     score_features,
 )
 from storylens.errors import Code, InputError
+from storylens.json_values import json_type
 
 BATCH = 32
 # The score-pairs contract (DESIGN.md) fixes these keys and their order.
@@ -89,12 +90,12 @@ def _parse(line: str, number: int, path: str) -> dict[str, Any]:
     if isinstance(pair_id, str):
         pair_id = _clean(pair_id)
     elif not isinstance(pair_id, int) or isinstance(pair_id, bool):
-        raise bad(f"'pair_id' must be a string or an integer, not {_json_type(pair_id)}")
+        raise bad(f"'pair_id' must be a string or an integer, not {json_type(pair_id)}")
     clean: dict[str, Any] = {"pair_id": pair_id}
     for key in ("text1", "text2"):
         value = record[key]
         if not isinstance(value, str):
-            raise bad(f"'{key}' must be a string, not {_json_type(value)}")
+            raise bad(f"'{key}' must be a string, not {json_type(value)}")
         if not value.strip():
             raise bad(f"'{key}' is empty: an article needs some text")
         clean[key] = _clean(value)
@@ -103,22 +104,10 @@ def _parse(line: str, number: int, path: str) -> dict[str, Any]:
         if value is None:
             continue
         if not isinstance(value, str):
-            raise bad(f"'{key}' must be a string or null, not {_json_type(value)}")
+            raise bad(f"'{key}' must be a string or null, not {json_type(value)}")
         if key in _KEPT:
             clean[key] = _clean(value)
     return clean
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    return "an array" if isinstance(value, list) else "an object"
 
 
 def _score_batch(batch: list[dict[str, Any]], precise: bool, evidence: bool = False) -> list[dict[str, Any]]:

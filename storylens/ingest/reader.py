@@ -14,6 +14,7 @@ from storylens.ingest import html as html_reader
 from storylens.ingest.decode import decode
 from storylens.ingest.files import load_bytes
 from storylens.ingest.text import split_metadata
+from storylens.json_values import json_type
 from storylens.model import Article, fingerprint
 from storylens.nlp.dates import iso_published
 
@@ -56,22 +57,10 @@ def read_text(text: str, *, path: str = "<text>", **meta: Any) -> Article:
     return make_article(body, {**parsed, **meta}, path)
 
 
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    return "an array" if isinstance(value, list) else "an object"
-
-
 def _record_article(record: Any, path: str, where: str) -> Article:
     if not isinstance(record, dict):
         raise InputError(Code.E021, path=path, where=where, what="the value",
-                         found=_json_type(record), expected="a JSON object")
+                         found=json_type(record), expected="a JSON object")
     if "text" not in record:
         keys = ", ".join(clean(k) for k in sorted(record)[:8]) or "none"
         raise InputError(Code.E008, path=path, where=where, keys=keys)
@@ -79,7 +68,7 @@ def _record_article(record: Any, path: str, where: str) -> Article:
         value = record.get(field)
         if not isinstance(value, str) and (field == "text" or value is not None):
             raise InputError(Code.E021, path=path, where=where, what=f"'{field}'",
-                             found=_json_type(value), expected="a string")
+                             found=json_type(value), expected="a string")
     meta = {k: record.get(k) for k in RECORD_KEYS}
     meta["lang"] = meta["lang"] or record.get("language")
     return make_article(record["text"], meta, f"{path}{where}")
