@@ -265,3 +265,15 @@ def test_figures_results_and_spectators_not_clock_times():
     assert figs["3:1"].counts == "score"
     assert figs["75.000 Zuschauern"].value == 75000 and figs["75.000 Zuschauern"].counts == "spectators"
     assert not any(f.text.startswith(("14", "30")) for f in figs.values()), list(figs)
+
+
+def test_a_clause_that_names_its_own_source_attributes_its_figures():
+    text = ("Die Polizei meldete drei Verletzte, nach Angaben des Roten Kreuzes waren es vier "
+            "Verletzte. Laut Polizei starben 164 Menschen, die Regierung sprach von 200 Toten.")
+    sentences, _ = segment(text)
+    found = {f.text: f for f in find_figures(text, sentences, "de")}
+    assert found["drei Verletzte"].attribution == "Polizei"
+    assert found["vier Verletzte"].attribution == "Roten Kreuzes"
+    assert found["164 Menschen"].attribution == "Polizei"
+    assert found["200 Toten"].attribution == "Regierung"
+    assert all(f.certainty == "attributed" for f in found.values())

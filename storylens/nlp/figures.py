@@ -156,6 +156,12 @@ _ATTRIBUTION = [
         r"\bwie (?P<who>(?:die|der|das) [^,.;:]{2,60}?) (?:mitteilte|berichtete|meldete|sagte|erklärte)\b", re.I
     ),
 ]
+# A clause whose subject reports the figure: "Die Polizei meldete drei Verletzte".
+_SUBJECT_REPORTS = re.compile(
+    r"\s*(?:[Dd]ie|[Dd]er|[Dd]as)\s+(?P<who>[A-ZÄÖÜ][\wäöüß-]+(?:\s+[A-ZÄÖÜ][\wäöüß-]+)*)\s+"
+    r"(?:meldete|meldeten|meldet|berichtete|berichteten|berichtet|zählte|zählten|sprach|sprachen"
+    r"|spricht|nannte|nannten|nennt|bezifferte|bezifferten|beziffert)\b"
+)
 _REPORTER = re.compile(
     r"^(?P<who>[^,.;:]{3,60}?)\s+(?:haben|hat|hatten|hatte)\b.*\b(?:berichtet|gemeldet|mitgeteilt|erklärt)\b", re.I
 )
@@ -301,16 +307,36 @@ class _Clauses:
         self.sent = sent
         self.breaks = [m.start() for m in _CLAUSE_BREAK.finditer(sent)]
 
-    def around(self, start: int, end: int) -> str:
-        """The clause of ``sent[start:end]`` without it: from the break before ``start`` to the
-        break at or after ``end``, at most CLAUSE_CHARS on each side."""
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The clause of ``sent[start:end]``: from the break before ``start`` to the break at or
+        after ``end``, at most CLAUSE_CHARS on each side."""
         k = bisect_left(self.breaks, start) - 1
         left = self.breaks[k] + 1 if k >= 0 else 0
         k = bisect_left(self.breaks, end)
         right = self.breaks[k] if k < len(self.breaks) else len(self.sent)
-        left = max(left, start - CLAUSE_CHARS)
-        right = min(right, end + CLAUSE_CHARS)
+        return max(left, start - CLAUSE_CHARS), min(right, end + CLAUSE_CHARS)
+
+    def around(self, start: int, end: int) -> str:
+        """The clause of ``sent[start:end]`` without it."""
+        left, right = self.span(start, end)
         return self.sent[left:start] + self.sent[end:right]
+
+    def source(self, start: int, end: int) -> str | None:
+        """Who the clause of a number cites, where the sentence has several clauses and this
+        one names a source of its own ("Die Polizei meldete drei Verletzte, nach Angaben des
+        Roten Kreuzes waren es vier": the police for the three)."""
+        if not self.breaks:
+            return None
+        left, right = self.span(start, end)
+        clause = self.sent[left : right + 1]  # with its closing break, which patterns look for
+        subject = _SUBJECT_REPORTS.match(clause)
+        if subject:
+            return subject.group("who")
+        for pattern in _ATTRIBUTION:
+            m = pattern.search(clause)
+            if m:
+                return _noun_phrase(m.group("who")) or None
+        return None
 
 
 def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> tuple[Figure, ...]:
@@ -369,6 +395,10 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
             approx = approx_m.group(0).strip().lower() if approx_m else ("vague" if suffix == "vague" else None)
             attribution = attribution or _attribution(sent, following)
             who, certainty = attribution
+            clauses = clauses or _Clauses(sent)
+            own = clauses.source(start, end)
+            if own:
+                who, certainty = own, ("attributed" if certainty == "stated" else certainty)
             span_end = end
             if pos >= 0 and counts not in ("year",):
                 word_m = _words_after(pos + 1).match(sent, end)

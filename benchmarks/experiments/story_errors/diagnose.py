@@ -16,8 +16,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import numpy as np  # noqa: E402
-
 import stories as bench  # noqa: E402
+
 from storylens.cluster.score import SimilarityVerifier  # noqa: E402
 from storylens.compare.similarity import precise_cosine  # noqa: E402
 from storylens.config import settings  # noqa: E402

@@ -20,8 +20,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import numpy as np  # noqa: E402
-
 import stories as bench  # noqa: E402
+
 from storylens.cluster.score import SimilarityVerifier  # noqa: E402
 from storylens.compare import train  # noqa: E402
 from storylens.compare.similarity import group_of, precise_cosine  # noqa: E402
@@ -51,7 +51,7 @@ def main() -> None:
         feats.append({"same_language": float(la == lb)})
     x, y, groups = np.asarray(cos)[:, None], train.gold_matrix(rows), train.group_vector(feats)
     pair_fold = np.asarray(bench.pair_folds(gold, 5))
-    options = [("t+%.1f" % d, d, None) for d in OFFSETS] + [("%.1f" % f, None, f) for f in FIXED]
+    options = [(f"t+{d:.1f}", d, None) for d in OFFSETS] + [(f"{v:.1f}", None, v) for v in FIXED]
     results = {name: np.zeros(4, dtype=int) for name, _, _ in options}
     chosen_total, chosen_names, seeds_ok = np.zeros(4, dtype=int), [], {n: [] for n, _, _ in options}
     for k in range(5):
