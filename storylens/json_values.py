@@ -1,8 +1,17 @@
-"""Naming what a JSON value is, for errors about input records (one wording everywhere)."""
+"""What JSON input values are: their type, named the same way in every error, and strings
+that JSON escapes made unwritable ("\\ud800", a lone surrogate)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with each lone UTF-16 surrogate replaced by U+FFFD (UTF-8 cannot hold them)."""
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
 
 
 def json_type(value: Any) -> str:

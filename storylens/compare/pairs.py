@@ -23,7 +23,6 @@ import io
 import json
 import math
 import os
-import re
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -37,7 +36,7 @@ from storylens.compare.similarity import (
     score_features,
 )
 from storylens.errors import Code, InputError
-from storylens.json_values import json_type
+from storylens.json_values import json_type, without_surrogates
 
 BATCH = 32
 # The score-pairs contract (DESIGN.md) fixes these keys and their order.
@@ -46,8 +45,6 @@ OUTPUT_KEYS = ("overall", "geography", "entities", "time", "narrative", "style",
 OPTIONAL_FIELDS = ("title1", "title2", "lang1", "lang2", "date1", "date2", "url1", "url2")
 # What the scorer reads of them (the urls are checked, not kept).
 _KEPT = frozenset(OPTIONAL_FIELDS) - {"url1", "url2"}
-# JSON escapes can spell lone surrogates ("\ud800"), which UTF-8 output cannot hold.
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _NotJSON(ValueError):
@@ -57,11 +54,6 @@ class _NotJSON(ValueError):
 def _refuse_constant(name: str) -> Any:
     # json accepts NaN, Infinity and -Infinity, which are not JSON: output must stay strict.
     raise _NotJSON(f"{name} is not a JSON value")
-
-
-def _clean(text: str) -> str:
-    """``text`` with each lone surrogate replaced by U+FFFD."""
-    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
 
 
 def _parse(line: str, number: int, path: str) -> dict[str, Any]:
@@ -88,7 +80,7 @@ def _parse(line: str, number: int, path: str) -> dict[str, Any]:
         raise bad(f"missing field(s) {', '.join(missing)}")
     pair_id = record["pair_id"]
     if isinstance(pair_id, str):
-        pair_id = _clean(pair_id)
+        pair_id = without_surrogates(pair_id)
     elif not isinstance(pair_id, int) or isinstance(pair_id, bool):
         raise bad(f"'pair_id' must be a string or an integer, not {json_type(pair_id)}")
     clean: dict[str, Any] = {"pair_id": pair_id}
@@ -98,7 +90,7 @@ def _parse(line: str, number: int, path: str) -> dict[str, Any]:
             raise bad(f"'{key}' must be a string, not {json_type(value)}")
         if not value.strip():
             raise bad(f"'{key}' is empty: an article needs some text")
-        clean[key] = _clean(value)
+        clean[key] = without_surrogates(value)
     for key in OPTIONAL_FIELDS:
         value = record.get(key)
         if value is None:
@@ -106,7 +98,7 @@ def _parse(line: str, number: int, path: str) -> dict[str, Any]:
         if not isinstance(value, str):
             raise bad(f"'{key}' must be a string or null, not {json_type(value)}")
         if key in _KEPT:
-            clean[key] = _clean(value)
+            clean[key] = without_surrogates(value)
     return clean
 
 
@@ -386,10 +378,8 @@ def score_pairs_file(
     except UnicodeDecodeError as exc:
         raise InputError(Code.E001, path=path, reason=f"not UTF-8 text ({exc.reason})") from None
     finally:
-        if handle is sys.stdin:
-            pass
-        elif path == "-":
-            handle.detach()  # type: ignore[attr-defined]  # leave the process's stdin open
-        else:
+        if path != "-":
             handle.close()
+        elif handle is not sys.stdin:
+            handle.detach()  # type: ignore[attr-defined]  # leave the process's stdin open
     return count

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from storylens.ingest import html as html_reader
 from storylens.ingest.decode import decode
 from storylens.ingest.files import load_bytes
 from storylens.ingest.text import split_metadata
-from storylens.json_values import json_type
+from storylens.json_values import json_type, without_surrogates
 from storylens.model import Article, fingerprint
 from storylens.nlp.dates import iso_published
 
@@ -22,13 +21,12 @@ RECORD_KEYS = ("title", "url", "date", "source", "lang")
 
 # Lone UTF-16 surrogates (JSON "\ud800") cannot be encoded; C0 controls other than tab and
 # line breaks (JSON "\u0000") have no place in an article. Form and vertical feeds break lines.
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROLS = {c: None for c in range(32) if chr(c) not in "\t\n\r\v\f"} | {0x0B: "\n", 0x0C: "\n"}
 
 
 def clean(value: str) -> str:
     """A string safe to store and print: lone surrogates replaced, control characters removed."""
-    return _SURROGATE.sub("\ufffd", value).translate(_CONTROLS)
+    return without_surrogates(value).translate(_CONTROLS)
 
 
 def make_article(text: str, meta: dict[str, Any], path: str) -> Article:

