@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from storylens.compare import compare
-from storylens.ingest import read_text
+from storylens.ingest import read, read_text
 from storylens.nlp import names
 
 
@@ -147,3 +147,11 @@ def test_compare_german_english_report_shares_quote_places_and_people(examples):
     assert quotes[0]["b"]["text"].startswith("We are experiencing")
     assert {f["value"] for f in c.figures["shared"]} >= {9.8, 1200, 150, 5000}
     assert any(f["value"] == 2 and f["counts"] == "injured" for f in c.figures["shared"])  # "suffered injuries"
+
+
+def test_value_disagreements_name_who_gives_each_figure(examples):
+    c = compare(read(str(examples / "flood_a.txt")), read(str(examples / "flood_b.txt")))
+    injured = [x["why"] for x in c.figures["conflicts"] if x["what"] == "injured"]
+    # A: two injured per the police; B: three per the police and four per the Red Cross.
+    assert "A says 2 injured (per Polizei), B says 3 injured (per Polizei)" in injured
+    assert "A says 2 injured (per Polizei), B says 4 injured (per Roten Kreuzes)" in injured

@@ -277,3 +277,29 @@ def test_a_clause_that_names_its_own_source_attributes_its_figures():
     assert found["164 Menschen"].attribution == "Polizei"
     assert found["200 Toten"].attribution == "Regierung"
     assert all(f.certainty == "attributed" for f in found.values())
+
+
+def test_a_bare_number_that_refers_back_counts_what_its_antecedent_counts():
+    text = (
+        "Die Polizei meldete drei Verletzte, nach Angaben des Roten Kreuzes waren es vier. "
+        "Das Rote Kreuz sprach dagegen von sieben. "
+        "Es waren vier Hubschrauber im Einsatz, später waren es sechs. Im Jahr 2020 waren es 12."
+    )
+    figs = _figures(text)
+    by_text = {f.text: f for f in figs}
+    assert by_text["drei Verletzte"].attribution == "Polizei"  # a single-clause report too
+    injured = [(f.value, f.attribution) for f in figs if f.counts == "injured"]
+    assert injured == [(3, "Polizei"), (4, "Roten Kreuzes"), (7, "Rote Kreuz")]
+    # "sechs" refers to the helicopters, which count nothing known: not injured, and dropped
+    # as a bare number word; "12" looks past the year to the same helicopters.
+    assert "sechs" not in by_text and by_text["12"].counts is None
+
+
+def test_evacuations_are_counted():
+    text = (
+        "Etwa 1200 Bewohnerinnen und Bewohner wurden aus ihren Häusern gebracht. "
+        "In Passau wurden 300 Menschen evakuiert."
+    )
+    figs = {f.text: f for f in _figures(text)}
+    assert figs["1200 Bewohnerinnen"].counts == "evacuated" and figs["1200 Bewohnerinnen"].approx == "etwa"
+    assert figs["300 Menschen"].counts == "evacuated"

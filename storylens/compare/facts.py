@@ -18,6 +18,7 @@ CONFLICT_KINDS = {
     "killed",
     "injured",
     "arrested",
+    "evacuated",
     "soldiers",
     "equipment",
     "money",
@@ -144,6 +145,11 @@ def _describe(f: Figure) -> str:
     )
 
 
+def _per(f: Figure) -> str:
+    """Who a text gives a figure to, as a suffix (" (per Polizei)"), or nothing."""
+    return f" (per {f.attribution})" if f.attribution else ""
+
+
 def _attribution_differs(x: Figure, y: Figure) -> str | None:
     if x.counts not in CONFLICT_KINDS and y.counts not in CONFLICT_KINDS:
         return None
@@ -219,7 +225,7 @@ def compare_figures(a: Article, b: Article) -> dict[str, list[dict[str, Any]]]:
                         "kind": "value",
                         "a": _figure_side(a, x),
                         "b": _figure_side(b, y),
-                        "why": f"A says {_describe(x)}, B says {_describe(y)}",
+                        "why": f"A says {_describe(x)}{_per(x)}, B says {_describe(y)}{_per(y)}",
                     }
                 )
 

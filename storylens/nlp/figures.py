@@ -107,6 +107,12 @@ _COUNTED = (
     (r"tote[nr]?|todesopfer|getötet|gestorben|starben|ums leben|killed|dead|died|deaths|lives", "killed", None),
     (r"verletzte[n]?|verletzt|verwundet|injured|wounded|injur(?:y|ies)", "injured", None),
     (r"festgenommen|festnahmen|verhaftet|inhaftiert|festgesetzt|arrested|detained|arrests", "arrested", None),
+    (
+        r"evakuiert|evakuierte[n]?|evakuierungen|in sicherheit gebracht|aus ihren (?:häusern|wohnungen) gebracht"
+        r"|evacuated|evacuees",
+        "evacuated",
+        None,
+    ),
     (r"soldat(?:en|innen)?|truppen|fallschirmjäger|troops|soldiers|paratroopers", "soldiers", None),
     (r"stück|ausrüstung|fahrzeuge|equipment|vehicles|pieces", "equipment", None),
     (r"kilometer|km|kilometres?|kilometers?|meilen|miles", "distance", "km"),
@@ -121,14 +127,14 @@ _COUNTED = (
     (r"stunden?|hours?", "duration", "hours"),
     (r"zuschauer[n]?|besucher[n]?|fans|spectators|visitors|attendance", "spectators", None),
     (
-        r"menschen|personen|leute|einwohner|bürger|kasachen|people|persons|residents|demonstranten|protesters",
+        r"menschen|personen|leute|einwohner|bewohner(?:innen)?|bürger|kasachen|people|persons|residents|demonstranten|protesters",
         "people",
         None,
     ),
 )
 _COUNTED_RE = [(re.compile(r"^(?:" + pat + r")\b", re.I), c, u) for pat, c, u in _COUNTED]
 # Event verbs anywhere in the clause refine generic counts ("8000 Personen wurden festgenommen").
-_EVENT_RE = [(re.compile(r"\b(?:" + pat + r")\b", re.I), c) for pat, c, _ in _COUNTED[:3]]
+_EVENT_RE = [(re.compile(r"\b(?:" + pat + r")\b", re.I), c) for pat, c, _ in _COUNTED[:4]]
 
 _NUM = r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
 _NUMBER_RE = re.compile(
@@ -159,8 +165,8 @@ _ATTRIBUTION = [
 # A clause whose subject reports the figure: "Die Polizei meldete drei Verletzte".
 _SUBJECT_REPORTS = re.compile(
     r"\s*(?:[Dd]ie|[Dd]er|[Dd]as)\s+(?P<who>[A-ZÄÖÜ][\wäöüß-]+(?:\s+[A-ZÄÖÜ][\wäöüß-]+)*)\s+"
-    r"(?:meldete|meldeten|meldet|berichtete|berichteten|berichtet|zählte|zählten|sprach|sprachen"
-    r"|spricht|nannte|nannten|nennt|bezifferte|bezifferten|beziffert)\b"
+    r"(?:meldete|meldeten|meldet|berichtete|berichteten|berichtet|zählte|zählten|nannte|nannten|nennt"
+    r"|bezifferte|bezifferten|beziffert|(?:sprach|sprachen|spricht)(?=\s+(?:[a-zäöüß]+\s+)?von\b))\b"
 )
 _REPORTER = re.compile(
     r"^(?P<who>[^,.;:]{3,60}?)\s+(?:haben|hat|hatten|hatte)\b.*\b(?:berichtet|gemeldet|mitgeteilt|erklärt)\b", re.I
@@ -174,6 +180,19 @@ _ESTIMATED = re.compile(r"schätzungsweise|geschätzt|man geht davon aus|vermutl
 _THIS_NUMBER = re.compile(
     r"\b(?:diese|die) (?:Zahl|Angabe|Angaben|Opferzahl)\b|\b(?:the|this) (?:figure|number|toll)\b", re.I
 )
+# A bare number that refers back to a figure before it: "Die Polizei meldete drei Verletzte,
+# nach Angaben des Roten Kreuzes waren es vier"; "Das Rote Kreuz sprach von vier."
+_REFERS_BACK = re.compile(
+    r"(?:\b(?:waren|sind|seien|wären|war|ist|sei)\s+es|\bes\s+(?:waren|sind|seien|wären)"
+    r"|\b(?:sprach|sprachen|spricht|sprechen)(?:\s+[a-zäöüß]+)?\s+von|\b(?:meldete|meldeten|zählte|zählten|nannte|nannten)"
+    r"|\b(?:there were|it was)|\bput (?:the|that) (?:number|figure|toll) at)"
+    r"(?:\s+[a-zäöüß.]+){0,2}\s+$"
+)
+# After the number: nothing that could be what it counts (a punctuation mark, the end, or a
+# lower-case word; "waren es vier Hubschrauber" counts something else).
+_BARE_AFTER = re.compile(r"\s*(?:$|[,.;:!?)\"“”»«\u2019'-]|[a-zäöüß])")
+# Numbers a bare number looks past for the figure it refers back to ("Im Jahr 2020 waren es 12").
+_SKIPPED_BACK = ("year", "score", "age")
 # "30-jährige Geschichte" is a duration; "81-jährige Ex-Führer" is an age.
 _SPAN_NOUNS = re.compile(
     r"(?:\w+\s+)?(?:Geschichte|Herrschaft|Amtszeit|Krieg|Bestehen|Jubiläum|Unabhängigkeit|Tradition)", re.I
@@ -265,6 +284,9 @@ def _attribution(sentence: str, context: str) -> tuple[str | None, str]:
         if m:
             who = _noun_phrase(m.group("who")) or None
             break
+    if who is None:
+        subject = _SUBJECT_REPORTS.match(sentence)
+        who = subject.group("who") if subject else None
     reporter = _REPORTER.search(sentence)
     if reporter:
         name = reporter.group("who").strip()
@@ -339,9 +361,28 @@ class _Clauses:
         return None
 
 
+def _referred(
+    sent: str, start: int, end: int, earlier: Sequence[tuple[str | None, str | None]]
+) -> tuple[str | None, str | None] | None:
+    """What a bare number at ``sent[start:end]`` counts if it refers back to a figure: the
+    (counts, unit) of the last number before it (this sentence or the one before), unless that
+    one counts nothing known ("Es waren vier Hubschrauber im Einsatz, später waren es sechs")."""
+    if not _BARE_AFTER.match(sent, end) or not _REFERS_BACK.search(sent, max(0, start - 60), start):
+        return None
+    for counts, unit in reversed(earlier):
+        if counts in _SKIPPED_BACK:
+            continue
+        return (counts, unit) if counts is not None else None
+    return None
+
+
 def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> tuple[Figure, ...]:
     figures: list[Figure] = []
+    # What the numbers of the previous sentence and of this one so far count, in order.
+    before: list[tuple[str | None, str | None]] = []
     for s in sentences:
+        earlier: list[tuple[str | None, str | None]] = before
+        before = []
         sent = text[s.start : s.end]
         following = text[s.end : s.end + 300]
         candidates: list[tuple[int, int, float, str | None]] = []
@@ -368,6 +409,7 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
         # Per sentence, not per number: the clause breaks, and who the sentence cites.
         clauses: _Clauses | None = None
         attribution: tuple[str | None, str] | None = None
+        candidates.sort()
         for start, end, value, suffix in candidates:
             raw = sent[start:end]
             counts: str | None
@@ -387,6 +429,9 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
                 clauses = clauses or _Clauses(sent)
                 verb = _verb_counts(clauses.around(start, end))
                 counts = verb or counts
+            if counts is None:
+                counts, unit = _referred(sent, start, end, [*earlier, *before]) or (None, unit)
+            before.append((counts, unit))
             if counts is None and not raw[:1].isdigit():
                 continue
             if counts is None and value < 10 and not raw[:1].isdigit():

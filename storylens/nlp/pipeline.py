@@ -16,7 +16,7 @@ from storylens.nlp.segment import segment
 # articles analysed before (SQLStore.pin_analysis_version).  2: the NER ensemble (session 4).
 # 3: "am Morgen" is the morning, not tomorrow; a clause naming its own source attributes its
 # figures (session 8).
-ANALYSIS_VERSION = 3
+ANALYSIS_VERSION = 4
 
 
 def analyze(article: Article) -> Article:

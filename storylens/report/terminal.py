@@ -130,6 +130,7 @@ def print_analysis(article: Article, name: str, console: Console | None = None) 
     console.print(table)
     for f in article.figures:
         extra = f", {f.certainty}" + (f" ({escape(f.attribution)})" if f.attribution else "")
-        console.print(f"  figure: {escape(f.text)} = {f.value:g} {f.counts or f.unit or ''}{extra}")
+        what = " ".join(filter(None, [f"{f.value:g}", f.counts or f.unit]))
+        console.print(f"  figure: {escape(f.text)} = {what}{extra}")
     for q in article.quotes:
         console.print(f"  quote: {escape(q.speaker or '?')}: „{escape(q.text[:90])}“")
