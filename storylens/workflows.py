@@ -8,9 +8,13 @@ from storylens.model import Article, Comparison
 from storylens.nlp.pipeline import analyze
 
 
-def analyze_file(source: str) -> Article:
-    return analyze(read(source))
+def analyze_file(source: str, *, allow_private: bool = False) -> Article:
+    return analyze(read(source, allow_private=allow_private))
 
 
-def compare_files(a: str, b: str, *, backend: str | None = None) -> Comparison:
-    return compare(read(a), read(b), backend=backend)
+def compare_files(
+    a: str, b: str, *, backend: str | None = None, allow_private: bool = False
+) -> Comparison:
+    return compare(
+        read(a, allow_private=allow_private), read(b, allow_private=allow_private), backend=backend
+    )

@@ -341,6 +341,97 @@ def test_a_prompt_server_is_not_cut_off(tmp_path):
         server.server_close()
 
 
+class PageServer:
+    """A real HTTP server on 127.0.0.1 serving the files of a folder, counting requests."""
+
+    def __init__(self, folder: Path) -> None:
+        import http.server
+        from functools import partial
+
+        outer = self
+        self.requests = 0
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+                outer.requests += 1
+                super().do_GET()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(folder)))
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_every_connection_checks_the_address_it_reaches(tmp_path):
+    """A host that resolved to a public address when the URL was checked and to a private one
+    when the connection is made (DNS rebinding) is refused at the connection: here the URL
+    check is skipped and the connection itself must refuse 127.0.0.1."""
+    from storylens.ingest.fetch import _Deadline, _open, _Policy
+
+    (tmp_path / "a.txt").write_text(ARTICLE, "utf-8")
+    server = PageServer(tmp_path)
+    try:
+        url = f"{server.base}/a.txt"
+        with _Deadline(5.0) as deadline, pytest.raises(InputError) as info:
+            _open(_Policy(url, deadline, allow_private=False, late="late"), 5.0, 10_000)
+        assert info.value.code.name == "E015" and "127.0.0.1, not public" in info.value.message
+        assert server.requests == 0
+        with _Deadline(5.0) as deadline:
+            assert _open(_Policy(url, deadline, True, "late"), 5.0, 10_000) == ARTICLE.encode()
+        assert server.requests == 1
+    finally:
+        server.close()
+
+
+def test_a_slow_host_lookup_ends_with_the_deadline(monkeypatch):
+    real = socket.getaddrinfo
+
+    def slow_dns(*args: object, **kwargs: object) -> object:
+        time.sleep(3)  # a resolver that does not answer in time
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow_dns)
+    start = time.monotonic()
+    with pytest.raises(InputError) as info:
+        fetch("http://example.org/", 10_000, total=0.5)
+    assert time.monotonic() - start < 2
+    late = "no complete answer within 0.5 s (input.fetch_timeout)"
+    assert info.value.message == f"[E016] Cannot fetch http://example.org/: {late}."
+
+
+def test_compare_and_analyze_read_urls(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE, "utf-8")
+    (tmp_path / "b.html").write_text(
+        f"<html><head><title>Hochwasser</title></head><body><article><p>{ARTICLE}</p></article></body></html>",
+        "utf-8",
+    )
+    server = PageServer(tmp_path)
+    try:
+        url = f"{server.base}/b.html"
+        proc = run("compare", str(tmp_path / "a.txt"), url, "--json", "--allow-private")
+        assert proc.returncode == 0, proc.stderr
+        second = json.loads(proc.stdout)["articles"][1]
+        assert second["url"] == url and second["title"] == "Hochwasser"
+        proc = run("analyze", f"{server.base}/a.txt", "--json", "--allow-private")
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout)["language"] == "de"
+        # Without --allow-private the loopback server is refused, in one line, before any request.
+        before = server.requests
+        proc = run("analyze", f"{server.base}/a.txt")
+        one_line_error(proc, "[E015] Refusing to fetch", "127.0.0.1, not public")
+        assert server.requests == before
+    finally:
+        server.close()
+    proc = run("compare", str(tmp_path / "a.txt"), "ftp://example.org/a.txt")
+    one_line_error(proc, "[E016]", "unsupported URL scheme 'ftp'")
+
+
 @pytest.mark.parametrize(
     ("url", "reason"),
     [

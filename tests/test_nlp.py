@@ -303,3 +303,17 @@ def test_evacuations_are_counted():
     figs = {f.text: f for f in _figures(text)}
     assert figs["1200 Bewohnerinnen"].counts == "evacuated" and figs["1200 Bewohnerinnen"].approx == "etwa"
     assert figs["300 Menschen"].counts == "evacuated"
+
+
+def test_number_words_with_a_scale_rates_and_years_before_a_noun():
+    text = (
+        "Der Bund gibt zehn Milliarden Euro aus. Es kamen 200 Flüchtlinge pro Woche. "
+        "Er fuhr 120 Kilometern pro Stunde. 2018 tötete ein Fahrer fünf Menschen. "
+        "Die Schulden liegen bei zwei Billionen Dollar."
+    )
+    figs = {f.text: f for f in _figures(text)}
+    assert figs["zehn Milliarden Euro"].value == 10e9 and figs["zehn Milliarden Euro"].counts == "money"
+    assert figs["zwei Billionen Dollar"].value == 2e12
+    assert figs["200 Flüchtlinge"].counts == "people"  # the week is the rate, not what is counted
+    assert figs["120 Kilometern"].counts == "distance"
+    assert figs["2018"].counts == "year" and figs["fünf Menschen"].value == 5

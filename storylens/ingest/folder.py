@@ -16,7 +16,7 @@ from typing import BinaryIO
 from storylens.config import settings
 from storylens.errors import Code, InputError, StorylensError
 from storylens.ingest.feeds import feed_articles, looks_like_feed
-from storylens.ingest.fetch import fetch, is_url, url_scheme
+from storylens.ingest.fetch import fetch_configured, url_scheme
 from storylens.ingest.files import load_bytes, open_file, os_reason
 from storylens.ingest.reader import read_json_line, read_records
 from storylens.model import Article
@@ -107,9 +107,8 @@ def _feed(data: bytes, name: str) -> Iterator[Item]:
 
 
 def _url(url: str, allow_private: bool) -> Iterator[Item]:
-    limits = settings().input
     try:
-        data = fetch(url, limits.max_bytes, allow_private=allow_private, total=limits.fetch_timeout)
+        data = fetch_configured(url, allow_private)
     except StorylensError as exc:
         yield Failure(url, exc.message)
         return
@@ -142,11 +141,8 @@ def iter_articles(paths: Iterable[str | Path], allow_private: bool = False) -> I
     """Every article behind the arguments: files, folders, JSONL, feeds, http(s) URLs."""
     for raw in paths:
         name = str(raw)
-        if is_url(name):
+        if url_scheme(name):
             yield from _url(name, allow_private)
-        elif url_scheme(name):
-            reason = f"unsupported URL scheme '{url_scheme(name)}' (only http and https are fetched)"
-            yield Failure(name, InputError(Code.E016, url=name, reason=reason).message)
         elif name != "-" and Path(raw).is_dir():
             for item in _walk(Path(raw)):
                 if isinstance(item, Failure):

@@ -11,6 +11,7 @@ from storylens.config import settings
 from storylens.errors import Code, InputError
 from storylens.ingest import html as html_reader
 from storylens.ingest.decode import decode
+from storylens.ingest.fetch import fetch_configured, url_scheme
 from storylens.ingest.files import load_bytes
 from storylens.ingest.text import split_metadata
 from storylens.json_values import json_type, without_surrogates
@@ -147,9 +148,16 @@ def read_bytes(data: bytes, *, name: str = "<bytes>") -> Article:
     return _single(read_records(name, data), name)
 
 
-def read(source: str | Path) -> Article:
-    """Read exactly one article from a path (text, HTML, JSON) or ``-`` for stdin."""
-    return _single(read_records(source), str(source))
+def read(source: str | Path, *, allow_private: bool = False) -> Article:
+    """Read exactly one article from a path (text, HTML, JSON), ``-`` for stdin, or an http(s)
+    URL (fetched with the configured limits; private addresses only if allowed)."""
+    name = str(source)
+    if isinstance(source, str) and url_scheme(name):
+        data = fetch_configured(name, allow_private)
+        article = _single(read_records(name, data), name)
+        # A fetched page is identified by its URL unless the page names itself.
+        return article if article.url else article.replace(url=name)
+    return _single(read_records(source), name)
 
 
 def _single(records: Iterator[Article], name: str) -> Article:

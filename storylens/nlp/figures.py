@@ -69,6 +69,7 @@ _SCALE = {
     "milliarden": 1e9,
     "mrd": 1e9,
     "billion": 1e9,
+    "billionen": 1e12,
     "thousand": 1e3,
     "tausend": 1e3,
     "millions": 1e6,
@@ -114,9 +115,15 @@ _COUNTED = (
         None,
     ),
     (r"soldat(?:en|innen)?|truppen|fallschirmjäger|troops|soldiers|paratroopers", "soldiers", None),
+    (r"polizist(?:en|innen)?|polizeibeamte[n]?|police officers|policemen", "police", None),
+    (
+        r"einsatzkräfte[n]?|rettungskräfte[n]?|feuerwehrleute[n]?|helfer(?:innen|n)?|rescuers|firefighters",
+        "rescuers",
+        None,
+    ),
     (r"stück|ausrüstung|fahrzeuge|equipment|vehicles|pieces", "equipment", None),
-    (r"kilometer|km|kilometres?|kilometers?|meilen|miles", "distance", "km"),
-    (r"meter|m|metres?|meters?", "distance", "m"),
+    (r"kilometer[n]?|km|kilometres?|kilometers?|meilen|miles", "distance", "km"),
+    (r"meter[n]?|m|metres?|meters?", "distance", "m"),
     (r"prozent|%|percent|per cent|prozentpunkte", "share", "%"),
     (r"euros?|€|eur", "money", "EUR"),
     (r"dollars?|us-dollar|\$|usd", "money", "USD"),
@@ -127,7 +134,7 @@ _COUNTED = (
     (r"stunden?|hours?", "duration", "hours"),
     (r"zuschauer[n]?|besucher[n]?|fans|spectators|visitors|attendance", "spectators", None),
     (
-        r"menschen|personen|leute|einwohner|bewohner(?:innen)?|bürger|kasachen|people|persons|residents|demonstranten|protesters",
+        r"menschen|personen|leute|einwohner|bewohner(?:innen)?|bürger|flüchtlinge[n]?|migranten|asylbewerber[n]?|refugees|migrants|kasachen|people|persons|residents|demonstranten|protesters",
         "people",
         None,
     ),
@@ -136,11 +143,14 @@ _COUNTED_RE = [(re.compile(r"^(?:" + pat + r")\b", re.I), c, u) for pat, c, u in
 # Event verbs anywhere in the clause refine generic counts ("8000 Personen wurden festgenommen").
 _EVENT_RE = [(re.compile(r"\b(?:" + pat + r")\b", re.I), c) for pat, c, _ in _COUNTED[:4]]
 
+_SCALES = r"Millionen|Million|Mio\.?|Milliarden|Milliarde|Mrd\.?|Billionen|million|billion|thousand|Tausend"
 _NUM = r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
 _NUMBER_RE = re.compile(
     r"(?<![\w.,/:-])" + _NUM + r"(?![:\d])(?P<suffix>-(?:jährige[nrm]?|fache[nrm]?|prozentige[nrm]?))?"
-    r"(?:\s*(?P<scale>Millionen|Million|Mio\.?|Milliarden|Milliarde|Mrd\.?|million|billion|thousand|Tausend)\b)?"
+    r"(?:\s*(?P<scale>" + _SCALES + r")\b)?"
 )
+# "zehn Milliarden Euro": a number word with its scale.
+_WORD_SCALE_RE = re.compile(r"\s+(?P<scale>" + _SCALES + r")\b")
 # A result such as "3:1" (never a clock time: "14:30 Uhr").
 _SCORE_RE = re.compile(r"(?<![\w.,:])(?P<a>\d{1,2}):(?P<b>\d{1,2})(?![\d:])(?!\s*Uhr)")
 _WORD_RE = re.compile(
@@ -215,6 +225,9 @@ def parse_number(raw: str, lang: str | None) -> float | None:
         return None
 
 
+_RATE_WORDS = {"pro", "je", "jeden", "jede", "jedes", "per", "a", "each", "every"}
+
+
 def _what(after: str) -> tuple[str | None, str | None, int]:
     """What the number counts, from the words after it (skipping adjectives)."""
     words = re.findall(r"[\w%€$-]+", after[:80])
@@ -226,6 +239,8 @@ def _what(after: str) -> tuple[str | None, str | None, int]:
                 return counts, unit, i
         if i == 0 and word.lower() in ("von", "of"):
             continue
+        if word.lower() in _RATE_WORDS:
+            break  # "200 Aufgriffen pro Woche": a rate, the week is not what is counted
         if word[:1].isupper() and i > 0:
             break  # a noun that is not in the lexicon: stop looking further
     return None, None, -1
@@ -405,7 +420,12 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
             if word in ("ein", "eine", "einen", "one"):
                 continue  # articles, far more often than numbers
             value = float(_VAGUE.get(word, _WORD_NUMBERS.get(word, 0)))
-            candidates.append((m.start(), m.end(), value, "vague" if word in _VAGUE else None))
+            end = m.end()
+            scale = _WORD_SCALE_RE.match(sent, end)
+            if scale and word not in _VAGUE:
+                value *= _SCALE[scale.group("scale").lower().rstrip(".")]
+                end = scale.end()
+            candidates.append((m.start(), end, value, "vague" if word in _VAGUE else None))
         # Per sentence, not per number: the clause breaks, and who the sentence cites.
         clauses: _Clauses | None = None
         attribution: tuple[str | None, str] | None = None
@@ -422,7 +442,7 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
                 counts, unit, pos = ("duration" if is_span else "age"), "years", 0
             else:
                 counts, unit, pos = _what(sent[end : end + 80])
-            if counts is None and _is_year(value, raw.strip(), sent, end):
+            if (counts is None or pos > 0) and _is_year(value, raw.strip(), sent, end):
                 counts, unit = "year", None
             if counts in (None, "people"):
                 # The event verb may stand before or after the number, within its clause.
