@@ -61,3 +61,32 @@ def test_postgres_schemas_are_separate_stores_and_locks() -> None:
         assert a.article("x") is not None and a.integrity() == "ok"
         a.close()
         b.close()
+
+
+def test_postgres_refuses_another_programs_tables_and_leaves_them(tmp_path) -> None:
+    """A schema whose ``articles`` table belongs to another program is refused, by ingest and
+    by a read, in one line, and its data stays as it was."""
+    import psycopg
+
+    from storylens.store.postgres import scratch_schema, with_schema
+
+    assert PG
+    article = tmp_path / "a.txt"
+    article.write_text("Passau - Die Donau ist über die Ufer getreten, sagte der Bürgermeister.", "utf-8")
+    with scratch_schema(PG, "foreign") as url:
+        schema = url.rsplit("%3D", 1)[1]
+        assert with_schema(PG, schema) == url
+        with psycopg.connect(url, autocommit=True) as db:
+            db.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, body TEXT)")
+            db.execute("INSERT INTO articles VALUES (1, 'theirs')")
+        for args in (("ingest", str(article)), ("stories", "--json")):
+            proc = run(*args, "--db", url)
+            assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+            (line,) = proc.stderr.strip().splitlines()
+            assert line.startswith("error: [E019]") and "another program" in line, line
+        with psycopg.connect(url, autocommit=True) as db:
+            assert db.execute("SELECT * FROM articles").fetchall() == [(1, "theirs")]
+            tables = db.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+            ).fetchall()
+            assert tables == [("articles",)], "nothing of storylens's was added beside them"

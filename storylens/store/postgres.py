@@ -51,6 +51,18 @@ SCHEMA = [
         FROM stories""",
 ]
 
+@lru_cache(maxsize=1)
+def _expected_columns() -> dict[str, frozenset[str]]:
+    """The tables :data:`SCHEMA` makes, with their columns."""
+    tables: dict[str, frozenset[str]] = {}
+    for statement in SCHEMA:
+        head = re.match(r"CREATE TABLE IF NOT EXISTS (\w+) \(", statement)
+        if head:
+            body = statement[head.end() : statement.rindex(")")]
+            tables[head.group(1)] = frozenset(part.split()[0] for part in body.split(","))
+    return tables
+
+
 # One advisory-lock key per (database, schema): two stores in different schemas do not block.
 _LOCK_KEY = "hashtext(current_database() || '/' || current_schema())"
 
@@ -106,16 +118,44 @@ class PostgresStore(SQLStore):
         except psycopg.Error as exc:
             reason = " ".join(str(exc).split()) or type(exc).__name__
             raise InputError(Code.E001, path=self.path, reason=reason) from None
-        exists = self._scalar("SELECT to_regclass('articles') IS NOT NULL")
+        found = self._tables()
+        self._check(found)
+        exists = "articles" in found
         if not exists and not create:
             self._db.close()
             raise NotFoundError(Code.E014, what="Store", name=self.path)
-        if not exists:
+        if create and found.keys() != _expected_columns().keys():
             # Two processes creating the schema at once would collide in the catalogue.
             with self.transaction():
                 self._db.execute("SELECT pg_advisory_xact_lock(hashtext('storylens-schema'))")
                 for statement in SCHEMA:
                     self._db.execute(statement)
+
+    def _tables(self) -> dict[str, set[str]]:
+        """The columns of the tables named like storylens's in the store's schema."""
+        rows = self._db.execute(
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name = ANY(%s)",
+            (list(_expected_columns()),),
+        ).fetchall()
+        found: dict[str, set[str]] = {}
+        for table, column in rows:
+            found.setdefault(table, set()).add(column)
+        return found
+
+    def _check(self, found: dict[str, set[str]]) -> None:
+        """Refuse a schema whose tables of storylens's names belong to something else (a
+        database is shared; storylens would otherwise write into another program's tables)."""
+        if not found:
+            return
+        for table in ("articles", "stories"):  # (settings came later; it is added on open)
+            missing = _expected_columns()[table] - found.get(table, set())
+            if missing:
+                self._db.close()
+                what = f"its table {table} lacks {', '.join(sorted(missing)[:4])}" if table in found else (
+                    f"it has no table {table}")
+                reason = f"the schema holds tables of another program, not a storylens store ({what})"
+                raise StoreError(Code.E019, db=self.path, reason=reason)
 
     def _execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         if not params:  # no placeholders: send as written
