@@ -413,6 +413,21 @@ def cross_validate(
     return pred, thresholds
 
 
+def overall_by_fold_seed(
+    x: np.ndarray, y: np.ndarray, rows: Sequence[dict[str, Any]], groups: np.ndarray,
+    seeds: Sequence[int] = (0, 1, 2),
+) -> list[list[float]]:
+    """Per fold seed, Overall Pearson de-de and de-en and same-story F1 of a scorer reading the
+    features ``x`` without selection (the experiments on single Overall features)."""
+    scores = []
+    for seed in seeds:
+        pred, thresholds = cross_validate(x, y, rows, groups, seed=seed, selection=False)
+        table = pearson_table(pred, y, rows)
+        f1 = same_story_prf(pred[:, 0], y[:, 0], thresholds)["f1"]
+        scores.append([table["de-de"]["overall"], table["de-en"]["overall"], f1])
+    return scores
+
+
 def pearson_table(
     pred: np.ndarray, y: np.ndarray, rows: Sequence[dict[str, Any]]
 ) -> dict[str, dict[str, float]]:

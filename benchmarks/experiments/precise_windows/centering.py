@@ -49,12 +49,7 @@ def main() -> None:
             cb /= np.linalg.norm(cb, axis=1, keepdims=True)
             x.append([precise_cosine(ca, cb)])
         x = np.asarray(x)
-        scores = []
-        for seed in (0, 1, 2):
-            pred, thr = train.cross_validate(x, y, rows, groups, seed=seed, selection=False)
-            table = train.pearson_table(pred, y, rows)
-            scores.append([table["de-de"]["overall"], table["de-en"]["overall"],
-                           train.same_story_prf(pred[:, 0], y[:, 0], thr)["f1"]])
+        scores = train.overall_by_fold_seed(x, y, rows, groups)
         mean = np.mean(scores, axis=0)
         results[alpha] = {"de-de": round(mean[0], 3), "de-en": round(mean[1], 3), "f1": round(mean[2], 3),
                           "per_fold_seed": [[round(v, 3) for v in s] for s in scores]}

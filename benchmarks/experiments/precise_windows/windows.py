@@ -63,12 +63,7 @@ def main() -> None:
     results = {}
     for name in reads[0]:
         x = np.asarray([[r[name]] for r in reads])
-        per_seed = []
-        for seed in (0, 1, 2):
-            pred, thr = train.cross_validate(x, y, rows, groups, seed=seed, selection=False)
-            table = train.pearson_table(pred, y, rows)
-            prf = train.same_story_prf(pred[:, 0], y[:, 0], thr)
-            per_seed.append([table["de-de"]["overall"], table["de-en"]["overall"], prf["f1"]])
+        per_seed = train.overall_by_fold_seed(x, y, rows, groups)
         model = {"groups": train.fit_groups(x, y, groups, selection=False)}
         fitted = train.predict(model, x, groups)
         threshold = train.best_threshold(fitted[:, 0], y[:, 0])
