@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,6 +82,16 @@ class Figure(_Serialisable):
     approx: str | None = None  # "fast", "rund", "mehr als", ...
     attribution: str | None = None  # who the figure is attributed to
     certainty: str = "stated"  # stated | attributed | unconfirmed | estimated
+
+
+HEDGED = frozenset({"unconfirmed", "estimated"})
+
+
+def certainties_disagree(certainties: Iterable[str]) -> bool:
+    """Whether texts reporting one figure disagree on how sure it is: one hedges it (unconfirmed,
+    an estimate) and another does not. Different sources for one number are normal."""
+    found = set(certainties)
+    return len(found) > 1 and bool(found & HEDGED)
 
 
 @dataclass(frozen=True, slots=True)

@@ -317,3 +317,13 @@ def test_number_words_with_a_scale_rates_and_years_before_a_noun():
     assert figs["200 Flüchtlinge"].counts == "people"  # the week is the rate, not what is counted
     assert figs["120 Kilometern"].counts == "distance"
     assert figs["2018"].counts == "year" and figs["fünf Menschen"].value == 5
+
+
+def test_reporting_clauses_at_either_end_name_the_source():
+    en = "The river forced about 1,200 people to leave, city officials said. Police said two people were hurt."
+    figs = {f.text: f for f in _figures(en, "en")}
+    assert figs["1,200 people"].attribution == "city officials"
+    assert figs["two people"].attribution == "Police" and figs["two people"].counts == "injured"
+    de = "Elf Menschen seien umgekommen, teilte die Küstenwache mit."
+    (fig,) = _figures(de)
+    assert (fig.value, fig.counts, fig.attribution) == (11, "killed", "die Küstenwache")

@@ -7,7 +7,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -49,6 +49,16 @@ def check_min_size(value: int) -> int:
     if value < 0:
         raise ConfigError(Code.E020, what="--min-size", value=value, reason="must be 0 or more")
     return value
+
+
+def _report_line(report: dict[str, Any], numbers: dict[str, str]) -> str:
+    """One source's figure in the terminal story view: "drei Verletzte (#2, per Polizei)"."""
+    where = [numbers.get(report["article"], report["article"])]
+    if report["attribution"]:
+        where.append(f"per {report['attribution']}")
+    if report["certainty"] in ("unconfirmed", "estimated"):
+        where.append(report["certainty"])
+    return f"{report['text']} ({', '.join(where)})"
 
 
 @app.command()
@@ -209,6 +219,7 @@ def story(
     if conflicts:
         typer.echo("figures in conflict:")
         for f in conflicts:
-            typer.echo("  " + f["what"] + ": " + "; ".join(r["text"] for r in f["reports"]))
+            reports = "; ".join(_report_line(r, numbers) for r in f["reports"])
+            typer.echo(f"  {f['what']}: {reports}" + (f" ({f['why']})" if f["why"] else ""))
     if html is not None:
         typer.echo(f"HTML report written to {html}", err=True)

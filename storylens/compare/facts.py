@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from storylens.embed import Embedder
-from storylens.model import Article, Entity, Figure, Mention, Quote
+from storylens.model import Article, Entity, Figure, Mention, Quote, certainties_disagree
 from storylens.nlp import names
 
 # What a figure counts where a different number in the other text is a disagreement;
@@ -155,8 +155,7 @@ def _attribution_differs(x: Figure, y: Figure) -> str | None:
         return None
     # Different sources for the same number are normal; a disagreement is when one text
     # hedges (unconfirmed, estimate) what the other reports as established.
-    hedged = {"unconfirmed", "estimated"}
-    if x.certainty == y.certainty or not ({x.certainty, y.certainty} & hedged):
+    if not certainties_disagree((x.certainty, y.certainty)):
         return None
 
     def say(f: Figure) -> str:

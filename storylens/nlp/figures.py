@@ -105,12 +105,12 @@ _APPROX = (
 )
 # noun or verb stem -> (counts, unit)
 _COUNTED = (
-    (r"tote[nr]?|todesopfer|getötet|gestorben|starben|ums leben|killed|dead|died|deaths|lives", "killed", None),
-    (r"verletzte[n]?|verletzt|verwundet|injured|wounded|injur(?:y|ies)", "injured", None),
+    (r"tote[nr]?|todesopfer|getötet|gestorben|starben|umgekommen|ums leben|killed|dead|died|deaths|lives", "killed", None),
+    (r"verletzte[n]?|verletzt|verwundet|injured|wounded|hurt|injur(?:y|ies)", "injured", None),
     (r"festgenommen|festnahmen|verhaftet|inhaftiert|festgesetzt|arrested|detained|arrests", "arrested", None),
     (
         r"evakuiert|evakuierte[n]?|evakuierungen|in sicherheit gebracht|aus ihren (?:häusern|wohnungen) gebracht"
-        r"|evacuated|evacuees",
+        r"|evacuat(?:ed|es|e|ing|ion|ions)|evacuees",
         "evacuated",
         None,
     ),
@@ -166,6 +166,14 @@ _ATTRIBUTION = [
     re.compile(r"\blaut (?P<who>[^,.;:]{2,60}?)(?=\s+(?:\d|waren|wurden|sind|seien)|[,.;:])", re.I),
     re.compile(r"\bunter Berufung auf (?P<who>[^,.;:]{2,80}?)(?=\s+(?:berichtet|gemeldet|mitgeteilt)|[,.;:])", re.I),
     re.compile(r"\baccording to (?P<who>[^,.;:]{2,60})", re.I),
+    # "..., city officials said." / "..., teilte die Polizei mit."
+    re.compile(r",\s+(?P<whole>(?:the\s+)?[\w' -]{2,40}?)\s+(?:said|says|reported|told reporters)\W*$"),
+    re.compile(
+        r",\s+(?:teilte|teilten|meldete|meldeten|berichtete|berichteten|sagte|erklärte)\s+"
+        r"(?P<who>(?:die|der|das|ein|eine)\s+[^,.;:]{2,60}?)(?:\s+mit)?\W*$"
+    ),
+    # "Police said two people ..."
+    re.compile(r"^(?P<who>(?:The\s+)?[A-Z][\w'-]+(?:\s+[\w'-]+){0,2}?)\s+(?:said|says|reported)\b"),
     re.compile(r"\bciting (?P<who>[^,.;:]{2,60})", re.I),
     re.compile(r"(?P<who>[^,.;:]{2,60}?) zufolge\b", re.I),
     re.compile(
@@ -292,12 +300,19 @@ def _noun_phrase(raw: str) -> str:
     return " ".join(kept)
 
 
+def _source_named(m: re.Match[str]) -> str | None:
+    """The source an attribution pattern found: a German phrase trimmed to its noun phrase, an
+    English one ("city officials said") as written."""
+    whole = m.groupdict().get("whole")
+    return whole.strip() if whole else (_noun_phrase(m.group("who")) or None)
+
+
 def _attribution(sentence: str, context: str) -> tuple[str | None, str]:
     who = None
     for pattern in _ATTRIBUTION:
         m = pattern.search(sentence)
         if m:
-            who = _noun_phrase(m.group("who")) or None
+            who = _source_named(m)
             break
     if who is None:
         subject = _SUBJECT_REPORTS.match(sentence)
@@ -372,7 +387,7 @@ class _Clauses:
         for pattern in _ATTRIBUTION:
             m = pattern.search(clause)
             if m:
-                return _noun_phrase(m.group("who")) or None
+                return _source_named(m)
         return None
 
 

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from storylens.model import Article
+from storylens.model import Article, certainties_disagree
 from storylens.nlp import names
 from storylens.report import UNATTRIBUTED
 
@@ -60,8 +60,9 @@ def summary_entry(story: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str
 
 
 def _figure_table(articles: list[Article]) -> list[dict[str, Any]]:
-    """Figures grouped by what they count and their unit; a group with differing values or
-    differing certainty across sources is a conflict."""
+    """Figures grouped by what they count and their unit; a group with differing values across
+    sources, or a value that one source hedges (unconfirmed, estimated) and another does not,
+    is a conflict."""
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for a in articles:
         for f in a.figures:
@@ -85,7 +86,7 @@ def _figure_table(articles: list[Article]) -> list[dict[str, Any]]:
         for value in sorted({r["value"] for r in reports}):
             same = [r for r in reports if r["value"] == value]
             certainty = {r["certainty"] for r in same}
-            if len({r["article"] for r in same}) > 1 and len(certainty) > 1:
+            if len({r["article"] for r in same}) > 1 and certainties_disagree(certainty):
                 why.append(f"{value:g}: " + " vs ".join(sorted(certainty)))
         table.append({"what": counts, "unit": unit or None, "reports": reports,
                       "sources": len(by_article), "conflict": bool(why),
