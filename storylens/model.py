@@ -132,6 +132,8 @@ class Article(_Serialisable):
     figures: tuple[Figure, ...] = ()
     dates: tuple[DateMention, ...] = ()
     quotes: tuple[Quote, ...] = ()
+    # Set when only the text up to this offset was analysed (``analysis.max_chars``).
+    analysed_chars: int | None = None
 
     @property
     def analysed(self) -> bool:
@@ -167,7 +169,7 @@ class Article(_Serialisable):
     def bare(self) -> Article:
         """The article as read, without its analysis (to analyse it afresh)."""
         return self.replace(dateline=None, sentences=(), tokens=(), mentions=(), entities=(),
-                            figures=(), dates=(), quotes=())
+                            figures=(), dates=(), quotes=(), analysed_chars=None)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:

@@ -378,3 +378,40 @@ def test_syntok_tokenizer_reads_each_paragraph_once(monkeypatch: pytest.MonkeyPa
     sentences, _ = segment(text, "de")
     assert len(sentences) == 400
     assert len(read) == 401 and sum(read) <= len(text)
+
+
+def test_only_the_first_max_chars_are_analysed(tmp_path, monkeypatch, examples):
+    """A text longer than analysis.max_chars is analysed up to the last paragraph break
+    before the limit; the article keeps its whole text, and the CLI says where it stopped."""
+    import json
+    import subprocess
+    import sys
+
+    from storylens import config
+    from storylens.model import Article
+
+    limit = 1500
+    conf = tmp_path / "cap.toml"
+    conf.write_text(f"[analysis]\nmax_chars = {limit}\n", "utf-8")
+    monkeypatch.setenv("STORYLENS_CONFIG", str(conf))
+    config.settings.cache_clear()
+    try:
+        body = (examples / "flood_b.txt").read_text("utf-8").split("\n", 3)[3].strip()
+        text = "\n\n".join([body] * 6)
+        article = analyze(read_text(text))
+        cut = article.analysed_chars
+        assert cut is not None and limit // 2 <= cut <= limit and text[cut - 1] == "\n"
+        assert article.text == text and article.sentences[-1].end <= cut
+        assert all(f.end <= cut for f in article.figures) and article.figures
+        assert Article.from_dict(article.as_dict()).analysed_chars == cut  # as the store keeps it
+        whole = analyze(read_text(body))
+        assert whole.analysed_chars is None
+        path = tmp_path / "long.txt"
+        path.write_text(text, "utf-8")
+        run = [sys.executable, "-m", "storylens", "analyze", str(path)]
+        shown = subprocess.run(run, capture_output=True, text=True, timeout=120)
+        assert f"analysed the first {cut:,} of {len(text):,} characters" in shown.stdout
+        as_json = subprocess.run([*run, "--json"], capture_output=True, text=True, timeout=120)
+        assert json.loads(as_json.stdout)["analysed_chars"] == cut
+    finally:
+        config.settings.cache_clear()

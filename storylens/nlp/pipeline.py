@@ -20,11 +20,26 @@ from storylens.nlp.segment import segment
 ANALYSIS_VERSION = 4
 
 
+def analysed_part(text: str, limit: int) -> int:
+    """Where analysis of ``text`` stops: its end, or for a text longer than ``limit`` characters
+    the last paragraph break before the limit (else the last sentence end, else the limit)."""
+    if len(text) <= limit:
+        return len(text)
+    for breaks in ("\n", ". "):
+        cut = text.rfind(breaks, 0, limit)
+        if cut >= limit // 2:
+            return cut + len(breaks)
+    return limit
+
+
 def analyze(article: Article) -> Article:
-    """Language, dateline, sentences, tokens with lemmas, entities, figures, dates, quotes."""
+    """Language, dateline, sentences, tokens with lemmas, entities, figures, dates, quotes.
+    A text longer than ``analysis.max_chars`` is analysed up to a break before that (offsets
+    stay offsets into the whole text; ``analysed_chars`` says where it stopped)."""
     if article.analysed:
         return article
-    text = article.text
+    cut = analysed_part(article.text, settings().analysis.max_chars)
+    text = article.text[:cut]
     lang = article.language or detect_language(text) or "de"
     lang = lang.lower()[:2]
     dateline = find_dateline(text)
@@ -46,4 +61,5 @@ def analyze(article: Article) -> Article:
         figures=figures,
         dates=dates,
         quotes=quotes,
+        analysed_chars=cut if cut < len(article.text) else None,
     )

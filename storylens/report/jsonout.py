@@ -35,6 +35,7 @@ def analysis(article: Article) -> dict[str, Any]:
         "figures": [f.as_dict() for f in article.figures],
         "dates": [d.as_dict() for d in article.dates],
         "quotes": [q.as_dict() for q in article.quotes],
+        "analysed_chars": article.analysed_chars,  # null: the whole text was analysed
     }
 
 

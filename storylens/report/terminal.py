@@ -116,6 +116,11 @@ def print_analysis(article: Article, name: str, console: Console | None = None) 
         f"[bold]{escape(name)}[/bold] "
         f"[dim]{article.language}, {_count(article)}, id {article.id}[/dim]"
     )
+    if article.analysed_chars is not None:
+        console.print(
+            f"  [yellow]analysed the first {article.analysed_chars:,} of {len(article.text):,}"
+            " characters (analysis.max_chars)[/yellow]"
+        )
     if d:
         console.print(f"  dateline: {escape(d.place or '?')} ({escape(d.agency or '-')})")
     table = Table(title="Entities", title_justify="left")
