@@ -4,9 +4,9 @@ Every hop of a redirect is checked, not only the first URL, so a public page can
 fetcher to http://127.0.0.1 or a cloud metadata address, and every address a connection is
 made to is checked again, so a DNS answer that changes after the check cannot reach one either.
 
-The time limit covers the whole fetch: host lookups run against it, and at the deadline the
-connection's socket is shut down, which wakes a connect, a TLS handshake or a read that a
-server trickling one byte at a time would otherwise keep alive.
+The time limit covers the whole fetch: host lookups and connects get what is left of it, and
+at the deadline the connection's socket is shut down, which wakes a TLS handshake or a read
+that a server trickling one byte at a time would otherwise keep alive.
 """
 
 from __future__ import annotations
@@ -187,11 +187,13 @@ class _WatchedHTTP(http.client.HTTPConnection):
             sock = socket.socket(family, kind, proto)
             policy.deadline.watch(sock)
             try:
-                if isinstance(timeout, (int, float)):
-                    sock.settimeout(timeout)
                 if source_address:
                     sock.bind(source_address)
+                # A connect is not woken by a shutdown: it gets what is left of the deadline.
+                left = policy.deadline.left()
+                sock.settimeout(min(timeout, left) if isinstance(timeout, (int, float)) else left)
                 sock.connect(sockaddr)
+                sock.settimeout(timeout if isinstance(timeout, (int, float)) else None)
                 return sock
             except OSError as exc:
                 error = exc
