@@ -327,3 +327,9 @@ def test_reporting_clauses_at_either_end_name_the_source():
     de = "Elf Menschen seien umgekommen, teilte die Küstenwache mit."
     (fig,) = _figures(de)
     assert (fig.value, fig.counts, fig.attribution) == (11, "killed", "die Küstenwache")
+
+
+def test_a_year_before_its_noun_and_a_count_with_an_adjective():
+    figs = {f.text: f for f in _figures("2020 kniet ein Polizist. Es kamen 2000 weitere Menschen.")}
+    assert figs["2020"].counts == "year"
+    assert figs["2000 weitere Menschen"].counts == "people"

@@ -105,7 +105,11 @@ _APPROX = (
 )
 # noun or verb stem -> (counts, unit)
 _COUNTED = (
-    (r"tote[nr]?|todesopfer|getötet|gestorben|starben|umgekommen|ums leben|killed|dead|died|deaths|lives", "killed", None),
+    (
+        r"tote[nr]?|todesopfer|getötet|gestorben|starben|umgekommen|ums leben|killed|dead|died|deaths|lives",
+        "killed",
+        None,
+    ),
     (r"verletzte[n]?|verletzt|verwundet|injured|wounded|hurt|injur(?:y|ies)", "injured", None),
     (r"festgenommen|festnahmen|verhaftet|inhaftiert|festgesetzt|arrested|detained|arrests", "arrested", None),
     (
@@ -134,7 +138,8 @@ _COUNTED = (
     (r"stunden?|hours?", "duration", "hours"),
     (r"zuschauer[n]?|besucher[n]?|fans|spectators|visitors|attendance", "spectators", None),
     (
-        r"menschen|personen|leute|einwohner|bewohner(?:innen)?|bürger|flüchtlinge[n]?|migranten|asylbewerber[n]?|refugees|migrants|kasachen|people|persons|residents|demonstranten|protesters",
+        r"menschen|personen|leute|einwohner|bewohner(?:innen)?|bürger|flüchtlinge[n]?|migranten"
+        r"|asylbewerber[n]?|refugees|migrants|kasachen|people|persons|residents|demonstranten|protesters",
         "people",
         None,
     ),
@@ -233,6 +238,7 @@ def parse_number(raw: str, lang: str | None) -> float | None:
         return None
 
 
+_ADJECTIVE = re.compile(r"\s*[a-zäöüß]+(?:e|en|er|es|em)\b")
 _RATE_WORDS = {"pro", "je", "jeden", "jede", "jedes", "per", "a", "each", "every"}
 
 
@@ -457,7 +463,10 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
                 counts, unit, pos = ("duration" if is_span else "age"), "years", 0
             else:
                 counts, unit, pos = _what(sent[end : end + 80])
-            if (counts is None or pos > 0) and _is_year(value, raw.strip(), sent, end):
+            # A year-like number whose counted noun comes later is a year ("2020 kniet ein
+            # Polizist"), unless an adjective stands between ("2000 weitere Menschen").
+            later = pos > 0 and not (pos == 1 and _ADJECTIVE.match(sent, end))
+            if (counts is None or later) and _is_year(value, raw.strip(), sent, end):
                 counts, unit = "year", None
             if counts in (None, "people"):
                 # The event verb may stand before or after the number, within its clause.
