@@ -38,10 +38,6 @@ def url_scheme(value: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
-def is_url(value: str) -> bool:
-    return url_scheme(value) in ("http", "https")
-
-
 def _host_port(url: str) -> tuple[str, int | None]:
     try:
         parsed = urlsplit(url)

@@ -51,6 +51,7 @@ SCHEMA = [
         FROM stories""",
 ]
 
+
 @lru_cache(maxsize=1)
 def _expected_columns() -> dict[str, frozenset[str]]:
     """The tables :data:`SCHEMA` makes, with their columns."""
@@ -152,8 +153,8 @@ class PostgresStore(SQLStore):
             missing = _expected_columns()[table] - found.get(table, set())
             if missing:
                 self._db.close()
-                what = f"its table {table} lacks {', '.join(sorted(missing)[:4])}" if table in found else (
-                    f"it has no table {table}")
+                lacks = ", ".join(sorted(missing)[:4])
+                what = f"its table {table} lacks {lacks}" if table in found else f"it has no table {table}"
                 reason = f"the schema holds tables of another program, not a storylens store ({what})"
                 raise StoreError(Code.E019, db=self.path, reason=reason)
 
