@@ -67,6 +67,23 @@ def test_seeds_form_one_story_and_contract(db, seed_paths) -> None:
     assert run("stories", "--db", str(db), "--since", "2023-01-01", "--json").stdout.strip() == "[]"
 
 
+def test_stories_page_draws_every_story_and_keeps_markup_inert(db, tmp_path) -> None:
+    stories = json.loads(run("stories", "--db", str(db), "--json").stdout)
+    page = tmp_path / "stories.html"
+    proc = run("stories", "--db", str(db), "--html", str(page))
+    assert proc.returncode == 0 and f"HTML report written to {page}" in proc.stderr, proc.stderr
+    assert proc.stdout.startswith(stories[0]["id"]), "the listing is printed as without --html"
+    html = page.read_text("utf-8")
+    bars = re.findall(r'<rect class="story-bar"[^>]*data-story="([^"]+)"', html)
+    assert sorted(bars) == sorted(s["id"] for s in stories)
+    rows = html.split('id="stories"')[1]
+    assert all(s["id"] in rows for s in stories) and "2 stories, 3 articles" in html
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    unwritable = run("stories", "--db", str(db), "--html", str(tmp_path))  # a folder
+    assert unwritable.returncode == 1 and unwritable.stderr.startswith("error: [E022]")
+    assert len(unwritable.stderr.strip().splitlines()) == 1
+
+
 def test_reingest_is_a_noop(db, seed_paths) -> None:
     proc = run("ingest", str(seed_paths[0]), "--db", str(db))
     assert proc.returncode == 0, proc.stderr

@@ -95,3 +95,29 @@ def test_story_browser_screenshot_is_not_blank(page, tmp_path) -> None:
     assert proc.returncode == 0, proc.stderr[-2000:]
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+
+
+def test_stories_page_in_the_browser(tmp_path, seed_paths) -> None:
+    """`stories --html`: a bar per story on the timeline and a row per story in the table; a
+    hostile title stays text."""
+    hostile = tmp_path / "hostile.jsonl"
+    hostile.write_text(json.dumps({
+        "text": HOSTILE, "title": "<script>document.title='PWNED'</script>Almaty",
+        "source": "<b>Evil</b> Blatt", "date": "2022-01-12",
+    }) + "\n", "utf-8")
+    db, page = tmp_path / "s.db", tmp_path / "stories.html"
+    proc = _cli("ingest", *map(str, seed_paths), str(hostile), "--db", str(db))
+    assert proc.returncode == 0, proc.stderr
+    stories = json.loads(_cli("stories", "--db", str(db), "--json").stdout)
+    assert _cli("stories", "--db", str(db), "--html", str(page)).returncode == 0
+    proc = _chromium("--dump-dom", page.as_uri())
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    dom = proc.stdout
+    assert "PWNED" not in dom.split("</title>")[0] and "&lt;script&gt;document.title" in dom
+    assert "<b>Evil</b>" not in dom
+    assert len(re.findall(r'<rect class="story-bar"', dom)) == len(stories) >= 2
+    table = dom.split('id="stories"')[1].split("</table>")[0]
+    assert table.count("<tr>") == len(stories) + 1
+    shot = tmp_path / "shot.png"
+    proc = _chromium(f"--screenshot={shot}", "--window-size=1000,700", page.as_uri())
+    assert proc.returncode == 0 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 import typer
 
-from storylens.errors import StorylensError
+from storylens.errors import Code, StorylensError
 
 app = typer.Typer(
     name="storylens",
@@ -31,6 +33,14 @@ def fail(exc: StorylensError | str) -> None:
     message = exc.message if isinstance(exc, StorylensError) else exc
     typer.echo(f"error: {one_line(message)}", err=True)
     raise typer.Exit(1)
+
+
+def write_page(path: Path, write: Callable[[Path], None]) -> None:
+    """Write an output file with ``write``; a path that cannot be written is E022, one line."""
+    try:
+        write(path)
+    except OSError as exc:
+        fail(StorylensError(Code.E022, path=path, reason=exc.strerror or exc))
 
 
 def _register() -> None:

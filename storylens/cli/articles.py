@@ -8,8 +8,8 @@ from pathlib import Path
 
 import typer
 
-from storylens.cli.app import ALLOW_PRIVATE_HELP, app, fail
-from storylens.errors import Code, StorylensError
+from storylens.cli.app import ALLOW_PRIVATE_HELP, app, fail, write_page
+from storylens.errors import StorylensError
 
 
 @app.command()
@@ -35,10 +35,7 @@ def compare(
     except StorylensError as exc:
         fail(exc)
     if html is not None:
-        try:
-            html_report.write(result, html)
-        except OSError as exc:
-            fail(StorylensError(Code.E022, path=html, reason=exc.strerror or exc))
+        write_page(html, lambda path: html_report.write(result, path))
     if as_json:
         typer.echo(json.dumps(jsonout.comparison(result), ensure_ascii=False, indent=2))
     else:

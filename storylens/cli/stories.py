@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from storylens.cli.app import ALLOW_PRIVATE_HELP, app, fail, one_line
+from storylens.cli.app import ALLOW_PRIVATE_HELP, app, fail, one_line, write_page
 from storylens.errors import Code, ConfigError, StorylensError
 
 if TYPE_CHECKING:
@@ -159,9 +159,14 @@ def stories(
     ] = None,
     min_size: Annotated[int, typer.Option(help="Hide stories with fewer articles.")] = 1,
     as_json: Json = False,
+    html: Annotated[
+        Path | None,
+        typer.Option(help="Also write an HTML page: the stories on a timeline, and a table."),
+    ] = None,
 ) -> None:
     """List stories: size, sources, first and last seen, label, top entities."""
     from storylens.cluster.pipeline import list_stories
+    from storylens.report import stories_page
     from storylens.report.story import date_span
     from storylens.store import open_store
 
@@ -171,6 +176,10 @@ def stories(
             found = list_stories(store, day, smallest)
     except StorylensError as exc:
         fail(exc)
+    if html is not None:
+        title = "Stories" + (f" since {day}" if day else "")
+        write_page(html, lambda path: stories_page.write_html(found, path, title))
+        typer.echo(f"HTML report written to {html}", err=True)
     if as_json:
         typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
@@ -199,10 +208,7 @@ def story(
     except StorylensError as exc:
         fail(exc)
     if html is not None:
-        try:
-            write_html(report, html)
-        except OSError as exc:
-            fail(StorylensError(Code.E022, path=html, reason=exc.strerror or exc))
+        write_page(html, lambda path: write_html(report, path))
     if as_json:
         typer.echo(to_json(report))
         return

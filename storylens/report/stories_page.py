@@ -1,0 +1,136 @@
+"""The stories overview page (`storylens stories --html FILE`): when each story ran, how big it
+is and who covered it, as a timeline of bars above a table of every story listed.
+
+Every piece of text from articles (labels, sources, entities) goes through html.escape.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from storylens.report.story import date_span
+
+# The chart shows the largest stories; the table below it lists all of them.
+CHART_STORIES = 80
+ROW = 18
+LEFT = 10
+CHART_WIDTH = 900
+
+
+def _day(value: str | None) -> date | None:
+    """The day of an ISO date or timestamp ("2022-01-07", "2022-01-07T10:00", "2022-01")."""
+    if not value:
+        return None
+    text = str(value)[:10]
+    for candidate in (text, f"{text}-01", f"{text}-01-01"):
+        try:
+            return date.fromisoformat(candidate)
+        except ValueError:
+            continue
+    return None
+
+
+def _ticks(first: date, last: date, most: int = 8) -> list[date]:
+    """Evenly spaced days from ``first`` to ``last`` (both included), at most ``most``."""
+    days = (last - first).days
+    if days == 0:
+        return [first]
+    step = max(1, math.ceil(days / (most - 1)))
+    ticks = [first + timedelta(days=d) for d in range(0, days + 1, step)]
+    return ticks if ticks[-1] == last else [*ticks, last]
+
+
+def _shade(size: int, largest: int) -> str:
+    """Darker blue for bigger stories (log scale, so a story of 2 is still visible)."""
+    share = math.log(size + 1) / math.log(largest + 1) if largest > 0 else 1.0
+    light = round(80 - 45 * share)
+    return f"hsl(212, 55%, {light}%)"
+
+
+def timeline_svg(stories: list[dict[str, Any]]) -> str:
+    """One bar per story from first to last seen (the largest CHART_STORIES, in order of first
+    seen); hovering a bar shows its label, size, dates and sources."""
+    dated = [(s, _day(s.get("first_seen")), _day(s.get("last_seen"))) for s in stories]
+    dated = [(s, a, b or a) for s, a, b in dated if a is not None]
+    if not dated:
+        return "<p>No story has a date to place on a timeline.</p>"
+    shown = sorted(dated, key=lambda t: (-t[0]["size"], t[1], t[0]["id"]))[:CHART_STORIES]
+    shown.sort(key=lambda t: (t[1], -t[0]["size"], t[0]["id"]))
+    first = min(a for _, a, _ in shown)
+    last = max(b for _, _, b in shown)
+    span = max((last - first).days, 1)
+    plot = CHART_WIDTH - 2 * LEFT
+
+    def x(day: date) -> float:
+        return LEFT + plot * (day - first).days / span
+
+    day_width = max(plot / (span + 1), 3.0)
+    largest = max(s["size"] for s, _, _ in shown)
+    e = html.escape
+    height = 30 + ROW * len(shown)
+    parts = []
+    ticks = _ticks(first, last)
+    for k, tick in enumerate(ticks):
+        tx = x(tick)
+        anchor = "start" if k == 0 else "end" if k == len(ticks) - 1 else "middle"
+        parts.append(f'<line x1="{tx:.1f}" y1="0" x2="{tx:.1f}" y2="{height - 22}" stroke="#e3e3e3"/>'
+                     f'<text x="{tx:.1f}" y="{height - 8}" font-size="10" text-anchor="{anchor}">'
+                     f"{tick.isoformat()}</text>")
+    for i, (s, a, b) in enumerate(shown):
+        y = 4 + ROW * i
+        width = max(x(b) - x(a), 0) + day_width
+        label = s.get("label") or s["id"]
+        short = label if len(label) <= 55 else label[:54] + "…"
+        sources = ", ".join(s.get("sources") or []) or "no source named"
+        tip = f"{label}: {s['size']} articles, {date_span(s.get('first_seen'), s.get('last_seen'))}; {sources}"
+        parts.append(
+            f'<g class="story-row"><title>{e(tip)}</title>'
+            f'<rect class="story-bar" x="{x(a):.1f}" y="{y}" width="{width:.1f}" height="{ROW - 5}"'
+            f' rx="3" fill="{_shade(s["size"], largest)}" data-story="{e(s["id"])}"/>'
+            # The label beside the bar, on the side with room for it.
+            + (f'<text x="{x(a) + width + 4:.1f}" y="{y + ROW - 8}" font-size="11">'
+               if x(a) < LEFT + plot / 2 else
+               f'<text x="{x(a) - 4:.1f}" y="{y + ROW - 8}" font-size="11" text-anchor="end">')
+            + f"{s['size']} · {e(short)}</text></g>"
+        )
+    svg = (f'<svg class="stories-timeline" width="{CHART_WIDTH}" height="{height}" role="img"'
+           f' aria-label="stories over time">{"".join(parts)}</svg>')
+    note = (f"<p>The {len(shown)} largest of {len(stories)} stories; the table lists all.</p>"
+            if len(stories) > len(shown) else "")
+    return svg + note
+
+
+def render_html(stories: list[dict[str, Any]], title: str = "Stories") -> str:
+    e = html.escape
+    total = sum(s["size"] for s in stories)
+    rows = "".join(
+        f"<tr><td><code>{e(s['id'])}</code></td><td>{s['size']}</td>"
+        f"<td>{e(date_span(s.get('first_seen'), s.get('last_seen')))}</td>"
+        f"<td>{e(s.get('label') or '')}</td><td>{e(', '.join(s.get('sources') or []))}</td>"
+        f"<td>{e(', '.join(s.get('top_entities') or []))}</td></tr>"
+        for s in stories
+    )
+    return f"""<!doctype html>
+<html><head><meta charset="utf-8"><title>{e(title)}</title>
+<style>body{{font-family:sans-serif;max-width:72em;margin:auto;padding:0 1em}}
+table{{border-collapse:collapse}} td,th{{vertical-align:top;padding:3px 8px;text-align:left}}
+td{{overflow-wrap:anywhere}} tr:nth-child(even){{background:#f6f6f6}}
+.story-row:hover rect{{stroke:#222}}</style></head><body>
+<h1>{e(title)}</h1>
+<p>{len(stories)} stories, {total} articles. Each bar runs from a story's first to its last
+article; darker bars are bigger stories. <code>storylens story ID --html FILE</code> shows one
+story in full.</p>
+<h2>Timeline</h2>{timeline_svg(stories)}
+<h2>All stories</h2>
+<table id="stories"><tr><th>id</th><th>articles</th><th>when</th><th>label</th><th>sources</th>
+<th>top terms</th></tr>{rows}</table>
+</body></html>
+"""
+
+
+def write_html(stories: list[dict[str, Any]], path: str | Path, title: str = "Stories") -> None:
+    Path(path).write_text(render_html(stories, title), encoding="utf-8")

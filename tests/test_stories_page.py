@@ -1,0 +1,40 @@
+"""The stories overview page: which stories the timeline draws, and where."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from storylens.report import stories_page
+
+
+def _story(i: int, size: int, first: str | None, last: str | None) -> dict:
+    return {"id": f"s{i:03d}", "size": size, "first_seen": first, "last_seen": last,
+            "label": f"Story {i}", "sources": [], "top_entities": []}
+
+
+def test_the_chart_draws_the_largest_stories_and_the_table_lists_all():
+    stories = [_story(i, 1 + i % 7, f"2022-01-{1 + i % 28:02d}", f"2022-02-{1 + i % 28:02d}")
+               for i in range(100)]
+    html = stories_page.render_html(stories)
+    drawn = re.findall(r'data-story="(s\d+)"', html)
+    assert len(drawn) == stories_page.CHART_STORIES == 80
+    smallest_drawn = min(s["size"] for s in stories if s["id"] in drawn)
+    assert all(s["size"] <= smallest_drawn for s in stories if s["id"] not in drawn)
+    assert "The 80 largest of 100 stories" in html
+    assert all(f"<code>{s['id']}</code>" in html for s in stories)
+
+
+def test_bars_run_from_first_to_last_seen_on_one_axis():
+    stories = [_story(1, 3, "2022-01-01", "2022-01-31"), _story(2, 2, "2022-01-16", "2022-01-16"),
+               _story(3, 2, "2022-01", "2022-01")]  # a month only: its first day
+    html = stories_page.render_html(stories)
+    bars = {m[2]: (float(m[0]), float(m[1])) for m in
+            re.findall(r'x="([\d.]+)" y="\d+" width="([\d.]+)"[^>]*data-story="(s\d+)"', html)}
+    (x1, w1), (x2, w2), (x3, _) = bars["s001"], bars["s002"], bars["s003"]
+    assert x3 == x1 < x2 < x1 + w1 and w2 < w1 / 10
+    assert abs((x2 - x1) / w1 - 15 / 31) < 0.05  # the 16th sits half-way through January
+    ticks = re.findall(r">(\d{4}-\d\d-\d\d)</text>", html)
+    assert ticks[0] == "2022-01-01" and ticks[-1] == "2022-01-31"
+    assert stories_page._day("2022-01-07T10:00:00") == date(2022, 1, 7)
+    assert "No story has a date" in stories_page.render_html([_story(1, 2, None, None)])
