@@ -15,11 +15,15 @@ $(STAMP): pyproject.toml
 # Two comparisons, then the example folder ingested into a fresh embedded (SQLite) store and
 # grouped into stories.
 demo: $(STAMP)
-	$(BIN)/storylens compare examples/flood_a.txt examples/flood_b.txt
+	mkdir -p out
+	$(BIN)/storylens compare examples/flood_a.txt examples/flood_b.txt --html out/compare.html
 	$(BIN)/storylens compare examples/flood_a.txt examples/unrelated.txt
 	rm -f demo.db demo.db-wal demo.db-shm demo.db.ingest-lock
 	$(BIN)/storylens ingest examples --db demo.db
-	$(BIN)/storylens stories --db demo.db
+	$(BIN)/storylens stories --db demo.db --html out/stories.html
+	$(BIN)/storylens stories --db demo.db --json \
+	  | $(BIN)/python -c "import json, sys; print(json.load(sys.stdin)[0]['id'])" > out/largest-story
+	$(BIN)/storylens story $$(cat out/largest-story) --db demo.db --html out/story.html
 
 test: $(STAMP)
 	$(BIN)/pytest

@@ -62,21 +62,20 @@ def timeline_svg(stories: list[dict[str, Any]]) -> str:
     shown.sort(key=lambda t: (t[1], -t[0]["size"], t[0]["id"]))
     first = min(a for _, a, _ in shown)
     last = max(b for _, _, b in shown)
-    span = max((last - first).days, 1)
+    days = (last - first).days + 1  # the plot runs from the start of the first day to the end of the last
     plot = CHART_WIDTH - 2 * LEFT
 
     def x(day: date) -> float:
-        return LEFT + plot * (day - first).days / span
+        return LEFT + plot * (day - first).days / days
 
-    day_width = max(plot / (span + 1), 3.0)
+    day_width = max(plot / days, 3.0)
     largest = max(s["size"] for s, _, _ in shown)
     e = html.escape
     height = 30 + ROW * len(shown)
     parts = []
-    ticks = _ticks(first, last)
-    for k, tick in enumerate(ticks):
-        tx = x(tick)
-        anchor = "start" if k == 0 else "end" if k == len(ticks) - 1 else "middle"
+    for tick in _ticks(first, last):
+        tx = x(tick)  # the start of the day; its date is written from there
+        anchor = "start" if tx < CHART_WIDTH - 70 else "end"
         parts.append(f'<line x1="{tx:.1f}" y1="0" x2="{tx:.1f}" y2="{height - 22}" stroke="#e3e3e3"/>'
                      f'<text x="{tx:.1f}" y="{height - 8}" font-size="10" text-anchor="{anchor}">'
                      f"{tick.isoformat()}</text>")
