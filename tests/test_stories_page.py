@@ -38,3 +38,4 @@ def test_bars_run_from_first_to_last_seen_on_one_axis():
     assert ticks[0] == "2022-01-01" and ticks[-1] == "2022-01-31"
     assert stories_page._day("2022-01-07T10:00:00") == date(2022, 1, 7)
     assert "No story has a date" in stories_page.render_html([_story(1, 2, None, None)])
+    assert "No stories to show" in stories_page.render_html([])

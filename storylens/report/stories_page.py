@@ -56,6 +56,8 @@ def timeline_svg(stories: list[dict[str, Any]]) -> str:
     seen); hovering a bar shows its label, size, dates and sources."""
     dated = [(s, _day(s.get("first_seen")), _day(s.get("last_seen"))) for s in stories]
     dated = [(s, a, b or a) for s, a, b in dated if a is not None]
+    if not stories:
+        return "<p>No stories to show.</p>"
     if not dated:
         return "<p>No story has a date to place on a timeline.</p>"
     shown = sorted(dated, key=lambda t: (-t[0]["size"], t[1], t[0]["id"]))[:CHART_STORIES]
