@@ -357,7 +357,8 @@ def test_stories_json_is_the_same_whatever_the_hash_seed(store_db) -> None:
         outputs.add(proc.stdout)
     assert len(outputs) == 1
     flood = json.loads(outputs.pop())[0]
-    assert flood["top_entities"] == ["Donau", "Passau", "Flut", "Pegel"]  # count, then name
+    # Count, then name; "Flut" is a common noun in the NER lexicon ("Pegel" is not in it).
+    assert flood["top_entities"] == ["Donau", "Passau", "Pegel"]
 
 
 def test_story_ids_with_control_characters_stay_on_one_line(store_db) -> None:

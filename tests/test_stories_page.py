@@ -39,3 +39,13 @@ def test_bars_run_from_first_to_last_seen_on_one_axis():
     assert stories_page._day("2022-01-07T10:00:00") == date(2022, 1, 7)
     assert "No story has a date" in stories_page.render_html([_story(1, 2, None, None)])
     assert "No stories to show" in stories_page.render_html([])
+
+
+def test_title_terms_leave_out_common_nouns_and_capitalised_openers():
+    from storylens.report.story import title_terms
+
+    titles = ["Hochwasser in Passau: Keine Entwarnung für die Donau",
+              "Schwacher Auftakt: Passau und die Donau-Flut", "Keine Lockerungen, sagt Laschet"]
+    terms = title_terms(titles)
+    assert terms[0] == "Passau" and "Laschet" in terms and "Donau-Flut" in terms
+    assert not {"Hochwasser", "Keine", "Schwacher", "Entwarnung", "Auftakt"} & set(terms)

@@ -6,6 +6,7 @@ import html
 import json
 import re
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -30,15 +31,42 @@ def source_of(row: dict[str, Any]) -> str | None:
     return host.removeprefix("www.") if host else None
 
 
+@lru_cache(maxsize=1)
+def _ordinary_words() -> tuple[frozenset[str], frozenset[str]]:
+    """From the NER lexicon: German words HanTa knows as common nouns (Hochwasser, Polizei),
+    and words German text writes in lower case (keine, hat, schwacher)."""
+    from storylens.nlp.ner import LEXICON_FILE, MODEL_DIR
+    from storylens.nlp.ner.features import load_lexicon
+
+    lexicon = load_lexicon(MODEL_DIR / LEXICON_FILE)
+    nouns = frozenset(w for w, tag in lexicon.pos.items() if tag.startswith("NN"))
+    return nouns, frozenset(lexicon.lower_seen)
+
+
+def _title_names(title: str) -> set[str]:
+    """The capitalised words of a title that may be names: not common nouns, and not ordinary
+    words capitalised only because they open the title or a part of it ("Keine", "Schwacher")."""
+    nouns, lower = _ordinary_words()
+    found = set()
+    for m in _NAME.finditer(title):
+        word = m.group()
+        opening = not title[: m.start()].strip() or title[: m.start()].rstrip()[-1] in ":-–|"
+        if word in _STOP or word in nouns or (opening and word.lower() in lower):
+            continue
+        found.add(word)
+    return found
+
+
 def title_terms(titles: list[str], n: int = 5) -> list[str]:
-    """Cheap top entities for listings: capitalised title words shared across articles.
+    """Cheap top entities for listings: the title words that may be names (:func:`_title_names`),
+    most shared across articles first.
 
     Used where articles are not analysed yet (ingest does not run full NER, for speed); the
     ``story`` view replaces them with real entities.
     """
     counts: Counter[str] = Counter()
     for title in titles:
-        counts.update({w for w in _NAME.findall(title or "") if w not in _STOP})
+        counts.update(_title_names(title or ""))
     # Ties by name: a set's order changes from run to run (string hashing is salted).
     return [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
 
