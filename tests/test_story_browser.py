@@ -70,6 +70,8 @@ def test_story_browser_renders_every_section_and_keeps_markup_inert(page) -> Non
     assert "&lt;script&gt;document.title" in dom and '<img src="x"' not in dom
     assert "<b>Evil</b>" not in dom and "&lt;b&gt;Evil&lt;/b&gt;" in dom
     assert 'href="javascript:' not in dom
+    # http(s) article URLs are links (the seeds carry none; a URL of the hostile one is text).
+    assert "javascript:alert(1)" in dom
     # Timeline: one dot per article.
     assert '<svg class="timeline"' in dom
     assert len(re.findall(r'<circle class="article-dot"', dom)) == report["size"] == 3

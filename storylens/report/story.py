@@ -294,6 +294,17 @@ def _heatmap_svg(report: dict[str, Any]) -> str:
             f' aria-label="similarity between the articles">{"".join(parts)}</svg>{note}')
 
 
+def _link(url: str | None) -> str:
+    """An article's URL as a link when it is http(s), else as text (javascript: and the like
+    never become links)."""
+    if not url:
+        return ""
+    text = html.escape(url)
+    if urlparse(url).scheme.lower() not in ("http", "https"):
+        return text
+    return f'<a href="{text}" rel="noopener noreferrer" target="_blank">{text}</a>'
+
+
 def _provenance_cell(p: dict[str, Any] | None) -> str:
     if not p:
         return ""
@@ -316,7 +327,7 @@ def render_html(report: dict[str, Any]) -> str:
     rows = "".join(
         f"<tr><td>#{a.get('number')}</td><td>{e(a.get('published') or '')}</td>"
         f"<td>{e(source_of(a) or '')}</td><td>{e(a.get('headline') or a.get('title') or '')}</td>"
-        f"<td>{e(a.get('url') or '')}</td>"
+        f"<td>{_link(a.get('url'))}</td>"
         f"<td>{_provenance_cell(prov.get(a['id']))}</td></tr>"
         for a in report["articles"]
     )
