@@ -12,6 +12,13 @@ from typing import Any
 from storylens.errors import Code, ConfigError
 
 USER_CONFIG = Path.home() / ".config" / "storylens" / "config.toml"
+# No number in the settings may be negative; these may not be 0 either (sizes, limits, counts).
+POSITIVE = frozenset({
+    ("input", "max_bytes"), ("input", "fetch_timeout"), ("analysis", "max_chars"),
+    ("embedding", "threads"), ("stories", "index_capacity"), ("stories", "neighbours"),
+    ("stories", "lead_sentences"), ("stories", "lead_chars"), ("stories", "batch"),
+    ("stories", "names_dim"),
+})
 
 
 class Section:
@@ -58,9 +65,15 @@ def _layer(base: dict[str, dict[str, Any]], user: dict[str, Any], path: Path) ->
             if key not in base[section]:
                 raise ConfigError(Code.E012, path=path, reason=f"unknown key {section}.{key}")
             expected = type(base[section][key])
-            if not isinstance(value, expected) and not (expected is float and isinstance(value, int)):
+            number = expected in (int, float)
+            if (not isinstance(value, expected) and not (expected is float and isinstance(value, int))) or (
+                number and isinstance(value, bool)
+            ):
                 reason = f"{section}.{key} must be {expected.__name__}"
                 raise ConfigError(Code.E012, path=path, reason=reason)
+            if number and (value < 0 or (value == 0 and (section, key) in POSITIVE)):
+                least = "more than 0" if (section, key) in POSITIVE else "0 or more"
+                raise ConfigError(Code.E012, path=path, reason=f"{section}.{key} must be {least}, not {value}")
             base[section][key] = value
 
 
