@@ -303,6 +303,10 @@ def test_evacuations_are_counted():
     figs = {f.text: f for f in _figures(text)}
     assert figs["1200 Bewohnerinnen"].counts == "evacuated" and figs["1200 Bewohnerinnen"].approx == "etwa"
     assert figs["300 Menschen"].counts == "evacuated"
+    left = {f.text: f.counts for f in _figures("Rund 1.200 Menschen mussten ihre Wohnungen verlassen.")}
+    assert left == {"1.200 Menschen": "evacuated"}
+    en = {f.text: f.counts for f in _figures("It forced about 1,200 people to leave their homes.", "en")}
+    assert en == {"1,200 people": "evacuated"}
 
 
 def test_number_words_with_a_scale_rates_and_years_before_a_noun():

@@ -114,7 +114,8 @@ _COUNTED = (
     (r"festgenommen|festnahmen|verhaftet|inhaftiert|festgesetzt|arrested|detained|arrests", "arrested", None),
     (
         r"evakuiert|evakuierte[n]?|evakuierungen|in sicherheit gebracht|aus ihren (?:häusern|wohnungen) gebracht"
-        r"|evacuat(?:ed|es|e|ing|ion|ions)|evacuees",
+        r"|ihre (?:häuser|wohnungen) verlassen|evacuat(?:ed|es|e|ing|ion|ions)|evacuees"
+        r"|(?:leave|left|flee|fled) their homes",
         "evacuated",
         None,
     ),
