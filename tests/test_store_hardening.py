@@ -378,3 +378,38 @@ def test_a_home_this_user_cannot_look_into_means_no_user_config(tmp_path: Path) 
                           text=True, timeout=60, env={**os.environ, "HOME": str(home)})
     assert proc.returncode == 0, proc.stderr
     assert float(proc.stdout) > 0
+
+
+def test_a_refused_probe_leaves_a_store_being_created_alone(tmp_path, monkeypatch) -> None:
+    """A reader that opens a store while an ingest is creating it is refused (there is nothing
+    in it yet), and must not disturb the ingest. Before, the refused probe removed the -wal and
+    -shm it believed it had made, which the writer was using by then; the writer went on in
+    removed files, so later readers never saw its commits (in the CI snapshot test: a reader
+    stuck at 552 of 1,500 articles, and articles reported done missing from the store). Here the
+    writer begins its schema transaction exactly while the reader probes."""
+    from storylens.store import sqlite as sqlite_store
+
+    path = tmp_path / "s.db"
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("PRAGMA journal_mode=WAL")  # as SQLiteStore does first; nothing beside yet
+    real_objects = sqlite_store._objects
+
+    def objects_while_the_ingest_starts(db: sqlite3.Connection) -> dict[str, frozenset[str]]:
+        found = real_objects(db)
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("CREATE TABLE half_made (x INTEGER)")  # uncommitted, in its -wal
+        return found
+
+    monkeypatch.setattr(sqlite_store, "_objects", objects_while_the_ingest_starts)
+    with pytest.raises(StoreError, match="empty, not a storylens store"):
+        open_store(path, create=False)
+    monkeypatch.setattr(sqlite_store, "_objects", real_objects)
+    writer.execute("COMMIT")
+    writer.executescript(sqlite_store.SCHEMA)
+    fresh = sqlite3.connect(path)
+    tables = {r[0] for r in fresh.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    fresh.close()
+    assert {"articles", "stories", "half_made"} <= tables, "the writer's commit is lost to readers"
+    writer.close()
+    with open_store(path, create=False) as reader:
+        assert reader.count() == 0 and reader.integrity() == "ok"

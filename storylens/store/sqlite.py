@@ -80,9 +80,12 @@ def _objects(db: sqlite3.Connection) -> dict[str, frozenset[str]]:
             for n in names}
 
 
-def _connect(file: Path, mode: str) -> sqlite3.Connection:
-    """``mode``: ro, rw or rwc (SQLite's URI modes); isolation_level=None: we issue BEGIN/COMMIT."""
+def _connect(file: Path, mode: str, *, as_it_lies: bool = False) -> sqlite3.Connection:
+    """``mode``: ro, rw or rwc (SQLite's URI modes); isolation_level=None: we issue BEGIN/COMMIT.
+    ``as_it_lies``: read the file as it lies (SQLite's immutable), making nothing beside it."""
     uri = f"{file.absolute().as_uri()}?mode={mode}"
+    if as_it_lies:
+        return sqlite3.connect(f"{uri}&immutable=1", uri=True, isolation_level=None)
     db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
     if mode != "ro":
         return db
@@ -108,16 +111,6 @@ def _writable(file: Path) -> bool:
 def _current(found: dict[str, frozenset[str]]) -> bool:
     expected = _expected()
     return all(name in found and cols <= found[name] for name, cols in expected.items())
-
-
-def _remove_beside(file: Path) -> None:
-    """Remove the empty -wal and the -shm that probing a refused file made beside it."""
-    wal = Path(f"{file}-wal")
-    if wal.exists() and wal.stat().st_size:
-        return
-    for end in _BESIDE:
-        with suppress(FileNotFoundError):
-            os.unlink(f"{file}{end}")
 
 
 def _identity(path: str) -> tuple[int, int] | None:
@@ -164,21 +157,24 @@ class SQLiteStore(SQLStore):
         only once it is known to be a storylens store."""
         found: dict[str, frozenset[str]] = {}
         if not self.created:
+            # With no -wal and -shm beside it, no SQLite connection has the file open in WAL
+            # mode and all of it lies in the file: read it as it lies, so that probing makes
+            # nothing beside a file that may be refused. (Probing the usual way and removing
+            # what it made afterwards raced with an ingest creating this store: the -shm it
+            # removed was the writer's, and readers opened later never saw its commits.)
             alone = not any(Path(f"{file}{end}").exists() for end in _BESIDE)
-            probe = None
+            probe = _connect(file, "ro", as_it_lies=alone)
             try:
-                probe = _connect(file, "ro")
                 found = _objects(probe)
                 self._check(found, create)
             except BaseException:
-                if probe is not None:
-                    probe.close()
-                if alone:
-                    _remove_beside(file)
+                probe.close()
                 raise
-            if self.read_only:
+            if self.read_only and not alone:
                 return probe
             probe.close()
+            if self.read_only:  # a reader that stays open sees later commits
+                return _connect(file, "ro")
         db = _connect(file, "rwc" if create else "rw")
         try:
             if create:
