@@ -54,8 +54,11 @@ def _shade(size: int, largest: int) -> str:
 def timeline_svg(stories: list[dict[str, Any]]) -> str:
     """One bar per story from first to last seen (the largest CHART_STORIES, in order of first
     seen); hovering a bar shows its label, size, dates and sources."""
-    dated = [(s, _day(s.get("first_seen")), _day(s.get("last_seen"))) for s in stories]
-    dated = [(s, a, b or a) for s, a, b in dated if a is not None]
+    dated: list[tuple[dict[str, Any], date, date]] = []
+    for story in stories:
+        begun = _day(story.get("first_seen"))
+        if begun is not None:
+            dated.append((story, begun, _day(story.get("last_seen")) or begun))
     if not stories:
         return "<p>No stories to show.</p>"
     if not dated:
