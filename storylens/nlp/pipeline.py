@@ -15,7 +15,8 @@ from storylens.nlp.segment import segment
 # Raised whenever what analyze() finds changes for the same text, so that stores re-analyse
 # articles analysed before (SQLStore.pin_analysis_version).  2: the NER ensemble (session 4).
 # 3: "am Morgen" is the morning, not tomorrow; a clause naming its own source attributes its
-# figures (session 8).  4: bare numbers that refer back, evacuations, single-clause reports
+# figures (session 8).  4: bare numbers that refer back, number words with a scale, rates,
+# evacuations, reporting clauses at either end; texts analysed up to analysis.max_chars
 # (session 9).
 ANALYSIS_VERSION = 4
 
