@@ -111,8 +111,22 @@ def test_story_json_html_and_errors(db, tmp_path) -> None:
     # The seeds name no source and share one month: said so, not "2022-01 to 2022-01; sources:".
     assert "sources: none named" in html and "2022-01 to 2022-01" not in html
     assert "<b>?</b>" not in html
+    # What each seed alone reports: the arrests and the border in one, the soldiers and the
+    # equipment in the other; the shared toll in neither.
+    adds = {a["number"]: a["adds"] for a in report["articles"]}
+    alone = {n: " ".join(x["figures"]) for n, x in adds.items()}
+    texts = {n: a["headline"] for n, a in ((a["number"], a) for a in report["articles"])}
+    wire = next(n for n, t in texts.items() if "(Reuters)" in t)
+    translated = 3 - wire
+    assert "8000" in alone[wire] and "1770 Kilometer" in alone[wire] and "2.030" not in alone[wire]
+    assert "2.030 Soldaten" in alone[translated] and "250 Stück" in alone[translated]
+    assert "8000" not in alone[translated]
+    assert not any("164" in alone[n] for n in alone)
+    assert "Antony Blinken" in adds[wire]["entities"] and "Karim Massimow" in adds[translated]["entities"]
+    assert "Tokajew" not in " ".join(adds[wire]["entities"] + adds[translated]["entities"])
     # The terminal view: numbered articles with headlines, and which reads like a translation.
     text = run("story", seed_story, "--db", str(db)).stdout
+    assert re.search(r"only here: .*2\.030 Soldaten", text) and re.search(r"only here: 8000 Personen", text)
     assert "2 articles, 2022-01\n" in text and "#1" in text and "#2" in text
     assert re.search(r"#\d+: translation - reads like a translation from en", text), text
     proc = run("story", other, "--db", str(db), "--html", str(page))

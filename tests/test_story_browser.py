@@ -82,6 +82,8 @@ def test_story_browser_renders_every_section_and_keeps_markup_inert(page) -> Non
     # Figures: the seeds disagree on the death toll's certainty, highlighted as a conflict.
     figures = dom.split('id="figures"')[1].split("</table>")[0]
     assert '<tr class="conflict">' in figures and "killed" in figures
+    articles = dom.split('id="articles"')[1].split("</table>")[0]
+    assert "only here" in articles and "2.030 Soldaten" in articles and "8000 Personen" in articles
     entities = dom.split('id="entities"')[1].split("</table>")[0]
     assert "Tokajew" in entities or "Tokayev" in entities
     assert 'id="relations"' in dom and 'id="quotes"' in dom

@@ -199,7 +199,7 @@ def story(
 ) -> None:
     """One story: articles in time order, timeline, figures across sources, entities, quotes."""
     from storylens.cluster.pipeline import story_view
-    from storylens.report.story import date_span, to_json, write_html
+    from storylens.report.story import adds_line, date_span, to_json, write_html
     from storylens.store import open_store
 
     try:
@@ -217,6 +217,9 @@ def story(
     for a in report["articles"]:
         typer.echo(f"  #{a['number']:<3} {a['published'] or '':<10} {a['source'] or '':<20}"
                    f" {a['headline'] or a['id']}")
+        only = adds_line(a.get("adds"))
+        if only:
+            typer.echo(f"       only here: {only}")
     numbers = {a["id"]: f"#{a['number']}" for a in report["articles"]}
     for r in report["relations"]:  # "#2 and #1: same wire agency - both from Reuters; ..."
         pair = " and ".join(numbers[x] for x in (r["copy"], r["original"]) if x in numbers)

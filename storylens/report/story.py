@@ -151,6 +151,36 @@ def _entities(articles: list[Article], number: dict[str, int]) -> list[dict[str,
     return sorted(found.values(), key=lambda r: (-len(r["articles"]), -r["mentions"], r["name"]))
 
 
+# How much of what an article alone reports the story view lists, per kind.
+ADDS_SHOWN = 8
+
+
+def _adds(articles: list[Article], figures: list[dict[str, Any]], entities: list[dict[str, Any]],
+          quotes: list[dict[str, Any]]) -> dict[str, dict[str, list[str]]]:
+    """What each article adds to the story: the figures no other article gives (the same
+    value for the same thing), the entities no other article names, and the speakers no other
+    article quotes. Empty for a story of one article (everything would be new)."""
+    if len(articles) < 2:
+        return {}
+    adds: dict[str, dict[str, list[str]]] = {
+        a.id: {"figures": [], "entities": [], "speakers": []} for a in articles
+    }
+    for row in figures:
+        for r in row["reports"]:
+            others = {o["article"] for o in row["reports"] if o["value"] == r["value"]} - {r["article"]}
+            kept = adds[r["article"]]["figures"]
+            if not others and r["text"] not in kept:
+                kept.append(r["text"])
+    for e in entities:
+        if len(set(e["articles"])) == 1:
+            adds[e["articles"][0]]["entities"].append(e["name"])
+    for group in quotes:
+        said = {q["article"] for q in group["quotes"]}
+        if len(said) == 1 and group["speaker"] != UNATTRIBUTED:
+            adds[next(iter(said))]["speakers"].append(group["speaker"])
+    return {a: {k: v[:ADDS_SHOWN] for k, v in kinds.items()} for a, kinds in adds.items()}
+
+
 def _speaker_key(speaker: str | None) -> str:
     # The person key entity linking uses: "Präsident Tokajew", "Kassym-Jomart Tokayev" and
     # "Tokajew" meet.
@@ -197,6 +227,9 @@ def story_report(
         for a in articles for q in a.quotes
     ]
     out["quotes_by_speaker"] = _quote_groups(articles, number)
+    adds = _adds(articles, out["figures"], entities, out["quotes_by_speaker"])
+    for row in out["articles"]:
+        row["adds"] = adds.get(row["id"], {"figures": [], "entities": [], "speakers": []})
     if provenance is not None:
         out["provenance"] = provenance
     out["relations"] = relations or []
@@ -328,7 +361,7 @@ def render_html(report: dict[str, Any]) -> str:
         f"<tr><td>#{a.get('number')}</td><td>{e(a.get('published') or '')}</td>"
         f"<td>{e(source_of(a) or '')}</td><td>{e(a.get('headline') or a.get('title') or '')}</td>"
         f"<td>{_link(a.get('url'))}</td>"
-        f"<td>{_provenance_cell(prov.get(a['id']))}</td></tr>"
+        f"<td>{_provenance_cell(prov.get(a['id']))}</td><td>{e(adds_line(a.get('adds')))}</td></tr>"
         for a in report["articles"]
     )
     figures = "".join(
@@ -373,8 +406,8 @@ tr:nth-child(even){{background:#f6f6f6}} tr.conflict{{background:#fde2e1}}
 <p>Story {e(report['id'])}: {report['size']} articles, {e(date_span(report['first_seen'], report['last_seen']))};
 sources: {e(', '.join(report['sources']) or 'none named')}</p>
 <h2>Timeline</h2>{_timeline_svg(report)}
-<h2>Articles</h2><table><tr><th></th><th>date</th><th>source</th><th>title</th><th>url</th>
-<th>provenance</th></tr>{rows}</table>
+<h2>Articles</h2><table id="articles"><tr><th></th><th>date</th><th>source</th><th>title</th><th>url</th>
+<th>provenance</th><th>only here</th></tr>{rows}</table>
 <h2>How close the articles are</h2>
 <p>Cosine of the story vectors (lead and names) between every two articles; darker is closer.</p>
 {_heatmap_svg(report)}
@@ -389,6 +422,21 @@ sources: {e(', '.join(report['sources']) or 'none named')}</p>
 <h2>Quotes across sources</h2><ul id="quotes">{quotes}</ul>
 </body></html>
 """
+
+
+def adds_line(adds: dict[str, list[str]] | None) -> str:
+    """What an article alone reports, in one line: "2.030 Soldaten, 250 Stück; names: Blinken;
+    quotes: Massimow"."""
+    if not adds:
+        return ""
+    parts = []
+    if adds.get("figures"):
+        parts.append(", ".join(adds["figures"]))
+    if adds.get("entities"):
+        parts.append("names: " + ", ".join(adds["entities"]))
+    if adds.get("speakers"):
+        parts.append("quotes: " + ", ".join(adds["speakers"]))
+    return "; ".join(parts)
 
 
 def date_span(first: str | None, last: str | None, sep: str = " to ") -> str:
