@@ -187,6 +187,6 @@ def test_ingest_verify_groups_the_examples(tmp_path, examples) -> None:
     # 1,200 evacuated that every report gives (one attributing it, others not) is no conflict.
     view = run("story", flood["id"], "--db", str(tmp_path / "n.db")).stdout
     injured = next(line for line in view.splitlines() if line.strip().startswith("injured:"))
-    assert "drei Verletzte (#2, per Polizei)" in injured and "vier (#2, per Roten Kreuzes)" in injured
+    assert "drei Verletzte (#2, per Polizei)" in injured and "vier (#2, per Rotes Kreuz)" in injured
     assert "two people (#3, per Police)" in injured and injured.endswith("(different values)")
     assert not any(line.strip().startswith(("people:", "evacuated:")) for line in view.splitlines())

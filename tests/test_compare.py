@@ -154,4 +154,4 @@ def test_value_disagreements_name_who_gives_each_figure(examples):
     injured = [x["why"] for x in c.figures["conflicts"] if x["what"] == "injured"]
     # A: two injured per the police; B: three per the police and four per the Red Cross.
     assert "A says 2 injured (per Polizei), B says 3 injured (per Polizei)" in injured
-    assert "A says 2 injured (per Polizei), B says 4 injured (per Roten Kreuzes)" in injured
+    assert "A says 2 injured (per Polizei), B says 4 injured (per Rotes Kreuz)" in injured

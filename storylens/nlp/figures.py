@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from storylens.model import Figure, Sentence
+from storylens.nlp import names
 
 _WORD_NUMBERS = {
     "ein": 1,
@@ -309,9 +310,16 @@ def _noun_phrase(raw: str) -> str:
 
 def _source_named(m: re.Match[str]) -> str | None:
     """The source an attribution pattern found: a German phrase trimmed to its noun phrase, an
-    English one ("city officials said") as written."""
+    English one ("city officials said") as written; a name the alias table knows by its
+    preferred form ("des Roten Kreuzes" -> "Rotes Kreuz", "Red Cross" -> "Rotes Kreuz")."""
     whole = m.groupdict().get("whole")
-    return whole.strip() if whole else (_noun_phrase(m.group("who")) or None)
+    return _preferred(whole.strip() if whole else _noun_phrase(m.group("who")))
+
+
+def _preferred(phrase: str | None) -> str | None:
+    """A source's name in the alias table's preferred form, where it knows it."""
+    known = names.lookup(phrase) if phrase else None
+    return known[1] if known else (phrase or None)
 
 
 def _attribution(sentence: str, context: str) -> tuple[str | None, str]:
@@ -323,7 +331,7 @@ def _attribution(sentence: str, context: str) -> tuple[str | None, str]:
             break
     if who is None:
         subject = _SUBJECT_REPORTS.match(sentence)
-        who = subject.group("who") if subject else None
+        who = _preferred(subject.group("who")) if subject else None
     reporter = _REPORTER.search(sentence)
     if reporter:
         name = reporter.group("who").strip()
@@ -390,7 +398,7 @@ class _Clauses:
         clause = self.sent[left : right + 1]  # with its closing break, which patterns look for
         subject = _SUBJECT_REPORTS.match(clause)
         if subject:
-            return subject.group("who")
+            return _preferred(subject.group("who"))
         for pattern in _ATTRIBUTION:
             m = pattern.search(clause)
             if m:
