@@ -188,6 +188,8 @@ def stories(
         typer.echo(f"{s['id']}  {s['size']:>4}  {span:<23} {s['label']}")
         if s["sources"]:
             typer.echo(f"{'':22}sources: {', '.join(s['sources'][:6])}")
+        if s["top_entities"]:
+            typer.echo(f"{'':22}names: {', '.join(s['top_entities'])}")
 
 
 @app.command()
