@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_checks import one_line_error
 from conftest import SHARED
 
 REPO = Path(__file__).resolve().parents[1]
@@ -58,14 +59,6 @@ def _line(pair_id: str, text1: str, text2: str, **extra: str) -> str:
 def _records(stdout: str) -> list[dict]:
     return [json.loads(line) for line in stdout.splitlines()]
 
-
-def _assert_one_line_error(proc: subprocess.CompletedProcess[str], *needles: str) -> None:
-    assert proc.returncode == 1, proc.stderr
-    assert "Traceback" not in proc.stderr
-    last = proc.stderr.strip().splitlines()[-1]
-    assert last.startswith("error: "), proc.stderr
-    for needle in needles:
-        assert needle in last, last
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +153,7 @@ def test_cli_pairs_malformed_line_is_a_one_line_error(tmp_path, bad: str, needle
     path.write_text(_line("ok", FIRE_DE, MARKET_DE) + "\n\n" + bad + "\n" + _line("late", FIRE_DE, FIRE_EN) + "\n")
     out = tmp_path / "scores.jsonl"
     proc = run(str(path), "--out", str(out))
-    _assert_one_line_error(proc, str(path), *needles)
+    one_line_error(proc, str(path), *needles)
     # The whole file is checked before any scoring: nothing half-written is left behind.
     assert not out.exists() or out.read_text() == ""
 
@@ -168,15 +161,15 @@ def test_cli_pairs_malformed_line_is_a_one_line_error(tmp_path, bad: str, needle
 def test_cli_pairs_malformed_stdin_keeps_the_pairs_before_it() -> None:
     stdin = _line("ok", FIRE_DE, MARKET_DE) + "\n{oops\n"
     proc = run("-", "--fast", stdin=stdin)
-    _assert_one_line_error(proc, "line 2", "not valid JSON")
+    one_line_error(proc, "line 2", "not valid JSON")
     assert [r["pair_id"] for r in _records(proc.stdout)] == ["ok"]
 
 
 def test_cli_pairs_unreadable_input(tmp_path) -> None:
-    _assert_one_line_error(run(str(tmp_path / "missing.jsonl")), "missing.jsonl")
+    one_line_error(run(str(tmp_path / "missing.jsonl")), "missing.jsonl")
     binary = tmp_path / "latin1.jsonl"
     binary.write_bytes(_line("x", "Straße", "Grüße").encode("latin-1") + b"\n")
-    _assert_one_line_error(run(str(binary)), "not UTF-8")
+    one_line_error(run(str(binary)), "not UTF-8")
 
 
 def test_cli_pairs_bad_usage_exits_2() -> None:

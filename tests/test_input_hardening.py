@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_checks import one_line_error
 
 from storylens import config
 from storylens.errors import InputError
@@ -39,16 +40,6 @@ def run(*args: str, stdin: object = None, config_file: Path | None = None, cwd: 
         [sys.executable, "-m", "storylens", *args], cwd=cwd, env=env, stdin=stdin,
         capture_output=True, text=True, timeout=120,
     )
-
-
-def one_line_error(proc: subprocess.CompletedProcess[str], *fragments: str) -> str:
-    assert proc.returncode == 1, proc.stderr
-    assert "Traceback" not in proc.stderr
-    last = proc.stderr.strip().splitlines()[-1]
-    assert last.startswith("error: "), proc.stderr
-    for fragment in fragments:
-        assert fragment in last, last
-    return last
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from storylens.errors import Code, InputError, StorylensError
 from storylens.ingest.feeds import feed_articles, looks_like_feed
 from storylens.ingest.fetch import fetch_configured, url_scheme
 from storylens.ingest.files import load_bytes, open_file, os_reason
-from storylens.ingest.reader import read_json_line, read_records
+from storylens.ingest.reader import fetched_records, read_json_line, read_records
 from storylens.model import Article
 
 STREAM_SUFFIXES = (".jsonl", ".ndjson")
@@ -116,9 +116,7 @@ def _url(url: str, allow_private: bool) -> Iterator[Item]:
         yield from _feed(data, url)
         return
     try:
-        for article in read_records(url, data):
-            # A fetched page is identified by its URL unless the page names itself.
-            yield article if article.url else article.replace(url=url)
+        yield from fetched_records(url, data)
     except StorylensError as exc:
         yield Failure(url, exc.message)
 

@@ -153,11 +153,15 @@ def read(source: str | Path, *, allow_private: bool = False) -> Article:
     URL (fetched with the configured limits; private addresses only if allowed)."""
     name = str(source)
     if isinstance(source, str) and url_scheme(name):
-        data = fetch_configured(name, allow_private)
-        article = _single(read_records(name, data), name)
-        # A fetched page is identified by its URL unless the page names itself.
-        return article if article.url else article.replace(url=name)
+        return _single(fetched_records(name, fetch_configured(name, allow_private)), name)
     return _single(read_records(source), name)
+
+
+def fetched_records(url: str, data: bytes) -> Iterator[Article]:
+    """The articles of a page fetched from ``url``: identified by the URL unless the page
+    names itself."""
+    for article in read_records(url, data):
+        yield article if article.url else article.replace(url=url)
 
 
 def _single(records: Iterator[Article], name: str) -> Article:

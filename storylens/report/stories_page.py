@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from storylens.report import PAGE_CSS
 from storylens.report.story import date_span
 
 # The chart shows the largest stories; the table below it lists all of them.
@@ -120,10 +121,8 @@ def render_html(stories: list[dict[str, Any]], title: str = "Stories") -> str:
     )
     return f"""<!doctype html>
 <html><head><meta charset="utf-8"><title>{e(title)}</title>
-<style>body{{font-family:sans-serif;max-width:72em;margin:auto;padding:0 1em}}
-table{{border-collapse:collapse}} td,th{{vertical-align:top;padding:3px 8px;text-align:left}}
-td{{overflow-wrap:anywhere}} tr:nth-child(even){{background:#f6f6f6}}
-.story-row:hover rect{{stroke:#222}}</style></head><body>
+<style>{PAGE_CSS}
+td{{overflow-wrap:anywhere}} .story-row:hover rect{{stroke:#222}}</style></head><body>
 <h1>{e(title)}</h1>
 <p>{len(stories)} stories, {total} articles. Each bar runs from a story's first to its last
 article; darker bars are bigger stories. <code>storylens story ID --html FILE</code> shows one

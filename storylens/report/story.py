@@ -15,7 +15,7 @@ import numpy as np
 
 from storylens.model import Article, certainties_disagree
 from storylens.nlp import names
-from storylens.report import UNATTRIBUTED
+from storylens.report import PAGE_CSS, UNATTRIBUTED
 
 _NAME = re.compile(r"\b[A-ZÄÖÜ][\wäöüß-]{2,}")
 _STOP = set(
@@ -398,9 +398,7 @@ def render_html(report: dict[str, Any]) -> str:
               "</p>" if report.get("merged_from") else "")
     return f"""<!doctype html>
 <html><head><meta charset="utf-8"><title>{e(report['label'] or report['id'])}</title>
-<style>body{{font-family:sans-serif;max-width:72em;margin:auto;padding:0 1em}}
-table{{border-collapse:collapse}} td,th{{vertical-align:top;padding:3px 8px;text-align:left}}
-tr:nth-child(even){{background:#f6f6f6}} tr.conflict{{background:#fde2e1}}
+<style>{PAGE_CSS} tr.conflict{{background:#fde2e1}}
 .legend{{margin-right:1em;font-size:90%}}</style></head><body>
 <h1>{e(report['label'] or '')}</h1>{merged}
 <p>Story {e(report['id'])}: {report['size']} articles, {e(date_span(report['first_seen'], report['last_seen']))};
