@@ -232,6 +232,32 @@ def test_pipeline_english_article():
     assert article.quotes and article.quotes[0].speaker and "Tokayev" in article.quotes[0].speaker
 
 
+def test_a_compound_with_a_name_is_a_mention_of_that_name_alone():
+    text = (
+        "Die CDU-Spitze beriet am Montag in Berlin. Der US-Präsident telefonierte mit dem "
+        "ÖVP-SPÖ-Bündnis, die OVKS-Einheiten blieben. Die Bundestagswahl rückt näher."
+    )
+    art = analyze(read_text(text, lang="de"))
+    by_text = {m.text: m for m in art.mentions}
+    # Each mention covers the name inside the compound, at its own offsets in the text.
+    assert {"CDU", "US", "ÖVP", "SPÖ", "OVKS"} <= set(by_text), sorted(by_text)
+    assert all(text[m.start : m.end] == m.text for m in art.mentions)
+    assert by_text["US"].entity_id == names.entity_key("USA", "LOC")
+    assert by_text["OVKS"].entity_id == names.entity_key("CSTO", "ORG")
+    # No compound is an entity of its own; a compound of ordinary words names nothing.
+    assert not any("-" in m.text for m in art.mentions if m.text != "Berlin")
+    assert not any("Bundestagswahl" in m.text or "Spitze" in m.text for m in art.mentions)
+
+
+def test_words_derived_from_names_are_not_entities():
+    text = (
+        "Deutsche Diplomaten und Münchner Polizisten sprachen mit russischen Vertretern. "
+        "Angela Merkel traf Wladimir Putin in Moskau."
+    )
+    art = analyze(read_text(text, lang="de"))
+    found = {m.text for m in art.mentions}
+    assert {"Angela Merkel", "Wladimir Putin", "Moskau"} <= found
+    assert not found & {"Deutsche", "Münchner", "russischen"}
 
 
 def test_pipeline_seed_entities_model_plus_gazetteer(seeds, seed_entities):

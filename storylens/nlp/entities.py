@@ -131,16 +131,51 @@ def _spans_from_bio(sent: list[Token], tags: list[str]) -> list[Span]:
     return spans
 
 
-def _recognise_model(tagger: Any, sents: list[list[Token]]) -> list[Span]:
+def _recognise_model(tagger: Any, text: str, sents: list[list[Token]]) -> list[Span]:
     # One article is one document: a name keeps one type across it (ner.harmonise).
     tags = tagger.tag_sentences([[t.text for t in s] for s in sents], document=True)
     spans: list[Span] = []
     for sent, sent_tags in zip(sents, tags, strict=True):
         for start, end, label in _spans_from_bio(sent, sent_tags):
+            if label.endswith("deriv"):
+                continue  # "deutschen", "Münchner": words derived from a name, not names
+            if label.endswith("part"):
+                base = _coarse(label[: -len("part")]) or "MISC"
+                spans.extend(embedded_names(text[start:end], start, base))
+                continue
             coarse = _coarse(label)
             if coarse:
                 spans.append((start, end, coarse))
     return spans
+
+
+# An abbreviation inside a compound ("CDU-Spitze", "ÖVP-Chef", "NEOS-Sprecher").
+_ACRONYM = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ0-9&]{1,5}")
+
+
+def embedded_names(surface: str, start: int, base: str) -> list[Span]:
+    """The names inside a compound the model marks as containing one (GermEval's ``...part``):
+    "US-Präsident" is a mention of the USA, "CDU/CSU-Bundesminister" of CDU and CSU, and
+    "Fidesz" (tagged as a part though it stands alone) of Fidesz; each span covers the name
+    alone.  The head of a compound, its last part, is the common noun it is about ("Spitze",
+    "Präsident") and is not read; a part that is an ordinary German word ("Bundestagswahl",
+    "Euro-Franken-Kurs") is no name.  ``start`` is the compound's offset in the text; names
+    the alias table knows take its type, others ``base``."""
+    whole = names.lookup(surface)
+    if whole:  # a compound that is a name of its own ("EU-Kommission")
+        return [(start, start + len(surface), whole[0])]
+    parts = [m.span() for m in re.finditer(r"[^-/]+", surface)]
+    if len(parts) > 1:
+        parts = parts[:-1]
+    found: list[Span] = []
+    for s, e in parts:
+        word = surface[s:e]
+        if not word[:1].isupper():
+            continue
+        hit = names.lookup(word)
+        if hit or _ACRONYM.fullmatch(word) or not names.is_common_word(word):
+            found.append((start + s, start + e, hit[0] if hit else base))
+    return found
 
 
 def _is_name_token(tok: Token, tag: str | None, first: bool) -> bool:
@@ -244,7 +279,7 @@ def recognise(text: str, tokens: Sequence[Token], lang: str | None) -> list[Span
     sents = _by_sentence(tokens)
     tagger = _ner_tagger() if lang == "de" else None
     if tagger is not None:
-        spans = _recognise_model(tagger, sents)
+        spans = _recognise_model(tagger, text, sents)
         return sorted(spans + _gazetteer_spans(sents, spans))
     return _recognise_rules(text, sents, lang)
 

@@ -157,6 +157,16 @@ def _word_keys() -> set[str]:
     return {plain(w) for w in words}
 
 
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    return frozenset(_word_keys())
+
+
+def is_common_word(word: str) -> bool:
+    """Whether ``word`` is an ordinary German word rather than a name (see :func:`_word_keys`)."""
+    return plain(word) in _common_words()
+
+
 def _first_names() -> set[str]:
     """:func:`plain` forms of common first names: the US census lists shipped in the ``names``
     package (5,500 names; Julia, Karin, George, Carmen)."""

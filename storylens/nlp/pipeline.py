@@ -17,8 +17,9 @@ from storylens.nlp.segment import segment
 # 3: "am Morgen" is the morning, not tomorrow; a clause naming its own source attributes its
 # figures (session 8).  4: bare numbers that refer back, number words with a scale, rates,
 # evacuations, reporting clauses at either end; texts analysed up to analysis.max_chars
-# (session 9).
-ANALYSIS_VERSION = 4
+# (session 9).  5: compounds containing a name are mentions of that name ("CDU-Spitze" ->
+# CDU), words derived from names ("deutschen", "Münchner") are no entities (session 10).
+ANALYSIS_VERSION = 5
 
 
 def analysed_part(text: str, limit: int) -> int:
