@@ -260,6 +260,33 @@ def test_words_derived_from_names_are_not_entities():
     assert not found & {"Deutsche", "Münchner", "russischen"}
 
 
+def test_english_names_without_headline_case_offices_or_nationalities():
+    text = (
+        "Hungary's Orban Mulls New EU Movement if His Party Exits EPP\n\n"
+        "Hungarian Prime Minister Viktor Orban said his party could leave the European People's "
+        "Party. EPP President Donald Tusk disagreed, German officials said. Poland's ruling Law and "
+        "Justice Party may join. Climate policy was not discussed, and the party met in Budapest. "
+        "Zoltan Simon reported from Budapest."
+    )
+    art = analyze(read_text(text, lang="en"))
+    labels = {m.text: m.label for m in art.mentions}
+    assert labels.get("Viktor Orban") == "PER" and labels.get("Donald Tusk") == "PER", labels
+    assert labels.get("Zoltan Simon") == "PER", labels  # a name opening a sentence
+    assert "EPP" in labels and "Budapest" in labels
+    # Headline words, offices, nationality adjectives and lower-case words are no names.
+    for word in ("Mulls", "Movement", "Exits", "Prime", "Minister", "President", "Hungarian", "German", "Climate"):
+        assert not any(word in m for m in labels), (word, labels)
+    ids = {e.id for e in art.entities}
+    # "European People's Party" and "Law and Justice" are names the alias table knows whole.
+    german = analyze(read_text("Die Europäische Volkspartei und die PiS berieten in Budapest.", lang="de"))
+    assert {e.id for e in german.entities} - {names.entity_key("Budapest", "LOC")} <= ids
+
+
+def test_segment_keeps_words_with_an_inner_capital_whole():
+    _, tokens = segment("Die PiS und McDonald's stellten das iPhone vor.")
+    assert {"PiS", "McDonald", "iPhone"} <= {t.text for t in tokens}
+
+
 def test_pipeline_seed_entities_model_plus_gazetteer(seeds, seed_entities):
     """The NER model plus the alias gazetteer find every seed name with its type."""
     found: dict[str, set[str]] = {}

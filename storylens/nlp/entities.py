@@ -15,71 +15,10 @@ from typing import Any
 
 from storylens.model import Entity, Mention, Token
 from storylens.nlp import names
-from storylens.nlp.dates import MONTHS, WEEKDAYS
 from storylens.nlp.intervals import Intervals
+from storylens.nlp.rule_entities import STOP, recognise_rules
 
 Span = tuple[int, int, str]
-
-# Words before a name that make it a person: the titles that names.strip_titles drops, plus roles.
-_PERSON_TRIGGERS = names.TITLES | {
-    "autor", "autorin", "außenministerin", "bürgermeister", "bürgermeisterin", "ceo", "chefin",
-    "ex-präsident", "leader", "machthaber", "premierministerin", "schauspieler", "schauspielerin",
-    "spokesman", "sprecherin", "sänger", "sängerin", "trainer",
-}  # fmt: skip
-_SPEECH = {"sagte", "sagt", "erklärte", "betonte", "said", "says", "told", "meinte", "warnte"}
-_ORG_WORDS = re.compile(
-    r"(?:Partei|Ministerium|Komitee|Bank|AG|GmbH|Verband|Agentur|Union|Bündnis|Gericht|Rat|"
-    r"Institut|Universität|Behörde|Polizei|Armee|Konzern|Verein|Stiftung|Kommission|Party|"
-    r"Ministry|Committee|Agency|Council|Court|University|Inc|Corp|Ltd|Group|Bundestag|Senat)$"
-)
-_LOC_SUFFIX = re.compile(r"(?:stan|land|ien|burg|stadt|dorf|heim|hausen|berg|furt|ingen)$")
-_STOP = {
-    "der",
-    "die",
-    "das",
-    "ein",
-    "eine",
-    "und",
-    "in",
-    "im",
-    "am",
-    "an",
-    "auf",
-    "mit",
-    "von",
-    "the",
-    "a",
-    "and",
-    "on",
-    "at",
-    "of",
-    "for",
-    "to",
-    "but",
-    "he",
-    "she",
-    "it",
-    "they",
-    "we",
-    "i",
-    "this",
-    "that",
-    "there",
-    "as",
-    "after",
-    "when",
-    "while",
-    "if",
-}
-# Weekdays and months are capitalised in both languages but are dates, not names.
-_STOP |= set(WEEKDAYS) | set(MONTHS)
-
-
-@lru_cache(maxsize=1)
-def _hanta() -> Any:
-    from HanTa import HanoverTagger
-
-    return HanoverTagger.HanoverTagger("morphmodel_ger.pgz")
 
 
 @lru_cache(maxsize=1)
@@ -136,7 +75,7 @@ def _recognise_model(tagger: Any, text: str, sents: list[list[Token]]) -> list[S
     tags = tagger.tag_sentences([[t.text for t in s] for s in sents], document=True)
     spans: list[Span] = []
     for sent, sent_tags in zip(sents, tags, strict=True):
-        for start, end, label in _spans_from_bio(sent, sent_tags):
+        for start, end, label in _rejoin_hyphens(text, _spans_from_bio(sent, sent_tags)):
             if label.endswith("deriv"):
                 continue  # "deutschen", "Münchner": words derived from a name, not names
             if label.endswith("part"):
@@ -178,66 +117,6 @@ def embedded_names(surface: str, start: int, base: str) -> list[Span]:
     return found
 
 
-def _is_name_token(tok: Token, tag: str | None, first: bool) -> bool:
-    word = tok.text
-    if not word[:1].isupper() or word.lower() in _STOP:
-        return False
-    if word.isupper() and len(word) > 5 and word.isalpha() and names.lookup(word) is None:
-        return False  # shouted subheadings ("TAKEOVER") are not names
-    if tag is not None:  # German: trust the proper-noun tag, plus known names
-        return tag == "NE" or names.lookup(word) is not None
-    return not first or names.lookup(word) is not None
-
-
-def _type_of(surface: str, before: str, after: str, text_persons: set[str]) -> str:
-    hit = names.lookup(surface)
-    if hit:
-        return hit[0]
-    last = surface.split()[-1]
-    if _ORG_WORDS.search(surface) or (surface.isupper() and 2 <= len(surface) <= 5):
-        return "ORG"
-    if before.lower() in _PERSON_TRIGGERS or after.lower() in _SPEECH:
-        return "PER"
-    if last in text_persons or names.fold(last) in text_persons:
-        return "PER"
-    if " " in surface or ("-" in surface and surface[:1].isupper() and surface.count("-") == 1):
-        return "PER" if not _LOC_SUFFIX.search(surface.lower()) else "LOC"
-    if _LOC_SUFFIX.search(surface.lower()):
-        return "LOC"
-    return "MISC"
-
-
-def _recognise_rules(text: str, sents: list[list[Token]], lang: str | None) -> list[Span]:
-    runs: list[tuple[int, int, str, str]] = []  # start, end, token before, token after
-    for sent in sents:
-        tags: list[str | None]
-        if lang == "de":
-            tags = [t[2] for t in _hanta().tag_sent([t.text for t in sent], taglevel=1)]
-        else:
-            tags = [None] * len(sent)
-        i = 0
-        while i < len(sent):
-            if _is_name_token(sent[i], tags[i], i == 0):
-                j = i + 1
-                while j < len(sent) and _is_name_token(sent[j], tags[j], False):
-                    j += 1
-                before = sent[i - 1].text if i > 0 else ""
-                after = sent[j].text if j < len(sent) else ""
-                runs.append((sent[i].start, sent[j - 1].end, before, after))
-                i = j
-            else:
-                i += 1
-    persons: set[str] = set()
-    for start, end, before, _after in runs:
-        surface = text[start:end]
-        if " " in surface and not names.lookup(surface) and before.lower() in _PERSON_TRIGGERS:
-            persons.add(surface.split()[-1])
-    spans = []
-    for start, end, before, after in runs:
-        spans.append((start, end, _type_of(text[start:end], before, after, persons)))
-    return spans
-
-
 def _gazetteer_spans(sents: list[list[Token]], taken: list[Span]) -> list[Span]:
     """Alias-table names (countries, alliances, known people) the model left untagged.
 
@@ -258,7 +137,7 @@ def _gazetteer_spans(sents: list[list[Token]], taken: list[Span]) -> list[Span]:
                 if not all(t.text[:1].isalnum() for t in window):
                     continue
                 surface = " ".join(t.text for t in window)
-                if len(surface) < 3 or window[-1].text in _STOP:
+                if len(surface) < 3 or window[-1].text in STOP:
                     continue
                 found = names.lookup(surface)
                 if found:
@@ -275,13 +154,39 @@ def _gazetteer_spans(sents: list[list[Token]], taken: list[Span]) -> list[Span]:
     return extra
 
 
+def _rejoin_hyphens(text: str, spans: list[Span]) -> list[Span]:
+    """Names the tagger cut at a hyphen are one name again ("Annegret Kramp" + "Karrenbauer"
+    -> "Annegret Kramp-Karrenbauer")."""
+    out: list[Span] = []
+    for start, end, label in spans:
+        if out and out[-1][2] == label and text[out[-1][1] : start] == "-":
+            out[-1] = (out[-1][0], end, label)
+        else:
+            out.append((start, end, label))
+    return out
+
+
+def _split_slashes(text: str, spans: list[Span]) -> list[Span]:
+    """Places joined by a slash in a dateline are two ("Berlin/Saarbrücken")."""
+    split: list[Span] = []
+    for start, end, label in spans:
+        surface = text[start:end]
+        if label == "LOC" and "/" in surface and " " not in surface:
+            parts = [(start + m.start(), start + m.end()) for m in re.finditer(r"[^/]+", surface)]
+            if all(text[s].isupper() for s, _ in parts):
+                split.extend((s, e, label) for s, e in parts)
+                continue
+        split.append((start, end, label))
+    return split
+
+
 def recognise(text: str, tokens: Sequence[Token], lang: str | None) -> list[Span]:
     sents = _by_sentence(tokens)
     tagger = _ner_tagger() if lang == "de" else None
     if tagger is not None:
-        spans = _recognise_model(tagger, text, sents)
+        spans = _split_slashes(text, _recognise_model(tagger, text, sents))
         return sorted(spans + _gazetteer_spans(sents, spans))
-    return _recognise_rules(text, sents, lang)
+    return recognise_rules(text, sents, lang)
 
 
 def link(text: str, spans: list[Span], tokens: Sequence[Token]) -> tuple[tuple[Mention, ...], tuple[Entity, ...]]:

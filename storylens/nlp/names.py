@@ -297,7 +297,8 @@ def entity_key(name: str, label: str) -> str:
         if city:
             return fold(city)
     if label == "PER":
-        parts = clean.replace("-", " ").split() if " " not in clean else clean.split()
+        # The surname, whole: "Kramp-Karrenbauer" alone and in "Annegret Kramp-Karrenbauer".
+        parts = clean.split()
         return fold(parts[-1]) if parts else fold(clean)
     return fold(clean)
 

@@ -18,7 +18,8 @@ from storylens.nlp.segment import segment
 # figures (session 8).  4: bare numbers that refer back, number words with a scale, rates,
 # evacuations, reporting clauses at either end; texts analysed up to analysis.max_chars
 # (session 9).  5: compounds containing a name are mentions of that name ("CDU-Spitze" ->
-# CDU), words derived from names ("deutschen", "Münchner") are no entities (session 10).
+# CDU), words derived from names ("deutschen", "Münchner") are no entities, English names
+# without headline case, offices and nationality adjectives, "PiS" one token (session 10).
 ANALYSIS_VERSION = 5
 
 

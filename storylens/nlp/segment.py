@@ -36,6 +36,25 @@ def syntok_sentences(text: str) -> Iterator[list[tuple[int, int, str]]]:
                 yield toks
 
 
+def token_sentences(text: str) -> Iterator[list[tuple[int, int, str]]]:
+    """:func:`syntok_sentences` with words syntok cut at an inner capital joined again."""
+    for toks in syntok_sentences(text):
+        yield _join_camel_case(toks)
+
+
+def _join_camel_case(toks: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """syntok cuts words at a capital inside them ("PiS" -> "Pi" "S", "McDonald", "iPhone"):
+    letters that touch are one word again."""
+    out = [toks[0]]
+    for start, end, value in toks[1:]:
+        prev_start, prev_end, prev_value = out[-1]
+        if start == prev_end and value.isalpha() and prev_value.isalpha():
+            out[-1] = (prev_start, end, prev_value + value)
+        else:
+            out.append((start, end, value))
+    return out
+
+
 def _ends_with_ordinal(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` ends with an ordinal (``_ORDINAL_END``), reading only its end.
 
@@ -80,7 +99,7 @@ def lemma(word: str, lang: str | None) -> str:
 def segment(text: str, lang: str | None = "de") -> tuple[tuple[Sentence, ...], tuple[Token, ...]]:
     sentences: list[Sentence] = []
     tokens: list[Token] = []
-    for index, toks in enumerate(_merge_ordinals(text, syntok_sentences(text))):
+    for index, toks in enumerate(_merge_ordinals(text, token_sentences(text))):
         sentences.append(Sentence(start=toks[0][0], end=toks[-1][1], index=index))
         for start, end, value in toks:
             word = text[start:end]

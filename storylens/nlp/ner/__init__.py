@@ -297,10 +297,10 @@ def tag_text(text: str, tagger: Tagger | None = None) -> list[tuple[int, int, st
     first token's start to its last token's end, so 'Kassym-Schomart Tokajew' keeps its hyphen.
     The text is one document: names keep one type across it (:func:`harmonise`).
     """
-    from storylens.nlp.segment import syntok_sentences
+    from storylens.nlp.segment import token_sentences
 
     tagger = tagger or load_tagger()
-    sents = list(syntok_sentences(text))  # (start, end, token) per token
+    sents = list(token_sentences(text))  # (start, end, token) per token
     all_tags = tagger.tag_sentences([[t[2] for t in s] for s in sents], document=True)
     out: list[tuple[int, int, str]] = []
     for toks, tags in zip(sents, all_tags, strict=True):

@@ -1,0 +1,237 @@
+"""Name recognition by rules, for text the trained German model does not tag (English, and German
+when the model is missing): runs of capitalised words, typed by gazetteers and trigger words.
+
+Capitalisation alone over-reads: sentence openings, headlines in title case ("Orban Mulls New EU
+Movement"), role words ("Hungarian Prime Minister Viktor Orban") and nationality adjectives
+("German") are capitalised too.  What the text itself says decides: a word is a name at the start
+of a sentence or in a headline only where the text also capitalises it mid-sentence, and a lone
+word the text also writes in lower case ("Climate", "Party") is no name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+from storylens.model import Token
+from storylens.nlp import names
+from storylens.nlp.dates import MONTHS, WEEKDAYS
+
+Span = tuple[int, int, str]
+
+# Words before a name that make it a person: the titles that names.strip_titles drops, plus roles.
+PERSON_TRIGGERS = names.TITLES | {
+    "autor", "autorin", "außenministerin", "bürgermeister", "bürgermeisterin", "ceo", "chefin",
+    "ex-präsident", "leader", "machthaber", "premierministerin", "schauspieler", "schauspielerin",
+    "spokesman", "sprecherin", "sänger", "sängerin", "trainer",
+}  # fmt: skip
+_SPEECH = {"sagte", "sagt", "erklärte", "betonte", "said", "says", "told", "meinte", "warnte"}
+_ORG_WORDS = re.compile(
+    r"(?:Partei|Ministerium|Komitee|Bank|AG|GmbH|Verband|Agentur|Union|Bündnis|Gericht|Rat|"
+    r"Institut|Universität|Behörde|Polizei|Armee|Konzern|Verein|Stiftung|Kommission|Party|"
+    r"Ministry|Committee|Agency|Council|Court|University|Inc|Corp|Ltd|Group|Bundestag|Senat|"
+    r"Fund|Foundation|Institute|Association|Organization|Organisation|Department|Office|"
+    r"Company|Corporation|Network|Museum|Parliament|Alliance|Federation|League|Club|Union|"
+    r"Bureau|Service|Authority|Commission|Movement|Front|Army|Police|Times|Post|News)$"
+)
+_LOC_SUFFIX = re.compile(r"(?:stan|land|ien|burg|stadt|dorf|heim|hausen|berg|furt|ingen)$")
+STOP = {
+    "der", "die", "das", "ein", "eine", "und", "in", "im", "am", "an", "auf", "mit", "von",
+    "the", "a", "and", "on", "at", "of", "for", "to", "but", "he", "she", "it", "they", "we",
+    "i", "this", "that", "there", "as", "after", "when", "while", "if",
+    # English month abbreviations of datelines and captions ("Nov. 3", "Feb 12")
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+}  # fmt: skip
+# Weekdays and months are capitalised in both languages but are dates, not names.
+STOP |= set(WEEKDAYS) | set(MONTHS)
+
+# English words for an office, capitalised before a name ("Prime Minister Viktor Orban",
+# "EPP President Donald Tusk"): not part of the name, but they make the name after them a person.
+_ROLES = {
+    "president", "vice", "prime", "minister", "chancellor", "secretary", "senator", "sen",
+    "rep", "representative", "governor", "gov", "mayor", "ceo", "chairman", "chairwoman",
+    "chair", "leader", "spokesman", "spokeswoman", "spokesperson", "king", "queen", "prince",
+    "princess", "pope", "judge", "justice", "general", "gen", "commissioner", "ambassador",
+    "director", "chief", "head", "deputy", "former", "campaigner", "senior", "attorney",
+    "lawmaker", "coach", "captain", "premier", "foreign", "interior", "defense", "defence",
+    "finance", "health", "economy", "economics", "environment", "labor", "labour", "trade",
+    "state", "party", "founder", "executive", "officer", "mr", "mrs", "ms", "dr", "sir",
+}  # fmt: skip
+# Words that are offices on their own; the others above ("Foreign", "State", "Party") only
+# count as part of an office when one of these follows them.
+_OFFICES = {
+    "president", "minister", "chancellor", "secretary", "senator", "sen", "rep", "governor",
+    "gov", "mayor", "ceo", "chairman", "chairwoman", "leader", "spokesman", "spokeswoman",
+    "spokesperson", "king", "queen", "prince", "princess", "pope", "judge", "general", "gen",
+    "commissioner", "ambassador", "director", "chief", "campaigner", "attorney", "lawmaker",
+    "coach", "captain", "premier", "founder", "officer", "mr", "mrs", "ms", "dr", "sir",
+}  # fmt: skip
+# English nationality adjectives: "German" is no name of its own, and not part of the one after it.
+_DEMONYMS = {
+    "afghan", "african", "albanian", "algerian", "american", "arab", "argentine", "armenian",
+    "asian", "australian", "austrian", "azerbaijani", "belarusian", "belgian", "bosnian",
+    "brazilian", "british", "bulgarian", "canadian", "chilean", "chinese", "colombian",
+    "croatian", "cuban", "czech", "danish", "dutch", "egyptian", "english", "estonian",
+    "ethiopian", "european", "finnish", "french", "georgian", "german", "greek", "hungarian",
+    "indian", "indonesian", "iranian", "iraqi", "irish", "israeli", "italian", "japanese",
+    "jordanian", "kazakh", "kenyan", "korean", "kurdish", "kyrgyz", "latvian", "lebanese",
+    "libyan", "lithuanian", "malaysian", "mexican", "moldovan", "moroccan", "nigerian",
+    "norwegian", "pakistani", "palestinian", "polish", "portuguese", "romanian", "russian",
+    "saudi", "scottish", "serbian", "slovak", "slovenian", "somali", "spanish", "sudanese",
+    "swedish", "swiss", "syrian", "taiwanese", "tajik", "thai", "tunisian", "turkish",
+    "ukrainian", "uzbek", "venezuelan", "vietnamese", "welsh", "yemeni", "western", "eastern",
+    "northern", "southern", "soviet",
+}  # fmt: skip
+# After these a capital starts a sentence of its own ("Related: Hundreds of ...").
+_OPENERS = {":", '"', "“", "„", "«", "»", "(", "–", "—", "|"}
+# Between two parts of one name ("Law and Justice", "Bank of England", "People's Party"):
+# joined only where the alias table knows the whole.
+_JOINERS = re.compile(r"\s*(?:'s|’s)\s+|\s+(?:and|of|for|&)\s+")
+
+
+@lru_cache(maxsize=1)
+def _hanta() -> Any:
+    from HanTa import HanoverTagger
+
+    return HanoverTagger.HanoverTagger("morphmodel_ger.pgz")
+
+
+def _looks_like_name(tok: Token, tag: str | None) -> bool:
+    word = tok.text
+    if not word[:1].isupper() or word.lower().rstrip(".") in STOP:
+        return False
+    if word.isupper() and len(word) > 5 and word.isalpha() and names.lookup(word) is None:
+        return False  # shouted subheadings ("TAKEOVER") are not names
+    if tag is not None:  # German: trust the proper-noun tag, plus known names
+        return tag == "NE" or names.lookup(word) is not None
+    return True
+
+
+def _is_headline(sent: list[Token]) -> bool:
+    """Title case: every word of four letters or more capitalised, three at least after the
+    first word (a sentence dense with names still has its verbs in lower case)."""
+    words = [t.text for t in sent[1:] if t.text.isalpha() and len(t.text) >= 4]
+    return len(words) >= 3 and all(w[:1].isupper() for w in words)
+
+
+def _type_of(surface: str, before: str, after: str, text_persons: set[str]) -> str:
+    hit = names.lookup(surface)
+    if hit:
+        return hit[0]
+    last = surface.split()[-1]
+    if _ORG_WORDS.search(surface) or (surface.isupper() and 2 <= len(surface) <= 5):
+        return "ORG"
+    if before.lower().rstrip(".") in PERSON_TRIGGERS | _OFFICES or after.lower() in _SPEECH:
+        return "PER"
+    if last in text_persons or names.fold(last) in text_persons:
+        return "PER"
+    if " " in surface or ("-" in surface and surface[:1].isupper() and surface.count("-") == 1):
+        return "PER" if not _LOC_SUFFIX.search(surface.lower()) else "LOC"
+    if _LOC_SUFFIX.search(surface.lower()):
+        return "LOC"
+    return "MISC"
+
+
+def _split_roles(run: list[Token], before: str) -> Iterator[tuple[list[Token], str]]:
+    """A run of capitalised words without its office words and nationality adjectives:
+    "EPP President Donald Tusk" -> ("EPP", ...), ("Donald Tusk", "President")."""
+    office_at = [
+        i for i, t in enumerate(run)
+        if t.text.lower().rstrip(".") in _OFFICES
+        or (t.text.lower() in _ROLES and any(u.text.lower().rstrip(".") in _OFFICES for u in run[i + 1 : i + 3]))
+    ]  # fmt: skip
+    if not office_at:
+        if len(run) == 1 and run[0].text.lower().rstrip(".") in _DEMONYMS | _ROLES:
+            return  # "German", "Finance" alone; but "European Union" stays whole
+        yield run, before
+        return
+    first, last = office_at[0], office_at[-1]
+    head = run[:first]
+    while head and head[0].text.lower() in _DEMONYMS:  # "Hungarian Prime Minister"
+        head = head[1:]
+    if head:
+        yield head, before
+    if run[last + 1 :]:
+        yield run[last + 1 :], run[last].text
+
+
+def recognise_rules(text: str, sents: list[list[Token]], lang: str | None) -> list[Span]:
+    tags: list[list[str | None]] = []
+    for sent in sents:
+        if lang == "de":
+            tags.append([t[2] for t in _hanta().tag_sent([t.text for t in sent], taglevel=1)])
+        else:
+            tags.append([None] * len(sent))
+    headline = [lang != "de" and _is_headline(sent) for sent in sents]
+    # Words the text capitalises mid-sentence in running text, and words it writes in lower case.
+    named = {
+        t.text for sent, sent_tags, hl in zip(sents, tags, headline, strict=True) if not hl
+        for prev, t, tag in zip(sent, sent[1:], sent_tags[1:], strict=False)
+        if prev.text not in _OPENERS and _looks_like_name(t, tag)
+    }  # fmt: skip
+    lower = {t.text for sent in sents for t in sent if t.text[:1].islower()}
+
+    def is_name(sent: list[Token], i: int, tags_of: list[str | None], hl: bool) -> bool:
+        tag = tags_of[i]
+        tok = sent[i]
+        if not _looks_like_name(tok, tag):
+            return False
+        if tok.text in named or names.lookup(tok.text) is not None:
+            return True
+        if hl:
+            return False
+        if i == 0 or sent[i - 1].text in _OPENERS:
+            # A capital that opens a sentence is a name when a name follows ("Zoltan Simon").
+            return i + 1 < len(sent) and _looks_like_name(sent[i + 1], tags_of[i + 1])
+        return True
+
+    runs: list[tuple[int, int, str, str]] = []  # start, end, token before, token after
+    for sent, sent_tags, hl in zip(sents, tags, headline, strict=True):
+        flags = [is_name(sent, i, sent_tags, hl) for i in range(len(sent))]
+        for i, j in _join_known(text, sent, _spans_of(flags)):
+            before = sent[i - 1].text if i > 0 else ""
+            after = sent[j].text if j < len(sent) else ""
+            whole = names.lookup(text[sent[i].start : sent[j - 1].end]) is not None
+            pieces = [(sent[i:j], before)] if lang == "de" or whole else _split_roles(sent[i:j], before)
+            for words, word_before in pieces:
+                runs.append((words[0].start, words[-1].end, word_before, after))
+    persons: set[str] = set()
+    for start, end, before, _after in runs:
+        surface = text[start:end]
+        if " " in surface and not names.lookup(surface) and before.lower() in PERSON_TRIGGERS | _OFFICES:
+            persons.add(surface.split()[-1])
+    spans = []
+    for start, end, before, after in runs:
+        surface = text[start:end]
+        if " " not in surface and surface.lower() in lower and names.lookup(surface) is None:
+            continue  # "Climate", "Party": words the text also writes in lower case
+        spans.append((start, end, _type_of(surface, before, after, persons)))
+    return spans
+
+
+def _spans_of(flags: list[bool]) -> list[tuple[int, int]]:
+    """(i, j) of each run of True in ``flags``."""
+    out: list[tuple[int, int]] = []
+    for i, flag in enumerate(flags):
+        if flag and out and out[-1][1] == i:
+            out[-1] = (out[-1][0], i + 1)
+        elif flag:
+            out.append((i, i + 1))
+    return out
+
+
+def _join_known(text: str, sent: list[Token], runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Neighbouring runs joined by "and", "of" or "'s" become one where the alias table knows
+    the whole ("Law and Justice" -> PiS, "European People's Party" -> EVP)."""
+    out: list[tuple[int, int]] = []
+    for i, j in runs:
+        if out:
+            pi, pj = out[-1]
+            gap = text[sent[pj - 1].end : sent[i].start]
+            if _JOINERS.fullmatch(gap) and names.lookup(text[sent[pi].start : sent[j - 1].end]):
+                out[-1] = (pi, j)
+                continue
+        out.append((i, j))
+    return out
