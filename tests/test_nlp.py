@@ -249,15 +249,27 @@ def test_a_compound_with_a_name_is_a_mention_of_that_name_alone():
     assert not any("Bundestagswahl" in m.text or "Spitze" in m.text for m in art.mentions)
 
 
-def test_words_derived_from_names_are_not_entities():
+def test_names_joined_by_a_slash_are_two():
+    text = "Berlin/Saarbrücken - Die Abgeordneten der CDU/CSU tagten am Montag. Foto: Gregor Fischer/dpa"
+    art = analyze(read_text(text, lang="de"))
+    labels = {m.text: m.label for m in art.mentions}
+    assert labels.get("Berlin") == labels.get("Saarbrücken") == "LOC", labels
+    assert labels.get("CDU") == labels.get("CSU") == "ORG", labels
+    assert labels.get("Gregor Fischer") == "PER", labels
+    assert not any("/" in m for m in labels)
+
+
+def test_words_derived_from_names_and_currencies_are_not_entities():
     text = (
         "Deutsche Diplomaten und Münchner Polizisten sprachen mit russischen Vertretern. "
-        "Angela Merkel traf Wladimir Putin in Moskau."
+        "Angela Merkel traf Wladimir Putin in Moskau. Der Euro fiel, der Dollar stieg, die Grünen "
+        "und die Linkspartei forderten zehn Milliarden Euro."
     )
     art = analyze(read_text(text, lang="de"))
     found = {m.text for m in art.mentions}
     assert {"Angela Merkel", "Wladimir Putin", "Moskau"} <= found
-    assert not found & {"Deutsche", "Münchner", "russischen"}
+    assert not found & {"Deutsche", "Münchner", "russischen", "Euro", "Dollar"}
+    assert {e.name for e in art.entities} >= {"Grüne", "Linke"}
 
 
 def test_english_names_without_headline_case_offices_or_nationalities():
@@ -266,15 +278,17 @@ def test_english_names_without_headline_case_offices_or_nationalities():
         "Hungarian Prime Minister Viktor Orban said his party could leave the European People's "
         "Party. EPP President Donald Tusk disagreed, German officials said. Poland's ruling Law and "
         "Justice Party may join. Climate policy was not discussed, and the party met in Budapest. "
-        "Zoltan Simon reported from Budapest."
+        "Zoltan Simon reported from Budapest. Many Germans and Spaniards watched from Berlin and Texas."
     )
     art = analyze(read_text(text, lang="en"))
     labels = {m.text: m.label for m in art.mentions}
     assert labels.get("Viktor Orban") == "PER" and labels.get("Donald Tusk") == "PER", labels
     assert labels.get("Zoltan Simon") == "PER", labels  # a name opening a sentence
-    assert "EPP" in labels and "Budapest" in labels
+    assert "EPP" in labels
+    assert labels.get("Budapest") == labels.get("Berlin") == labels.get("Texas") == "LOC", labels
     # Headline words, offices, nationality adjectives and lower-case words are no names.
-    for word in ("Mulls", "Movement", "Exits", "Prime", "Minister", "President", "Hungarian", "German", "Climate"):
+    for word in ("Mulls", "Movement", "Exits", "Prime", "Minister", "President", "Hungarian", "German", "Climate",
+                 "Germans", "Spaniards"):
         assert not any(word in m for m in labels), (word, labels)
     ids = {e.id for e in art.entities}
     # "European People's Party" and "Law and Justice" are names the alias table knows whole.

