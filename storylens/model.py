@@ -140,10 +140,13 @@ class Article(_Serialisable):
         return bool(self.sentences)
 
     def headline(self, limit: int = 80, start: int = 0) -> str:
-        """The title, else the text from ``start`` (0: the dateline included), cut at a word
-        boundary, for people to read."""
+        """The title, else the text's first line from ``start`` (0: the dateline included)
+        where it is short enough, else the text cut at a word boundary, for people to read."""
         if self.title:
             return self.title
+        first = self.text[start : start + limit + 40].lstrip().split("\n", 1)[0].strip()
+        if len(first.split()) >= 3 and len(first) <= limit:
+            return first
         text = " ".join(self.text[start : start + limit + 40].split())
         return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 

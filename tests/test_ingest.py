@@ -139,3 +139,19 @@ def test_ingest_record_date_stored_as_iso(raw, iso):
     (article,) = read_records("x.jsonl", json.dumps(record).encode())
     assert article.published == iso
     assert article.meta["date"] == raw  # the raw value is kept
+
+
+@pytest.mark.parametrize(
+    ("text", "headline"),
+    [
+        # A short first line is what a text without a title line is called.
+        ("Orban knüpft Verbleib in EVP an Bedingungen\n\nBudapest. Er ist wohl das Mitglied.",
+         "Orban knüpft Verbleib in EVP an Bedingungen"),
+        # A single word ("Anzeige") or a long first paragraph is cut from the running text.
+        ("Anzeige\n\nRom. Der Papst wird fast jeden Tag umringt.", "Anzeige Rom. Der Papst wird fast jeden Tag …"),
+        ("Rom. " + "Der Papst wird fast jeden Tag von Gläubigen umringt. " * 3,
+         "Rom. Der Papst wird fast jeden Tag von Gläubigen …"),
+    ],
+)
+def test_headline_of_a_text_without_title(text, headline):
+    assert read_text(text).headline(50) == headline
