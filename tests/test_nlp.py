@@ -212,6 +212,44 @@ def test_quotes_speakers_german_styles():
     assert speakers == ["Scholz", "Lindner", "Scholz"]
 
 
+def test_quotes_reported_speech_goes_on_and_so_is_a_source_only_before_a_name():
+    text = (
+        "David Tepper sagte, er habe Aktien noch nie so stark überbewertet gesehen. CDU-Innenexperte "
+        "Armin Schuster sagt: „Wir können das Land nicht monatelang lahmlegen.“ Es gehe deshalb darum, "
+        "„den Nutzen von Tracking zu belegen“. Pessimistisch äußert sich auch Jean-Marie Mercadal. "
+        "„Wir glauben nicht an die Signale des Marktes“, schreibt er. Die Lage sei ernst, so Mercadal."
+    )
+    article = analyze(read_text(text, lang="de"))
+    speakers = [q.speaker.split()[-1] if q.speaker else None for q in article.quotes]
+    assert speakers == ["Schuster", "Schuster", "Mercadal"]
+
+
+def test_quotes_a_role_refers_back_and_a_name_after_said_of_is_not_the_speaker():
+    german = analyze(read_text(
+        "Donald Trump drohte Teheran. „Wir werden die Konsequenzen ziehen“, sagte Trump. "
+        "Dann stieg er in den Hubschrauber. „Aber es ist für mich okay“, sagte der Präsident weiter.", lang="de"))
+    assert [q.speaker.split()[-1] if q.speaker else None for q in german.quotes] == ["Trump", "Trump"]
+    english = analyze(read_text(
+        "Actor Brad Pitt thanked his friend Bradley Cooper. “He’s a true sweetheart,” Pitt said of Cooper "
+        "during the speech. “I love you and I thank you all.”", lang="en"))
+    assert [q.speaker.split()[-1] if q.speaker else None for q in english.quotes] == ["Pitt", "Pitt"]
+
+
+def test_quotes_english_speakers_after_other_quotes_and_in_appositions():
+    text = (
+        "Amazon founder Jeff Bezos announced a fund. “Climate change is the biggest threat to our "
+        "planet,” Bezos recently tweeted. Critics share "
+        "the belief that Bezos “will continue to be complicit in the climate crisis.” AECJ members "
+        "continued, “When is Amazon going to stop helping oil and gas companies?” Greenpeace USA "
+        "Senior Campaigner Elizabeth Jardim explained, “It is hypocritical to announce that now.”"
+    )
+    article = analyze(read_text(text, lang="en"))
+    speakers = [q.speaker.split()[-1] if q.speaker else None for q in article.quotes]
+    assert speakers[0] == "Bezos"
+    assert speakers[2] is None  # the members are no person, and Bezos's quote ended a sentence before
+    assert speakers[3] == "Jardim"
+
+
 def test_quotes_scare_quotes_are_not_speech():
     article = analyze(
         read_text('Der Minister sprach von einer "Farben-Revolution" in der Region und von großen Sorgen.', lang="de")

@@ -16,11 +16,30 @@ from storylens.model import Entity, Mention, Quote, Sentence
 
 _PAIRS = {"„": "“", "»": "«", "«": "»", "“": "”", "‚": "‘"}
 _SPEECH = (
-    r"sagte|sagt|sagten|erklärte|erklärt|betonte|betont|meinte|warnte|fügte\s+\w+\s+hinzu|"
-    r"schrieb|twitterte|kritisierte|forderte|versicherte|so|said|says|told|added|wrote|warned|stated"
+    r"sagte|sagt|sagten|erklärte|erklärt|erklärten|betonte|betont|meinte|warnte|"
+    r"(?:fügte|setzte)\s+(?:\w+\s+)?hinzu|"
+    r"schrieb|schreibt|twitterte|kritisierte|forderte|versicherte|ergänzte|fragte|antwortete|"
+    r"bekräftigte|unterstrich|ergänzt|(?<=, )so(?= (?-i:[A-ZÄÖÜ])| (?:die|der|das|ein|eine)\s)|"
+    r"said|says|told|tells|added|adds|wrote|writes|warned|stated|"
+    r"tweeted|explained|continued|noted|argued|insisted|claimed|commented|asked|replied|"
+    r"declared|stressed|urged|posted"
 )
 _SPEECH_RE = re.compile(r"\b(?:" + _SPEECH + r")\b", re.I)
-_PRONOUN = re.compile(r"\b(?:er|sie|he|she)\b", re.I)
+# Pronouns, and the roles that stand for a person named before ("sagte der Präsident weiter").
+_PRONOUN = re.compile(
+    r"\b(?:er|sie|he|she|(?:der|die|the)\s+(?:\w+\s+)?(?:präsident|präsidentin|kanzler|kanzlerin|"
+    r"minister|ministerin|ministerpräsident|ministerpräsidentin|bürgermeister|bürgermeisterin|chef|chefin|"
+    r"president|chancellor|minister|mayor|senator|governor))\b",
+    re.I,
+)
+# How far after a quote with a speaker the next one may start and still be that speaker's.
+_GOES_ON = 200
+# Quoted text, up to its closing mark or the end (an unclosed quote runs on).
+_QUOTED = re.compile(r"[\"“„»«][^\"”“«»]*(?:[\"”“«»]|$)")
+# An opening quotation mark after a comma or colon: the clause before it introduces that quote.
+_INTRODUCES = re.compile(r"[,:]\s*[“„«»\"]")
+# A quotation mark that closes a sentence, and the space after it.
+_CLOSED_QUOTE = re.compile(r"[.!?][\"“”«»]\s")
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
@@ -133,13 +152,14 @@ def find_quotes(
     sents = _Sentences(sentences)
     quotes: list[Quote] = []
     last_speaker: Mention | None = None
+    last_end = -1  # where the last quote with a speaker ended
     for qs, qe in _spans(text):
         body = text[qs:qe].strip()
         if len(body.split()) < min_words:
             continue
-        speaker = _speaker(text, qs, qe, persons, sents, last_speaker)
+        speaker = _speaker(text, qs, qe, persons, sents, last_speaker, last_end)
         if speaker is not None:
-            last_speaker = speaker
+            last_speaker, last_end = speaker, qe
         idx = sents.index_at(qs)
         quotes.append(
             Quote(
@@ -161,23 +181,30 @@ def _speaker(
     persons: _Persons,
     sents: _Sentences,
     last: Mention | None,
+    last_end: int = -1,
 ) -> Mention | None:
     # After the quote: ', sagte Putin.' / '", he said'
     after = text[qe : qe + 120]
     clause_end = re.search(r"[.!?\n]", after[1:])
     after_clause = after[: clause_end.start() + 2] if clause_end else after
-    verb = _SPEECH_RE.search(after_clause)
+    # A clause that runs into the next quote introduces that one ('" Jardim explained, "...').
+    introduces_next = _INTRODUCES.search(after_clause, 1) is not None
+    verb = None if introduces_next else _SPEECH_RE.search(after_clause)
     if verb:
         rest_start = qe + verb.end()
         named = persons.within(qe, qe + len(after_clause))
         if named:
             return named
-        if _PRONOUN.search(text[rest_start : rest_start + 12]) or _PRONOUN.search(after_clause[: verb.start()]):
+        if _PRONOUN.search(text[rest_start : rest_start + 30]) or _PRONOUN.search(after_clause[: verb.start()]):
             return _antecedent(text, persons, qs) or last
+        return None  # '", schrieb die Zeitung.': a speaker who is not a named person
     # Before the quote, same sentence: 'Putin sagte: "…"' / 'sagte er: "…"'
     lead_start = max(0, qs - 160)
     lead = text[lead_start:qs]
-    cut = max(lead.rfind(". "), lead.rfind("\n"))
+    # The sentence before the quote: after the last full stop, line break, or earlier quote that
+    # closed a sentence ('... help." AECJ members continued, "When ...').
+    closed = [m.end() for m in _CLOSED_QUOTE.finditer(lead, 0, max(0, len(lead) - 1))]
+    cut = max(lead.rfind(". "), lead.rfind("\n"), closed[-1] - 1 if closed else -1)
     lead_start += cut + 1 if cut >= 0 else 0
     lead = text[lead_start:qs]
     if _SPEECH_RE.search(lead):
@@ -186,14 +213,29 @@ def _speaker(
             return named
         if _PRONOUN.search(lead):
             return _antecedent(text, persons, qs) or last
+        return None  # 'Ein Sprecher sagte: "…"'
     # Standing alone: the previous sentence introduced the speaker ('Tokajew sagte, …').
     s = sents.last_ending_by(qs)
     if s is not None and qs - s.end < 5:
         sent = text[s.start : s.end]
-        if _SPEECH_RE.search(sent):
-            named = persons.within(s.start, s.end)
+        verbs = list(_SPEECH_RE.finditer(sent))
+        if verbs:
+            # '..., sagte Lindner.': the person right after the last speech verb, else the first.
+            # ('Casado told Sánchez.': after "told" stands who was told.)
+            after_verb = s.start + verbs[-1].end()
+            told = verbs[-1].group().lower() in ("told", "tells")
+            right_after = None if told else persons.within(after_verb, after_verb + 40)
+            if right_after is not None and right_after.start - after_verb > 2:
+                right_after = None  # 'Pitt said of Cooper': only a name right after the verb
+            named = right_after or persons.within(s.start, s.end)
             if named:
                 return named
-            if _PRONOUN.search(sent):
+            if _PRONOUN.search(_QUOTED.sub(" ", sent)):  # "he said", not a "he" inside a quote
                 return last
+    # Reported speech going on from the last quote ('Schuster sagt: "…" Es gehe darum, "…"'):
+    # close after it, with no one named and no other speech verb in between.
+    if last is not None and 0 <= qs - last_end <= _GOES_ON:
+        gap = text[last_end:qs]
+        if persons.within(last_end, qs) is None and not _SPEECH_RE.search(gap) and not _PRONOUN.search(gap):
+            return last
     return None

@@ -41,7 +41,7 @@ _LOC_SUFFIX = re.compile(r"(?:stan|land|ien|burg|stadt|dorf|heim|hausen|berg|fur
 STOP = {
     "der", "die", "das", "ein", "eine", "und", "in", "im", "am", "an", "auf", "mit", "von",
     "the", "a", "and", "on", "at", "of", "for", "to", "but", "he", "she", "it", "they", "we",
-    "i", "this", "that", "there", "as", "after", "when", "while", "if",
+    "i", "this", "that", "there", "as", "after", "when", "while", "if", "by",
     # English month abbreviations of datelines and captions ("Nov. 3", "Feb 12")
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 }  # fmt: skip
@@ -58,7 +58,7 @@ _ROLES = {
     "director", "chief", "head", "deputy", "former", "campaigner", "senior", "attorney",
     "lawmaker", "coach", "captain", "premier", "foreign", "interior", "defense", "defence",
     "finance", "health", "economy", "economics", "environment", "labor", "labour", "trade",
-    "state", "party", "founder", "executive", "officer", "mr", "mrs", "ms", "dr", "sir",
+    "state", "party", "founder", "executive", "officer", "mr", "mrs", "ms", "dr", "sir", "pm",
 }  # fmt: skip
 # Words that are offices on their own; the others above ("Foreign", "State", "Party") only
 # count as part of an office when one of these follows them.
@@ -67,7 +67,7 @@ _OFFICES = {
     "gov", "mayor", "ceo", "chairman", "chairwoman", "leader", "spokesman", "spokeswoman",
     "spokesperson", "king", "queen", "prince", "princess", "pope", "judge", "general", "gen",
     "commissioner", "ambassador", "director", "chief", "campaigner", "attorney", "lawmaker",
-    "coach", "captain", "premier", "founder", "officer", "mr", "mrs", "ms", "dr", "sir",
+    "coach", "captain", "premier", "founder", "officer", "mr", "mrs", "ms", "dr", "sir", "pm",
 }  # fmt: skip
 # English nationality adjectives: "German" is no name of its own, and not part of the one after it.
 _DEMONYMS = {
@@ -100,6 +100,7 @@ _OPENING_WORDS = {
     "about", "against", "like", "unlike", "according", "despite", "why", "how", "what",
     "where", "who", "not", "no", "more", "few", "former", "late", "dear", "read", "related",
     "watch", "photo", "video", "image", "source", "see", "follow", "update", "updates",
+    "posted", "click", "tap", "cancel", "loading", "share",
 }  # fmt: skip
 # After these a capital starts a sentence of its own ("Related: Hundreds of ...").
 _OPENERS = {":", '"', "“", "„", "«", "»", "(", "–", "—", "|"}
@@ -139,7 +140,10 @@ def _type_of(surface: str, before: str, after: str, text_persons: set[str]) -> s
         return hit[0]
     if names.city_of(surface):
         return "LOC"
-    last = surface.split()[-1]
+    words = surface.split()
+    last = words[-1]
+    if len(words) > 1 and names.lookup(words[0]) is None and (names.lookup(last) or ("", ""))[0] in ("LOC", "ORG"):
+        return "ORG"  # "Greenpeace USA", "Amnesty International": a name with a country or body after it
     if _ORG_WORDS.search(surface) or (surface.isupper() and 2 <= len(surface) <= 5):
         return "ORG"
     if before.lower().rstrip(".") in PERSON_TRIGGERS | _OFFICES or after.lower() in _SPEECH:
@@ -225,10 +229,11 @@ def recognise_rules(text: str, sents: list[list[Token]], lang: str | None) -> li
             pieces = [(sent[i:j], before)] if lang == "de" or whole else _split_roles(sent[i:j], before)
             for words, word_before in pieces:
                 runs.append((words[0].start, words[-1].end, word_before, after))
+    # Surnames of the full names typed as persons: "Trump" alone is the "Donald Trump" of before.
     persons: set[str] = set()
-    for start, end, before, _after in runs:
+    for start, end, before, after in runs:
         surface = text[start:end]
-        if " " in surface and not names.lookup(surface) and before.lower() in PERSON_TRIGGERS | _OFFICES:
+        if " " in surface and _type_of(surface, before, after, set()) == "PER":
             persons.add(surface.split()[-1])
     spans = []
     for start, end, before, after in runs:
