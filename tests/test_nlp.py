@@ -201,53 +201,48 @@ def test_dateline_absent_in_plain_lead():
     assert find_dateline("In Kasachstans größter Stadt kehrte Ruhe ein.") is None
 
 
-def test_quotes_speakers_german_styles():
-    text = (
-        "Bundeskanzler Olaf Scholz sagte am Montag in Berlin: „Wir werden die Hilfen schnell auszahlen.“ "
-        "Finanzminister Christian Lindner widersprach. »Das Geld ist im Haushalt nicht vorgesehen«, sagte er. "
-        '"Wir prüfen alle Möglichkeiten sehr genau", sagte Scholz später.'
-    )
-    article = analyze(read_text(text, lang="de"))
-    speakers = [q.speaker.split()[-1] if q.speaker else None for q in article.quotes]
-    assert speakers == ["Scholz", "Lindner", "Scholz"]
-
-
-def test_quotes_reported_speech_goes_on_and_so_is_a_source_only_before_a_name():
-    text = (
-        "David Tepper sagte, er habe Aktien noch nie so stark überbewertet gesehen. CDU-Innenexperte "
-        "Armin Schuster sagt: „Wir können das Land nicht monatelang lahmlegen.“ Es gehe deshalb darum, "
-        "„den Nutzen von Tracking zu belegen“. Pessimistisch äußert sich auch Jean-Marie Mercadal. "
-        "„Wir glauben nicht an die Signale des Marktes“, schreibt er. Die Lage sei ernst, so Mercadal."
-    )
-    article = analyze(read_text(text, lang="de"))
-    speakers = [q.speaker.split()[-1] if q.speaker else None for q in article.quotes]
-    assert speakers == ["Schuster", "Schuster", "Mercadal"]
-
-
-def test_quotes_a_role_refers_back_and_a_name_after_said_of_is_not_the_speaker():
-    german = analyze(read_text(
-        "Donald Trump drohte Teheran. „Wir werden die Konsequenzen ziehen“, sagte Trump. "
-        "Dann stieg er in den Hubschrauber. „Aber es ist für mich okay“, sagte der Präsident weiter.", lang="de"))
-    assert [q.speaker.split()[-1] if q.speaker else None for q in german.quotes] == ["Trump", "Trump"]
-    english = analyze(read_text(
-        "Actor Brad Pitt thanked his friend Bradley Cooper. “He’s a true sweetheart,” Pitt said of Cooper "
-        "during the speech. “I love you and I thank you all.”", lang="en"))
-    assert [q.speaker.split()[-1] if q.speaker else None for q in english.quotes] == ["Pitt", "Pitt"]
-
-
-def test_quotes_english_speakers_after_other_quotes_and_in_appositions():
-    text = (
-        "Amazon founder Jeff Bezos announced a fund. “Climate change is the biggest threat to our "
-        "planet,” Bezos recently tweeted. Critics share "
-        "the belief that Bezos “will continue to be complicit in the climate crisis.” AECJ members "
-        "continued, “When is Amazon going to stop helping oil and gas companies?” Greenpeace USA "
-        "Senior Campaigner Elizabeth Jardim explained, “It is hypocritical to announce that now.”"
-    )
-    article = analyze(read_text(text, lang="en"))
-    speakers = [q.speaker.split()[-1] if q.speaker else None for q in article.quotes]
-    assert speakers[0] == "Bezos"
-    assert speakers[2] is None  # the members are no person, and Bezos's quote ended a sentence before
-    assert speakers[3] == "Jardim"
+@pytest.mark.parametrize(
+    ("text", "lang", "speakers"),
+    [
+        pytest.param(
+            "Bundeskanzler Olaf Scholz sagte am Montag in Berlin: „Wir werden die Hilfen schnell auszahlen.“ "
+            "Finanzminister Christian Lindner widersprach. »Das Geld ist im Haushalt nicht vorgesehen«, sagte er. "
+            '"Wir prüfen alle Möglichkeiten sehr genau", sagte Scholz später.',
+            "de", ["Scholz", "Lindner", "Scholz"], id="german-styles",
+        ),
+        pytest.param(
+            # Reported speech goes on with the last speaker; ", so" is a source only before a name.
+            "David Tepper sagte, er habe Aktien noch nie so stark überbewertet gesehen. CDU-Innenexperte "
+            "Armin Schuster sagt: „Wir können das Land nicht monatelang lahmlegen.“ Es gehe deshalb darum, "
+            "„den Nutzen von Tracking zu belegen“. Pessimistisch äußert sich auch Jean-Marie Mercadal. "
+            "„Wir glauben nicht an die Signale des Marktes“, schreibt er. Die Lage sei ernst, so Mercadal.",
+            "de", ["Schuster", "Schuster", "Mercadal"], id="reported-speech",
+        ),
+        pytest.param(
+            "Donald Trump drohte Teheran. „Wir werden die Konsequenzen ziehen“, sagte Trump. "
+            "Dann stieg er in den Hubschrauber. „Aber es ist für mich okay“, sagte der Präsident weiter.",
+            "de", ["Trump", "Trump"], id="a-role-refers-back",
+        ),
+        pytest.param(
+            "Actor Brad Pitt thanked his friend Bradley Cooper. “He’s a true sweetheart,” Pitt said of Cooper "
+            "during the speech. “I love you and I thank you all.”",
+            "en", ["Pitt", "Pitt"], id="said-of-names-no-speaker",
+        ),
+        pytest.param(
+            # A quote that ended a sentence bounds the next one's lead; members are no person; a
+            # clause that runs into the next quote introduces that one.
+            "Amazon founder Jeff Bezos announced a fund. “Climate change is the biggest threat to our "
+            "planet,” Bezos recently tweeted. Critics share the belief that Bezos “will continue to be "
+            "complicit in the climate crisis.” AECJ members continued, “When is Amazon going to stop helping "
+            "oil and gas companies?” Greenpeace USA Senior Campaigner Elizabeth Jardim explained, “It is "
+            "hypocritical to announce that now.”",
+            "en", ["Bezos", None, None, "Jardim"], id="english-appositions",
+        ),
+    ],
+)
+def test_quotes_speakers(text, lang, speakers):
+    article = analyze(read_text(text, lang=lang))
+    assert [q.speaker.split()[-1] if q.speaker else None for q in article.quotes] == speakers
 
 
 def test_quotes_scare_quotes_are_not_speech():

@@ -48,20 +48,8 @@ STOP = {
 # Weekdays and months are capitalised in both languages but are dates, not names.
 STOP |= set(WEEKDAYS) | set(MONTHS)
 
-# English words for an office, capitalised before a name ("Prime Minister Viktor Orban",
+# English words that are offices, capitalised before a name ("Prime Minister Viktor Orban",
 # "EPP President Donald Tusk"): not part of the name, but they make the name after them a person.
-_ROLES = {
-    "president", "vice", "prime", "minister", "chancellor", "secretary", "senator", "sen",
-    "rep", "representative", "governor", "gov", "mayor", "ceo", "chairman", "chairwoman",
-    "chair", "leader", "spokesman", "spokeswoman", "spokesperson", "king", "queen", "prince",
-    "princess", "pope", "judge", "justice", "general", "gen", "commissioner", "ambassador",
-    "director", "chief", "head", "deputy", "former", "campaigner", "senior", "attorney",
-    "lawmaker", "coach", "captain", "premier", "foreign", "interior", "defense", "defence",
-    "finance", "health", "economy", "economics", "environment", "labor", "labour", "trade",
-    "state", "party", "founder", "executive", "officer", "mr", "mrs", "ms", "dr", "sir", "pm",
-}  # fmt: skip
-# Words that are offices on their own; the others above ("Foreign", "State", "Party") only
-# count as part of an office when one of these follows them.
 _OFFICES = {
     "president", "minister", "chancellor", "secretary", "senator", "sen", "rep", "governor",
     "gov", "mayor", "ceo", "chairman", "chairwoman", "leader", "spokesman", "spokeswoman",
@@ -69,7 +57,15 @@ _OFFICES = {
     "commissioner", "ambassador", "director", "chief", "campaigner", "attorney", "lawmaker",
     "coach", "captain", "premier", "founder", "officer", "mr", "mrs", "ms", "dr", "sir", "pm",
 }  # fmt: skip
-# English nationality adjectives: "German" is no name of its own, and not part of the one after it.
+# Words that are part of an office only when one follows them ("Foreign Minister", "Vice
+# President", "State Secretary"); alone ("Finance", "Party") they are no name either.
+_ROLES = _OFFICES | {
+    "vice", "prime", "representative", "chair", "justice", "head", "deputy", "former", "senior",
+    "foreign", "interior", "defense", "defence", "finance", "health", "economy", "economics",
+    "environment", "labor", "labour", "trade", "state", "party", "executive",
+}  # fmt: skip
+# English nationality adjectives and peoples: "German" is no name of its own, and not part of
+# the one after it.
 _DEMONYMS = {
     "afghan", "african", "albanian", "algerian", "american", "arab", "argentine", "armenian",
     "asian", "australian", "austrian", "azerbaijani", "belarusian", "belgian", "bosnian",
@@ -84,12 +80,9 @@ _DEMONYMS = {
     "swedish", "swiss", "syrian", "taiwanese", "tajik", "thai", "tunisian", "turkish",
     "ukrainian", "uzbek", "venezuelan", "vietnamese", "welsh", "yemeni", "western", "eastern",
     "northern", "southern", "soviet",
-}  # fmt: skip
-# Peoples whose plural is not the adjective plus "s" (Germans, Italians are).
-_PEOPLES = {
+    # peoples whose plural is not the adjective plus "s" (Germans, Italians are)
     "spaniards", "britons", "brits", "swedes", "danes", "finns", "poles", "turks", "scots",
-    "kurds", "serbs", "croats", "czechs", "slovaks", "arabs", "jews", "israelis", "iraqis",
-    "saudis", "afghans", "kazakhs", "uzbeks", "tajiks", "europeans", "americans",
+    "kurds", "serbs", "croats", "czechs", "slovaks", "arabs", "jews", "afghans", "kazakhs",
 }  # fmt: skip
 # English words that open sentences before a name ("Many Germans", "Meanwhile Merkel").
 _OPENING_WORDS = {
@@ -159,7 +152,7 @@ def _type_of(surface: str, before: str, after: str, text_persons: set[str]) -> s
 
 def _is_demonym(word: str) -> bool:
     low = word.lower()
-    return low in _DEMONYMS or low in _PEOPLES or (low.endswith("s") and low[:-1] in _DEMONYMS)
+    return low in _DEMONYMS or (low.endswith("s") and low[:-1] in _DEMONYMS)
 
 
 def _split_roles(run: list[Token], before: str) -> Iterator[tuple[list[Token], str]]:
