@@ -79,7 +79,8 @@ _DEMONYMS = {
     "saudi", "scottish", "serbian", "slovak", "slovenian", "somali", "spanish", "sudanese",
     "swedish", "swiss", "syrian", "taiwanese", "tajik", "thai", "tunisian", "turkish",
     "ukrainian", "uzbek", "venezuelan", "vietnamese", "welsh", "yemeni", "western", "eastern",
-    "northern", "southern", "soviet",
+    "northern", "southern", "soviet", "bavarian", "saxon", "prussian", "tyrolean", "catalan",
+    "basque", "flemish", "sicilian", "corsican", "texan", "californian", "siberian", "crimean",
     # peoples whose plural is not the adjective plus "s" (Germans, Italians are)
     "spaniards", "britons", "brits", "swedes", "danes", "finns", "poles", "turks", "scots",
     "kurds", "serbs", "croats", "czechs", "slovaks", "arabs", "jews", "afghans", "kazakhs",
