@@ -134,6 +134,32 @@ def test_figures_what_is_counted():
     assert any(f.approx == "vague" and f.counts == "injured" for f in by_value.values())
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # The event verb nearest after the number, not the first of the sentence.
+        ("Police said 1,200 people were evacuated and 164 people were killed.", "en",
+         [(1200, "evacuated", None), (164, "killed", None)]),
+        ("Between 300 and 400 people were evacuated.", "en", [(300, "evacuated", None), (400, "evacuated", None)]),
+        # A currency sign before the number, and "bn".
+        ("Bezos pledged $10 billion, the EU €5 million and the fund raised £2.3bn last year.", "en",
+         [(1e10, "money", "USD"), (5e6, "money", "EUR"), (2.3e9, "money", "GBP")]),
+        # Thousands written with spaces, and lists sharing the noun (and the scale) of their last number.
+        ("Die Sanierung kostet 1 825 000 Euro, gefördert werden 100 000 Euro.", "de",
+         [(1825000, "money", "EUR"), (100000, "money", "EUR")]),
+        ("Spanien und Italien liegen mit 35, 44 und 49 Toten darüber.", "de",
+         [(35, "killed", None), (44, "killed", None), (49, "killed", None)]),
+        ("Der Schaden liegt zwischen elf und 13,5 Milliarden Euro.", "de", [(11e9, "money", "EUR"), (13.5e9, "money", "EUR")]),
+        # Times of day are no figures; a year before "am Montag" still is one.
+        ("Um 5 Uhr fuhren sie los, gegen 7.30 Uhr kamen sie an. Die Zahlen für 2020 kommen am Montag.", "de",
+         [(2020, "year", None)]),
+    ],
+)
+def test_figures_events_currencies_spaced_thousands_lists_and_clock_times(text, lang, expected):
+    found = [(f.value, f.counts, f.unit) for f in _figures(text, lang)]
+    assert found == [(pytest.approx(v), c, u) for v, c, u in expected]
+
+
 def test_figures_unconfirmed_from_next_sentence():
     text = "Staatsmedien berichteten, dass 40 Menschen getötet wurden. Die Behörden haben diese Zahl nicht bestätigt."
     (fig,) = [f for f in _figures(text) if f.value == 40]

@@ -321,11 +321,12 @@ def test_clause_of_a_number_is_as_split_at_commas() -> None:
     for m in re.finditer(r"\d+", sent):
         left = re.split(r"[,;]", sent[: m.start()])[-1]
         want = left + re.split(r"[,;]", sent[m.end() :], maxsplit=1)[0]
-        assert clauses.around(m.start(), m.end()) == want
+        left_at, right_at = clauses.span(m.start(), m.end())
+        assert sent[left_at : m.start()] + sent[m.end() : right_at] == want
     long = "Wort " * 2000 + "42 " + "Wort " * 2000
     at = long.index("42")
-    got = figures_mod._Clauses(long).around(at, at + 2)
-    assert len(got) == 2 * figures_mod.CLAUSE_CHARS
+    left_at, right_at = figures_mod._Clauses(long).span(at, at + 2)
+    assert (at - left_at, right_at - (at + 2)) == (figures_mod.CLAUSE_CHARS, figures_mod.CLAUSE_CHARS)
 
 
 def test_figures_on_a_long_sentence_with_many_numbers() -> None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import chain
 
 from storylens.model import Figure, Sentence
 from storylens.nlp import names
@@ -74,6 +75,8 @@ _SCALE = {
     "thousand": 1e3,
     "tausend": 1e3,
     "millions": 1e6,
+    "bn": 1e9,
+    "mn": 1e6,
 }
 _APPROX = (
     "fast",
@@ -107,7 +110,8 @@ _APPROX = (
 # noun or verb stem -> (counts, unit)
 _COUNTED = (
     (
-        r"tote[nr]?|todesopfer|getötet|gestorben|starben|umgekommen|ums leben|killed|dead|died|deaths|lives",
+        r"tote[nr]?|todesopfer|todesfäll(?:e|en)|todesfall|getötet|gestorben|starben|umgekommen|ums leben"
+        r"|killed|dead|died|deaths|lives",
         "killed",
         None,
     ),
@@ -150,8 +154,14 @@ _COUNTED_RE = [(re.compile(r"^(?:" + pat + r")\b", re.I), c, u) for pat, c, u in
 # Event verbs anywhere in the clause refine generic counts ("8000 Personen wurden festgenommen").
 _EVENT_RE = [(re.compile(r"\b(?:" + pat + r")\b", re.I), c) for pat, c, _ in _COUNTED[:4]]
 
-_SCALES = r"Millionen|Million|Mio\.?|Milliarden|Milliarde|Mrd\.?|Billionen|million|billion|thousand|Tausend"
-_NUM = r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
+_SCALES = r"Millionen|Million|Mio\.?|Milliarden|Milliarde|Mrd\.?|Billionen|million|billion|thousand|Tausend|bn|mn"
+# A currency sign before a number ("$10 billion", "€5 Millionen", "£2.3bn").
+_CURRENCIES = {"US$": "USD", "$": "USD", "€": "EUR", "£": "GBP"}
+_CURRENCY_BEFORE = re.compile(r"(US\$|\$|€|£)\s?$")
+_NUM = (
+    r"(?P<num>[1-9]\d{0,2}(?:[ \u00a0\u202f]\d{3}(?![\d.,]))+(?![ \u00a0\u202f]\d)|\d{1,3}(?:\.\d{3})+(?:,\d+)?"
+    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
+)
 _NUMBER_RE = re.compile(
     r"(?<![\w.,/:-])" + _NUM + r"(?![:\d])(?P<suffix>-(?:jährige[nrm]?|fache[nrm]?|prozentige[nrm]?))?"
     r"(?:\s*(?P<scale>" + _SCALES + r")\b)?"
@@ -226,6 +236,8 @@ _SPAN_NOUNS = re.compile(
 
 def parse_number(raw: str, lang: str | None) -> float | None:
     s = raw
+    if re.fullmatch(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+", s):  # thousands by spaces: 1 825 000
+        return float(re.sub(r"\D", "", s))
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", s):  # German thousands: 2.030 / 1.234,5
         return float(s.replace(".", "").replace(",", "."))
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", s):
@@ -242,17 +254,28 @@ def parse_number(raw: str, lang: str | None) -> float | None:
 
 _ADJECTIVE = re.compile(r"\s*[a-zäöüß]+(?:e|en|er|es|em)\b")
 _RATE_WORDS = {"pro", "je", "jeden", "jede", "jedes", "per", "a", "each", "every"}
+# The other numbers of a list after a number ("35[, 44 und 49] Toten", "60[ bis 70] Prozent").
+# (Six at most: a longer run of numbers is a table, and each number would read all of it.)
+_LIST_AFTER = re.compile(r"(?:\s*(?:,|und|oder|bis|sowie|and|or|to|–)\s*\d[\d.,]*(?![\w/])){1,6}")
+# What the words after a number are read up to: a parenthesis or a clause break.
+_AFTER_CUT = re.compile(r"[()\[\];]|,\s+(?!\d)")
 
 
 def _what(after: str) -> tuple[str | None, str | None, int]:
-    """What the number counts, from the words after it (skipping adjectives)."""
-    words = re.findall(r"[\w%€$-]+", after[:80])
-    for i, word in enumerate(words[:4]):
+    """What the number counts, from the words after it (skipping adjectives), within its
+    parenthesis or clause.  A number listed with others takes the noun right after the last of
+    them ("35, 44 und 49 Toten", "60 bis 70 Prozent"); its position is then -1: the noun is not
+    its own text."""
+    listed = _LIST_AFTER.match(after)
+    if listed:
+        after = after[listed.end() :]
+    words = re.findall(r"[\w%€$-]+", _AFTER_CUT.split(after[:80], maxsplit=1)[0])
+    for i, word in enumerate(words[: 2 if listed else 4]):
         if word[:1].isdigit():
             break  # the next number owns the words after it
         for pattern, counts, unit in _COUNTED_RE:
             if pattern.match(word):
-                return counts, unit, i
+                return counts, unit, -1 if listed else i
         if i == 0 and word.lower() in ("von", "of"):
             continue
         if word.lower() in _RATE_WORDS:
@@ -260,6 +283,19 @@ def _what(after: str) -> tuple[str | None, str | None, int]:
         if word[:1].isupper() and i > 0:
             break  # a noun that is not in the lexicon: stop looking further
     return None, None, -1
+
+
+_SCALE_AFTER = re.compile(r"\s*(?P<scale>" + _SCALES + r")\b")
+
+
+def _listed_scale(sent: str, end: int, raw: str) -> float:
+    """The scale a listed number shares with the last of its list ("zwischen elf und 13,5
+    Milliarden Euro": eleven billion), 1 where it has its own or there is none."""
+    listed = _LIST_AFTER.match(sent, end)
+    if not listed or _SCALE_AFTER.search(raw):
+        return 1.0
+    scale = _SCALE_AFTER.match(sent, listed.end())
+    return _SCALE[scale.group("scale").lower().rstrip(".")] if scale else 1.0
 
 
 def _verb_counts(clause: str) -> str | None:
@@ -349,6 +385,8 @@ _DATE_AFTER = re.compile(
     r"\.\s*(?:[A-ZÄÖÜ][a-zäöü]+\s+\d{4}|Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)"
 )
 _SPACES = re.compile(r"\s*")
+# (not a bare "am": "2020 am Montag" is German)
+_CLOCK_AFTER = re.compile(r"\s*(?:Uhr\b|[ap]\.m\.|o'clock\b)")
 _CLAUSE_BREAK = re.compile(r"[,;]")
 # How far the clause of a number is read on each side for an event verb.  A clause ends at ',' or
 # ';'; news clauses are far shorter, and the bound keeps a text without commas (a pasted table)
@@ -383,10 +421,13 @@ class _Clauses:
         right = self.breaks[k] if k < len(self.breaks) else len(self.sent)
         return max(left, start - CLAUSE_CHARS), min(right, end + CLAUSE_CHARS)
 
-    def around(self, start: int, end: int) -> str:
-        """The clause of ``sent[start:end]`` without it."""
+    def event(self, start: int, end: int, prev_end: int, next_start: int) -> str | None:
+        """What the event verb of the number's clause counts: the verb after the number (up to
+        the next number), else the one before it (back to the previous number)."""
         left, right = self.span(start, end)
-        return self.sent[left:start] + self.sent[end:right]
+        return _verb_counts(self.sent[end : min(right, next_start)]) or _verb_counts(
+            self.sent[max(left, prev_end) : start]
+        )
 
     def source(self, start: int, end: int) -> str | None:
         """Who the clause of a number cites, where the sentence has several clauses and this
@@ -407,14 +448,15 @@ class _Clauses:
 
 
 def _referred(
-    sent: str, start: int, end: int, earlier: Sequence[tuple[str | None, str | None]]
+    sent: str, start: int, end: int, latest_first: Iterable[tuple[str | None, str | None]]
 ) -> tuple[str | None, str | None] | None:
     """What a bare number at ``sent[start:end]`` counts if it refers back to a figure: the
-    (counts, unit) of the last number before it (this sentence or the one before), unless that
-    one counts nothing known ("Es waren vier Hubschrauber im Einsatz, später waren es sechs")."""
+    (counts, unit) of the last number before it (this sentence or the one before; ``latest_first``
+    runs back from the latest), unless that one counts nothing known ("Es waren vier
+    Hubschrauber im Einsatz, später waren es sechs")."""
     if not _BARE_AFTER.match(sent, end) or not _REFERS_BACK.search(sent, max(0, start - 60), start):
         return None
-    for counts, unit in reversed(earlier):
+    for counts, unit in latest_first:
         if counts in _SKIPPED_BACK:
             continue
         return (counts, unit) if counts is not None else None
@@ -437,6 +479,8 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
                 continue
             if sent[m.end() : m.end() + 1] == "." and _DATE_AFTER.match(sent, m.end()):
                 continue  # "3. Januar": a date, handled by dates
+            if _CLOCK_AFTER.match(sent, m.end()):
+                continue  # "um 5 Uhr", "7.30 Uhr", "at 5 p.m.": a time of day
             if m.group("scale"):
                 value *= _SCALE[m.group("scale").lower().rstrip(".")]
             candidates.append((m.start(), m.end(), value, m.group("suffix")))
@@ -460,7 +504,8 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
         clauses: _Clauses | None = None
         attribution: tuple[str | None, str] | None = None
         candidates.sort()
-        for start, end, value, suffix in candidates:
+        starts = [c[0] for c in candidates]
+        for i, (start, end, value, suffix) in enumerate(candidates):
             raw = sent[start:end]
             counts: str | None
             unit: str | None
@@ -470,20 +515,34 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
                 space = _SPACES.match(sent, end)  # (always matches: it may match nothing)
                 is_span = _SPAN_NOUNS.match(sent, space.end() if space else end) or value >= 130
                 counts, unit, pos = ("duration" if is_span else "age"), "years", 0
+            elif currency := _CURRENCY_BEFORE.search(sent, max(0, start - 4), start):
+                # "$10 billion", "€5 million", "£2.3bn": money, whatever words follow
+                counts, unit, pos = "money", _CURRENCIES[currency.group(1)], -1
+                start, raw = currency.start(1), sent[currency.start(1) : end]
             else:
                 counts, unit, pos = _what(sent[end : end + 80])
+                value *= _listed_scale(sent, end, raw)
             # A year-like number whose counted noun comes later is a year ("2020 kniet ein
             # Polizist"), unless an adjective stands between ("2000 weitere Menschen").
             later = pos > 0 and not (pos == 1 and _ADJECTIVE.match(sent, end))
             if (counts is None or later) and _is_year(value, raw.strip(), sent, end):
                 counts, unit = "year", None
             if counts in (None, "people"):
-                # The event verb may stand before or after the number, within its clause.
+                # The event verb may stand after the number or before it, within its clause and
+                # not past a neighbouring number ("1,200 people were evacuated and 164 killed").
                 clauses = clauses or _Clauses(sent)
-                verb = _verb_counts(clauses.around(start, end))
-                counts = verb or counts
+                prev_end = candidates[i - 1][1] if i > 0 else 0
+                # (the numbers listed with this one share its verb: "between 300 and 400 ...")
+                listed = _LIST_AFTER.match(sent, end)
+                bound = listed.end() if listed else end
+                k = bisect_left(starts, bound, i + 1)
+                next_start = starts[k] if k < len(starts) else len(sent)
+                counts = clauses.event(start, end, prev_end, next_start) or counts
+
             if counts is None:
-                counts, unit = _referred(sent, start, end, [*earlier, *before]) or (None, unit)
+                # (lazily, latest first: copying the history for every number was quadratic)
+                history = chain(reversed(before), reversed(earlier))
+                counts, unit = _referred(sent, start, end, history) or (None, unit)
             before.append((counts, unit))
             if counts is None and not raw[:1].isdigit():
                 continue

@@ -19,7 +19,9 @@ from storylens.nlp.segment import segment
 # evacuations, reporting clauses at either end; texts analysed up to analysis.max_chars
 # (session 9).  5: compounds containing a name are mentions of that name ("CDU-Spitze" ->
 # CDU), words derived from names ("deutschen", "Münchner") are no entities, English names
-# without headline case, offices and nationality adjectives, "PiS" one token (session 10).
+# without headline case, offices and nationality adjectives, "PiS" one token; figures: the
+# event verb nearest the number, currency signs, thousands written with spaces, lists, no
+# times of day (session 10).
 ANALYSIS_VERSION = 5
 
 
