@@ -149,7 +149,8 @@ def test_figures_what_is_counted():
          [(1825000, "money", "EUR"), (100000, "money", "EUR")]),
         ("Spanien und Italien liegen mit 35, 44 und 49 Toten darüber.", "de",
          [(35, "killed", None), (44, "killed", None), (49, "killed", None)]),
-        ("Der Schaden liegt zwischen elf und 13,5 Milliarden Euro.", "de", [(11e9, "money", "EUR"), (13.5e9, "money", "EUR")]),
+        ("Der Schaden liegt zwischen elf und 13,5 Milliarden Euro.", "de",
+         [(11e9, "money", "EUR"), (13.5e9, "money", "EUR")]),
         # Times of day are no figures; a year before "am Montag" still is one.
         ("Um 5 Uhr fuhren sie los, gegen 7.30 Uhr kamen sie an. Die Zahlen für 2020 kommen am Montag.", "de",
          [(2020, "year", None)]),

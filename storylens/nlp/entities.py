@@ -16,10 +16,7 @@ from typing import Any
 from storylens.model import Entity, Mention, Token
 from storylens.nlp import names
 from storylens.nlp.intervals import Intervals
-from storylens.nlp.rule_entities import STOP, recognise_rules
-
-Span = tuple[int, int, str]
-
+from storylens.nlp.rule_entities import STOP, Span, recognise_rules
 
 # Currency names the model tags as names of things (OTH); figures carry them as units.
 _CURRENCIES = {
