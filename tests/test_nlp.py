@@ -141,6 +141,7 @@ def test_figures_what_is_counted():
         ("Police said 1,200 people were evacuated and 164 people were killed.", "en",
          [(1200, "evacuated", None), (164, "killed", None)]),
         ("Between 300 and 400 people were evacuated.", "en", [(300, "evacuated", None), (400, "evacuated", None)]),
+        ("The death toll climbed to over 400 on Monday.", "en", [(400, "killed", None)]),
         # A currency sign before the number, and "bn".
         ("Bezos pledged $10 billion, the EU €5 million and the fund raised £2.3bn last year.", "en",
          [(1e10, "money", "USD"), (5e6, "money", "EUR"), (2.3e9, "money", "GBP")]),

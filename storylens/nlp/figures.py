@@ -111,7 +111,7 @@ _APPROX = (
 _COUNTED = (
     (
         r"tote[nr]?|todesopfer|todesfäll(?:e|en)|todesfall|getötet|gestorben|starben|umgekommen|ums leben"
-        r"|killed|dead|died|deaths|lives",
+        r"|killed|dead|died|deaths|death toll|lives",
         "killed",
         None,
     ),
