@@ -19,7 +19,7 @@ from storylens.nlp.intervals import Intervals
 from storylens.nlp.rule_entities import STOP, Span, recognise_rules
 
 # Currency names the model tags as names of things (OTH); figures carry them as units.
-_CURRENCIES = {
+_CURRENCY_NAMES = {
     "euro", "euros", "dollar", "dollars", "us-dollar", "us-dollars", "franken", "pfund",
     "rubel", "yen", "yuan", "lira", "zloty", "forint", "kronen", "rupien",
 }  # fmt: skip
@@ -206,7 +206,7 @@ def link(text: str, spans: list[Span], tokens: Sequence[Token]) -> tuple[tuple[M
             continue  # adjectival derivations ("kasachischen") are not entities of their own
         alias = names.lookup(surface)
         label = alias[0] if alias else label  # the alias table knows Kirgistan is a place
-        if label == "MISC" and surface.lower() in _CURRENCIES:
+        if label == "MISC" and surface.lower() in _CURRENCY_NAMES:
             continue  # "10 Milliarden Euro": the unit of a figure, not a name
         keyed.append((start, end, label, surface, names.entity_key(surface, label)))
     keys = {k for *_, k in keyed}

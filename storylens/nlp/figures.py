@@ -261,14 +261,11 @@ _LIST_AFTER = re.compile(r"(?:\s*(?:,|und|oder|bis|sowie|and|or|to|–)\s*\d[\d.
 _AFTER_CUT = re.compile(r"[()\[\];]|,\s+(?!\d)")
 
 
-def _what(after: str) -> tuple[str | None, str | None, int]:
+def _what(after: str, listed: bool = False) -> tuple[str | None, str | None, int]:
     """What the number counts, from the words after it (skipping adjectives), within its
-    parenthesis or clause.  A number listed with others takes the noun right after the last of
-    them ("35, 44 und 49 Toten", "60 bis 70 Prozent"); its position is then -1: the noun is not
-    its own text."""
-    listed = _LIST_AFTER.match(after)
-    if listed:
-        after = after[listed.end() :]
+    parenthesis or clause.  A number ``listed`` with others (``after`` then starts after the
+    last of them) takes the noun right after that one ("35, 44 und 49 Toten", "60 bis 70
+    Prozent"); its position is then -1: the noun is not its own text."""
     words = re.findall(r"[\w%€$-]+", _AFTER_CUT.split(after[:80], maxsplit=1)[0])
     for i, word in enumerate(words[: 2 if listed else 4]):
         if word[:1].isdigit():
@@ -288,10 +285,9 @@ def _what(after: str) -> tuple[str | None, str | None, int]:
 _SCALE_AFTER = re.compile(r"\s*(?P<scale>" + _SCALES + r")\b")
 
 
-def _listed_scale(sent: str, end: int, raw: str) -> float:
-    """The scale a listed number shares with the last of its list ("zwischen elf und 13,5
-    Milliarden Euro": eleven billion), 1 where it has its own or there is none."""
-    listed = _LIST_AFTER.match(sent, end)
+def _listed_scale(sent: str, listed: re.Match[str] | None, raw: str) -> float:
+    """The scale a listed number shares with the last of its list (``listed``: "zwischen elf
+    und 13,5 Milliarden Euro" is eleven billion), 1 where it has its own or there is none."""
     if not listed or _SCALE_AFTER.search(raw):
         return 1.0
     scale = _SCALE_AFTER.match(sent, listed.end())
@@ -507,6 +503,10 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
         starts = [c[0] for c in candidates]
         for i, (start, end, value, suffix) in enumerate(candidates):
             raw = sent[start:end]
+            # The numbers listed with this one ("35[, 44 und 49] Toten"), read once for what
+            # they count, their scale and their verb.
+            listed = _LIST_AFTER.match(sent, end, end + 80)
+            rest = listed.end() if listed else end
             counts: str | None
             unit: str | None
             if suffix == "score":
@@ -520,8 +520,8 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
                 counts, unit, pos = "money", _CURRENCIES[currency.group(1)], -1
                 start, raw = currency.start(1), sent[currency.start(1) : end]
             else:
-                counts, unit, pos = _what(sent[end : end + 80])
-                value *= _listed_scale(sent, end, raw)
+                counts, unit, pos = _what(sent[rest : end + 80], listed is not None)
+                value *= _listed_scale(sent, listed, raw)
             # A year-like number whose counted noun comes later is a year ("2020 kniet ein
             # Polizist"), unless an adjective stands between ("2000 weitere Menschen").
             later = pos > 0 and not (pos == 1 and _ADJECTIVE.match(sent, end))
@@ -533,9 +533,7 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
                 clauses = clauses or _Clauses(sent)
                 prev_end = candidates[i - 1][1] if i > 0 else 0
                 # (the numbers listed with this one share its verb: "between 300 and 400 ...")
-                listed = _LIST_AFTER.match(sent, end)
-                bound = listed.end() if listed else end
-                k = bisect_left(starts, bound, i + 1)
+                k = bisect_left(starts, rest, i + 1)
                 next_start = starts[k] if k < len(starts) else len(sent)
                 counts = clauses.event(start, end, prev_end, next_start) or counts
 

@@ -128,20 +128,28 @@ def _is_headline(sent: list[Token]) -> bool:
     return len(words) >= 3 and all(w[:1].isupper() for w in words)
 
 
-def _type_of(surface: str, before: str, after: str, text_persons: set[str]) -> str:
+def _known_type(surface: str, before: str, after: str) -> str | None:
+    """The type gazetteers, organisation words and person triggers give, else None."""
     hit = names.lookup(surface)
     if hit:
         return hit[0]
     if names.city_of(surface):
         return "LOC"
     words = surface.split()
-    last = words[-1]
-    if len(words) > 1 and names.lookup(words[0]) is None and (names.lookup(last) or ("", ""))[0] in ("LOC", "ORG"):
+    if len(words) > 1 and names.lookup(words[0]) is None and (names.lookup(words[-1]) or ("", ""))[0] in ("LOC", "ORG"):
         return "ORG"  # "Greenpeace USA", "Amnesty International": a name with a country or body after it
     if _ORG_WORDS.search(surface) or (surface.isupper() and 2 <= len(surface) <= 5):
         return "ORG"
     if before.lower().rstrip(".") in PERSON_TRIGGERS | _OFFICES or after.lower() in _SPEECH:
         return "PER"
+    return None
+
+
+def _type_of(surface: str, known: str | None, text_persons: set[str]) -> str:
+    """``known`` (from :func:`_known_type`), else a person's surname seen in full, else by shape."""
+    if known:
+        return known
+    last = surface.split()[-1]
     if last in text_persons or names.fold(last) in text_persons:
         return "PER"
     if " " in surface or ("-" in surface and surface[:1].isupper() and surface.count("-") == 1):
@@ -223,18 +231,19 @@ def recognise_rules(text: str, sents: list[list[Token]], lang: str | None) -> li
             pieces = [(sent[i:j], before)] if lang == "de" or whole else _split_roles(sent[i:j], before)
             for words, word_before in pieces:
                 runs.append((words[0].start, words[-1].end, word_before, after))
+    known = [_known_type(text[start:end], before, after) for start, end, before, after in runs]
     # Surnames of the full names typed as persons: "Trump" alone is the "Donald Trump" of before.
     persons: set[str] = set()
-    for start, end, before, after in runs:
+    for (start, end, _, _), kind in zip(runs, known, strict=True):
         surface = text[start:end]
-        if " " in surface and _type_of(surface, before, after, set()) == "PER":
+        if " " in surface and _type_of(surface, kind, set()) == "PER":
             persons.add(surface.split()[-1])
     spans = []
-    for start, end, before, after in runs:
+    for (start, end, _, _), kind in zip(runs, known, strict=True):
         surface = text[start:end]
         if " " not in surface and surface.lower() in lower and names.lookup(surface) is None:
             continue  # "Climate", "Party": words the text also writes in lower case
-        spans.append((start, end, _type_of(surface, before, after, persons)))
+        spans.append((start, end, _type_of(surface, kind, persons)))
     return spans
 
 
