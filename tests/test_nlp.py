@@ -162,6 +162,27 @@ def test_figures_events_currencies_spaced_thousands_lists_and_clock_times(text, 
     assert found == [(pytest.approx(v), c, u) for v, c, u in expected]
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "kept"),
+    [
+        # a press release's contact block counts nothing
+        ("Rückfragen bitte an:\nPolizei Bremerhaven\nTelefon: 0471/ 953 - 1401\n"
+         "E-Mail: presse@polizei.example.de\nWerner-Kammann-Straße 8\n27472 Cuxhaven", "de", []),
+        ("Zeugen melden sich unter +49(0)4403/927 115 oder Tel. (0 95 21) 94 26 21.", "de", []),
+        # dates with full stops, road numbers, party labels with a leading zero
+        ("Am 31.12.2019 fuhr der Beteiligte 02 auf der BAB 27 und der L 347.", "de", []),
+        # ... while the figures around them stay
+        ("Am 01.01.2020 wurden 12 Menschen in der Ringstraße 10 verletzt.", "de", [12]),
+        ("A 1,000-bed hospital was built in ten days.", "en", [1000, 10]),
+        ("Auf Platz 18 landete sie.", "de", [18]),
+        # Swiss thousands
+        ("In Zürich demonstrierten 10'000 Menschen für 100'000 Franken.", "de", [10000, 100000]),
+    ],
+)
+def test_figures_skip_phone_numbers_addresses_dates_and_roads(text, lang, kept):
+    assert [f.value for f in _figures(text, lang)] == [pytest.approx(v) for v in kept]
+
+
 def test_figures_unconfirmed_from_next_sentence():
     text = "Staatsmedien berichteten, dass 40 Menschen getötet wurden. Die Behörden haben diese Zahl nicht bestätigt."
     (fig,) = [f for f in _figures(text) if f.value == 40]
@@ -265,6 +286,18 @@ def test_dateline_absent_in_plain_lead():
             "oil and gas companies?” Greenpeace USA Senior Campaigner Elizabeth Jardim explained, “It is "
             "hypocritical to announce that now.”",
             "en", ["Bezos", None, None, "Jardim"], id="english-appositions",
+        ),
+        pytest.param(
+            # A genitive or 's owner is not the speaker: the father, the spokesman is.
+            "Die kleine Nele kam um Mitternacht zur Welt. Neles Vater Benjamin Strube sagte: „Wir hatten "
+            "uns auf einen ruhigen Abend eingestellt.“ Kremlchef Wladimir Putin schwieg. „Wir beobachten "
+            "die Lage genau“, sagte Putins Sprecher Dmitri Peskow.",
+            "de", ["Strube", "Peskow"], id="possessors",
+        ),
+        pytest.param(
+            "Prime Minister Boris Johnson left hospital. A spokesman said Mr Johnson's thoughts are with "
+            "\"those affected by this terrible disease.\"",
+            "en", [None], id="english-possessive",
         ),
     ],
 )

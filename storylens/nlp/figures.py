@@ -160,6 +160,7 @@ _CURRENCIES = {"US$": "USD", "$": "USD", "€": "EUR", "£": "GBP"}
 _CURRENCY_BEFORE = re.compile(r"(US\$|\$|€|£)\s?$")
 _NUM = (
     r"(?P<num>[1-9]\d{0,2}(?:[ \u00a0\u202f]\d{3}(?![\d.,]))+(?![ \u00a0\u202f]\d)|\d{1,3}(?:\.\d{3})+(?:,\d+)?"
+    r"|[1-9]\d{0,2}(?:['\u2019]\d{3})+(?![\d'\u2019])"
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
 )
 _NUMBER_RE = re.compile(
@@ -236,7 +237,7 @@ _SPAN_NOUNS = re.compile(
 
 def parse_number(raw: str, lang: str | None) -> float | None:
     s = raw
-    if re.fullmatch(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+", s):  # thousands by spaces: 1 825 000
+    if re.fullmatch(r"\d{1,3}(?:[ \u00a0\u202f'\u2019]\d{3})+", s):  # 1 825 000, Swiss 10'000
         return float(re.sub(r"\D", "", s))
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", s):  # German thousands: 2.030 / 1.234,5
         return float(s.replace(".", "").replace(",", "."))
@@ -381,6 +382,24 @@ _DATE_AFTER = re.compile(
     r"\.\s*(?:[A-ZÄÖÜ][a-zäöü]+\s+\d{4}|Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)"
 )
 _SPACES = re.compile(r"\s*")
+# Numbers that count nothing: web and mail addresses, telephone numbers (after a keyword, in the
+# international form, or with an area code and a slash), dates written with full stops
+# ("31.12.2019"), house numbers, a postcode line of an address ("27472 Cuxhaven"), and numbers
+# with a leading zero ("Beteiligte 02"). Press releases end with a contact block full of them.
+_PHONE_CHARS = r"[\d \u00a0()/+.\u2013-]"
+_NOT_A_QUANTITY = re.compile(
+    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+"
+    r"|(?:Telefon(?:nummer)?|Rufnummer|Tel\.|Fax|Mobil|Handy|[Pp]hone|Hotline)\s*:?\s*[+\d(]"
+    + _PHONE_CHARS + r"{3,}\d"
+    r"|\+\d{1,3}" + _PHONE_CHARS + r"{4,}\d"
+    r"|\b0\d{2,5} ?/ ?\d[\d \u00a0-]*\d"
+    r"|\b(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:\d{4}|\d{2})?(?!\d)"
+    r"|\w[\w-]+(?i:stra(?:ß|ss)e|str\.|weg|platz|allee|gasse|ring|damm|ufer|chaussee)\s+\d{1,4}[a-z]?\b"
+    r"|(?m:^[ \t]*\d{5}[ \t]+[A-ZÄÖÜ][\w.-]*(?:[ \t][\w.()-]+){0,2}[ \t]*$)"
+    r"|(?<![\w.,])0\d+(?![.,]\d)",
+)
+# German road numbers: "BAB 27", "A 7", "L 347" (in English "A 1,000-bed" is an article).
+_ROAD = re.compile(r"\b(?:BAB|A|B|L|K)\s?\d{1,3}\b(?![.,]\d)")
 # (not a bare "am": "2020 am Montag" is German)
 _CLOCK_AFTER = re.compile(r"\s*(?:Uhr\b|[ap]\.m\.|o'clock\b)")
 _CLAUSE_BREAK = re.compile(r"[,;]")
@@ -459,6 +478,20 @@ def _referred(
     return None
 
 
+def _masked(sent: str, lang: str | None) -> list[tuple[int, int]]:
+    """The spans of ``sent`` whose numbers count nothing, in order."""
+    spans = [m.span() for m in _NOT_A_QUANTITY.finditer(sent)]
+    if lang != "en":
+        spans += [m.span() for m in _ROAD.finditer(sent)]
+        spans.sort()
+    return spans
+
+
+def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    i = bisect_left(spans, (offset + 1,)) - 1
+    return i >= 0 and spans[i][0] <= offset < spans[i][1]
+
+
 def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> tuple[Figure, ...]:
     figures: list[Figure] = []
     # What the numbers of the previous sentence and of this one so far count, in order.
@@ -469,7 +502,10 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
         sent = text[s.start : s.end]
         following = text[s.end : s.end + 300]
         candidates: list[tuple[int, int, float, str | None]] = []
+        masked = _masked(sent, lang)
         for m in _NUMBER_RE.finditer(sent):
+            if masked and _inside(m.start(), masked):
+                continue  # a telephone number, a date, an address...
             value = parse_number(m.group("num"), lang)
             if value is None:
                 continue
@@ -481,6 +517,8 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
                 value *= _SCALE[m.group("scale").lower().rstrip(".")]
             candidates.append((m.start(), m.end(), value, m.group("suffix")))
         for m in _SCORE_RE.finditer(sent):
+            if masked and _inside(m.start(), masked):
+                continue
             # One figure for the result; the value encodes both sides (3:1 -> 3.01) so that two
             # articles reporting different results conflict, and the text shows it as written.
             value = int(m.group("a")) + int(m.group("b")) / 100

@@ -21,8 +21,10 @@ from storylens.nlp.segment import segment
 # CDU), words derived from names ("deutschen", "Münchner") are no entities, English names
 # without headline case, offices and nationality adjectives, "PiS" one token; figures: the
 # event verb nearest the number, currency signs, thousands written with spaces, lists, no
-# times of day (session 10).
-ANALYSIS_VERSION = 5
+# times of day (session 10).  6: figures skip telephone numbers, addresses, web and mail
+# addresses, dates written with full stops, road numbers and numbers with a leading zero; Swiss
+# thousands ("10'000") (session 11).
+ANALYSIS_VERSION = 6
 
 
 def analysed_part(text: str, limit: int) -> int:

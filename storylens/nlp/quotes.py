@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from storylens.model import Entity, Mention, Quote, Sentence
+from storylens.nlp.names import is_common_word
 
 _PAIRS = {"„": "“", "»": "«", "«": "»", "“": "”", "‚": "‘"}
 _SPEECH = (
@@ -72,6 +73,21 @@ def _spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_ENGLISH_POSSESSIVE = re.compile(r"['’]s\s+[a-z]")
+_NOUN_AFTER = re.compile(r"\s+([A-ZÄÖÜ][a-zäöüß]+)\b")
+
+
+def _possessor(text: str, m: Mention) -> bool:
+    """Whether the person mention ``m`` owns the noun after it ("Putins Sprecher", "Trump's
+    lawyer"): a German genitive in -s before an ordinary noun, or an English 's."""
+    if _ENGLISH_POSSESSIVE.match(text, m.end):
+        return True
+    if not text[m.start : m.end].endswith("s"):
+        return False
+    noun = _NOUN_AFTER.match(text, m.end)
+    return noun is not None and is_common_word(noun.group(1))
+
+
 class _Persons:
     """Person mentions in text order, indexed for the questions attribution asks of them.
 
@@ -93,13 +109,15 @@ class _Persons:
         k = bisect_right(self.ends, before)
         return self.items[max(0, k - last) : k]
 
-    def within(self, start: int, end: int) -> Mention | None:
-        """The first mention that lies in [start, end]."""
+    def within(self, start: int, end: int, text: str | None = None) -> Mention | None:
+        """The first mention that lies in [start, end]; with ``text``, the first that is no
+        possessor: in 'Neles Vater Benjamin Strube sagte' or "Trump's lawyer said" the father
+        and the lawyer speak, not Nele or Trump."""
         for j in range(bisect_left(self.starts, start), len(self.items)):
             m = self.items[j]
             if m.start > end:  # and so are the later ones: none ends by ``end``
                 break
-            if m.end <= end:
+            if m.end <= end and not (text is not None and _possessor(text, m)):
                 return m
         return None
 
@@ -192,7 +210,7 @@ def _speaker(
     verb = None if introduces_next else _SPEECH_RE.search(after_clause)
     if verb:
         rest_start = qe + verb.end()
-        named = persons.within(qe, qe + len(after_clause))
+        named = persons.within(qe, qe + len(after_clause), text)
         if named:
             return named
         if _PRONOUN.search(text[rest_start : rest_start + 30]) or _PRONOUN.search(after_clause[: verb.start()]):
@@ -208,7 +226,7 @@ def _speaker(
     lead_start += cut + 1 if cut >= 0 else 0
     lead = text[lead_start:qs]
     if _SPEECH_RE.search(lead):
-        named = persons.within(lead_start, qs)
+        named = persons.within(lead_start, qs, text)
         if named:
             return named
         if _PRONOUN.search(lead):
@@ -224,10 +242,10 @@ def _speaker(
             # ('Casado told Sánchez.': after "told" stands who was told.)
             after_verb = s.start + verbs[-1].end()
             told = verbs[-1].group().lower() in ("told", "tells")
-            right_after = None if told else persons.within(after_verb, after_verb + 40)
+            right_after = None if told else persons.within(after_verb, after_verb + 40, text)
             if right_after is not None and right_after.start - after_verb > 2:
                 right_after = None  # 'Pitt said of Cooper': only a name right after the verb
-            named = right_after or persons.within(s.start, s.end)
+            named = right_after or persons.within(s.start, s.end, text)
             if named:
                 return named
             if _PRONOUN.search(_QUOTED.sub(" ", sent)):  # "he said", not a "he" inside a quote
