@@ -390,6 +390,15 @@ def test_english_names_without_headline_case_offices_or_nationalities():
     assert {e.id for e in german.entities} - {names.entity_key("Budapest", "LOC")} <= ids
 
 
+def test_news_outlets_are_organisations_in_both_languages():
+    english = analyze(read_text("Al Jazeera's Assed Beig, reporting from Tehran, said crowds gathered.", lang="en"))
+    german = analyze(read_text("Das machte Schlagzeilen von der New York Times bis Al Jazeera.", lang="de"))
+    types = {(e.name, e.type) for e in english.entities}
+    assert ("Al Jazeera", "ORG") in types and ("Assed Beig", "PER") in types, types
+    assert ("Al Jazeera", "ORG") in {(e.name, e.type) for e in german.entities}
+    assert {e.id for e in english.entities if e.type == "ORG"} <= {e.id for e in german.entities}
+
+
 def test_segment_keeps_words_with_an_inner_capital_whole():
     _, tokens = segment("Die PiS und McDonald's stellten das iPhone vor.")
     assert {"PiS", "McDonald", "iPhone"} <= {t.text for t in tokens}
