@@ -399,6 +399,16 @@ def test_news_outlets_are_organisations_in_both_languages():
     assert {e.id for e in english.entities if e.type == "ORG"} <= {e.id for e in german.entities}
 
 
+def test_labels_and_player_buttons_are_no_names():
+    text = ("Video Player Close\n\nCDU leader Annegret Kramp-Karrenbauer spoke in Berlin. The US and the EU"
+            " watched.\n\nMedia Inquiries\n\nContact Us")
+    labels = {m.text: m.label for m in analyze(read_text(text, lang="en")).mentions}
+    assert labels.get("Annegret Kramp-Karrenbauer") == "PER" and labels.get("Berlin") == "LOC", labels
+    assert labels.get("US") == "LOC" and labels.get("EU") == "ORG", labels
+    for word in ("Player", "Close", "Media", "Inquiries", "Us"):
+        assert not any(word in m.split() for m in labels), (word, labels)
+
+
 def test_segment_keeps_words_with_an_inner_capital_whole():
     _, tokens = segment("Die PiS und McDonald's stellten das iPhone vor.")
     assert {"PiS", "McDonald", "iPhone"} <= {t.text for t in tokens}

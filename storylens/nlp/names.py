@@ -269,7 +269,10 @@ def city_of(name: str) -> str | None:
 
 
 def lookup(name: str) -> tuple[str, str] | None:
-    """Alias-table hit for a surface form, trying German genitive endings."""
+    """Alias-table hit for a surface form, trying German genitive endings. A two-letter name is
+    an acronym and counts only written as one ("US", "EU"; "Contact Us" names no country)."""
+    if len(name) <= 2 and not name.isupper():
+        return None
     table = alias_table()
     for form in inflection_variants(name):
         hit = table.get(fold(form))

@@ -123,9 +123,14 @@ def _looks_like_name(tok: Token, tag: str | None) -> bool:
 
 def _is_headline(sent: list[Token]) -> bool:
     """Title case: every word of four letters or more capitalised, three at least after the
-    first word (a sentence dense with names still has its verbs in lower case)."""
+    first word (a sentence dense with names still has its verbs in lower case); or a line of
+    capitalised words without a full stop, a label or a player's buttons ("Video Player Close")."""
     words = [t.text for t in sent[1:] if t.text.isalpha() and len(t.text) >= 4]
-    return len(words) >= 3 and all(w[:1].isupper() for w in words)
+    if len(words) >= 3 and all(w[:1].isupper() for w in words):
+        return True
+    every = [t.text for t in sent if t.text.isalpha()]
+    return (len(every) >= 2 and all(w[:1].isupper() for w in every)
+            and sent[-1].text not in (".", "!", "?", ":"))
 
 
 def _known_type(surface: str, before: str, after: str) -> str | None:
