@@ -183,6 +183,15 @@ def test_figures_skip_phone_numbers_addresses_dates_and_roads(text, lang, kept):
     assert [f.value for f in _figures(text, lang)] == [pytest.approx(v) for v in kept]
 
 
+def test_figures_with_the_prior_value_in_brackets_share_scale_and_noun():
+    found = [(f.value, f.counts, f.unit) for f in _figures(
+        "Der Umsatz stieg auf 1,8 (1,6) Milliarden Euro, der Gewinn auf 420 (Vorjahr: 380) Millionen Euro."
+        " Bei dem Unfall (2019) starben 3 Menschen.")]
+    assert found == [(pytest.approx(1.8e9), "money", "EUR"), (pytest.approx(1.6e9), "money", "EUR"),
+                     (pytest.approx(4.2e8), "money", "EUR"), (pytest.approx(3.8e8), "money", "EUR"),
+                     (2019, "year", None), (3, "killed", None)]
+
+
 def test_figures_unconfirmed_from_next_sentence():
     text = "Staatsmedien berichteten, dass 40 Menschen getötet wurden. Die Behörden haben diese Zahl nicht bestätigt."
     (fig,) = [f for f in _figures(text) if f.value == 40]

@@ -478,6 +478,28 @@ def _referred(
     return None
 
 
+_PRIOR = r"(?:Vorjahr(?:eszeitraum)?|Vj\.|previous year|prior year|a year earlier)?:?\s*"
+_BRACKETS_NEXT = re.compile(r"\s*\(" + _PRIOR + r"\d[\d.,]*\s*\)")
+_BRACKET_CLOSE = re.compile(r"\s*\)")
+_BRACKET_OPENED = re.compile(r"\d[\d.,]*\s*\(" + _PRIOR + r"$")
+_PLAIN_NUMBER = re.compile(r"[\d.,]+")
+
+
+def _past_brackets(sent: str, start: int, end: int, raw: str) -> tuple[int, bool] | None:
+    """Where the words after a number with a bracketed counterpart start, and whether the
+    number stands before the brackets: "1,8 (1,6) Milliarden", "420 (Vorjahr: 380) Millionen".
+    None for a number without one (or with its own scale)."""
+    if not _PLAIN_NUMBER.fullmatch(raw):
+        return None
+    after = _BRACKETS_NEXT.match(sent, end)
+    if after:
+        return after.end(), True
+    close = _BRACKET_CLOSE.match(sent, end)
+    if close and _BRACKET_OPENED.search(sent, max(0, start - 40), start):
+        return close.end(), False
+    return None
+
+
 def _masked(sent: str, lang: str | None) -> list[tuple[int, int]]:
     """The spans of ``sent`` whose numbers count nothing, in order."""
     spans = [m.span() for m in _NOT_A_QUANTITY.finditer(sent)]
@@ -545,6 +567,15 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
             # they count, their scale and their verb.
             listed = _LIST_AFTER.match(sent, end, end + 80)
             rest = listed.end() if listed else end
+            # "1,8 (1,6) Milliarden Euro": the value of the year before in brackets; scale and
+            # noun after the brackets belong to both numbers.
+            paren = None if listed or suffix else _past_brackets(sent, start, end, raw)
+            if paren is not None:
+                rest, outer = paren
+                scale_m = _SCALE_AFTER.match(sent, rest)
+                if scale_m:
+                    value *= _SCALE[scale_m.group("scale").lower().rstrip(".")]
+                    rest = scale_m.end()
             counts: str | None
             unit: str | None
             if suffix == "score":
@@ -558,7 +589,7 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
                 counts, unit, pos = "money", _CURRENCIES[currency.group(1)], -1
                 start, raw = currency.start(1), sent[currency.start(1) : end]
             else:
-                counts, unit, pos = _what(sent[rest : end + 80], listed is not None)
+                counts, unit, pos = _what(sent[rest : max(end, rest) + 80], listed is not None)
                 value *= _listed_scale(sent, listed, raw)
             # A year-like number whose counted noun comes later is a year ("2020 kniet ein
             # Polizist"), unless an adjective stands between ("2000 weitere Menschen").
@@ -593,7 +624,11 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
             if own:
                 who, certainty = own, ("attributed" if certainty == "stated" else certainty)
             span_end = end
-            if pos >= 0 and counts not in ("year",):
+            if paren is not None:
+                # the bracketed number alone; the number before the brackets up to its noun
+                word_m = _words_after(pos + 1).match(sent, rest) if outer and pos >= 0 else None
+                span_end = word_m.end() if word_m else end
+            elif pos >= 0 and counts not in ("year",):
                 word_m = _words_after(pos + 1).match(sent, end)
                 span_end = word_m.end() if word_m else end
             figures.append(
