@@ -23,8 +23,8 @@ from storylens.nlp.segment import segment
 # event verb nearest the number, currency signs, thousands written with spaces, lists, no
 # times of day (session 10).  6: figures skip telephone numbers, addresses, web and mail
 # addresses, dates written with full stops, road numbers and numbers with a leading zero; Swiss
-# thousands ("10'000"); quote speakers are no genitive owners; news outlets in the alias table
-# (session 11).
+# thousands ("10'000"); a prior value in brackets shares scale and noun; quote speakers are no
+# genitive owners; news outlets in the alias table (session 11).
 ANALYSIS_VERSION = 6
 
 
