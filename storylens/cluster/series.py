@@ -20,13 +20,13 @@ from storylens.model import Article
 # Press offices on Germany's press portals: police (POL, BPOL...), fire brigades (FW), customs
 # (ZOLL, HZA), state police and criminal offices, followed by the office's own code:
 # "POL-HAM:", "POL-Bremerhaven:", "FW-BO:", "BPOLD-FL:", "LPI-EF:", "POL-PDWIL:".
-_PRESS_OFFICE = re.compile(
+_PRESS_OFFICE = (
     r"(?:POL|BPOL[A-Z]{0,2}|FW|FFW|ZOLL|HZA|LPI|LPD|KPI|KPD|PP|PD|PI|LKA|BKA|THW|DRK|STA|GZD)"
     r"-[A-Za-zÄÖÜäöüß0-9]{1,24}(?:-[A-Za-z0-9]{1,10})?"
 )
 # Market reports of the wire services, by market, with the edition words they carry:
 # "Aktien New York Schluss:", "Aktien Frankfurt Ausblick:", "Devisen:", "US-Anleihen:".
-_MARKET = re.compile(
+_MARKET = (
     r"Aktien (?:New York|Frankfurt|Europa|Asien|Wien|Schweiz|Zürich|London|Paris|Mailand|Madrid"
     r"|Tokio|Japan|China|Hongkong|Osteuropa)"
     r"|(?:Deutsche |US-|Euro-)?Anleihen|Devisen|Ölpreise?|Goldpreis|Erdgaspreise?|Kryptowährungen"
@@ -34,8 +34,8 @@ _MARKET = re.compile(
 )
 _EDITION = r"(?: (?:Eröffnung|Ausblick|Auftakt|Schluss|Schluß|Mittag|Überblick|Prognose|Fortsetzung))*"
 _SERIES = re.compile(
-    rf"\s*(?:(?P<office>{_PRESS_OFFICE.pattern})\s*(?:\([^)]{{0,30}}\))?\s*:"
-    rf"|(?P<market>{_MARKET.pattern}){_EDITION}\s*(?::|\s[-–]\s))"
+    rf"\s*(?:(?P<office>{_PRESS_OFFICE})\s*(?:\([^)]{{0,30}}\))?\s*:"
+    rf"|(?P<market>{_MARKET}){_EDITION}\s*(?::|\s[-–]\s))"
 )
 
 
