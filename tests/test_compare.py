@@ -155,3 +155,92 @@ def test_value_disagreements_name_who_gives_each_figure(examples):
     # A: two injured per the police; B: three per the police and four per the Red Cross.
     assert "A says 2 injured (per Polizei), B says 3 injured (per Polizei)" in injured
     assert "A says 2 injured (per Polizei), B says 4 injured (per Rotes Kreuz)" in injured
+
+
+# --- figures that disagree ------------------------------------------------------------------
+
+
+def _figure(text, value, approx=None):
+    from storylens.model import Figure
+
+    return Figure(0, len(text), text, value, None, "killed", approx=approx)
+
+
+def test_figures_agree_as_written_approximations_and_precision():
+    from storylens.compare.figures import values_agree
+
+    agree = [
+        (("2,1 Millionen Dollar", 2.1e6), ("zwei Millionen Dollar", 2e6)),  # one significant digit
+        (("1,114 Prozent", 1.114), ("1,11 Prozent", 1.11)),
+        (("342.000 Euro", 342000, "rund"), ("300.000 Euro", 300000, "über")),
+        (("8000 Menschen", 8000, "fast"), ("7.939 Menschen", 7939)),
+        (("Hunderte Menschen", 100, "vague"), ("350 Menschen", 350)),
+    ]
+    differ = [
+        (("150 Soldaten", 150), ("200 Soldaten", 200)),  # written integers are exact
+        (("zwei Menschen", 2), ("drei Verletzte", 3)),
+        (("8000 Menschen", 8000, "fast"), ("8.100 Menschen", 8100)),
+        (("1,114 Prozent", 1.114), ("1,3 Prozent", 1.3)),
+        (("200 Millionen Euro", 200e6, "knapp"), ("206 Millionen Euro", 206e6)),
+    ]
+    for x, y in agree:
+        assert values_agree(_figure(*x), _figure(*y)), (x, y)
+        assert values_agree(_figure(*y), _figure(*x)), (y, x)
+    for x, y in differ:
+        assert not values_agree(_figure(*x), _figure(*y)), (x, y)
+
+
+def _conflicts(text_a, text_b, *, lang="de", same_story=True, dates=(None, None)):
+    from storylens.compare.figures import compare_figures
+    from storylens.nlp.pipeline import analyze
+
+    a, b = (analyze(read_text(t, lang=lang, date=d)) for t, d in zip((text_a, text_b), dates, strict=True))
+    return compare_figures(a, b, same_story)["conflicts"]
+
+
+def test_tolls_that_differ_are_a_disagreement_and_numbers_of_other_things_are_not():
+    a = "Bei dem Zugunglück in Sachsen sind nach Angaben der Polizei zwölf Menschen ums Leben gekommen."
+    b = "Bei dem Zugunglück in Sachsen starben 15 Menschen, teilte die Bahn mit."
+    (c,) = _conflicts(a, b)
+    assert c["kind"] == "value" and c["what"] == "killed" and "12" in c["why"] and "15" in c["why"]
+    # The same reports on different days: the toll was updated, not disputed.
+    (c,) = _conflicts(a, b, dates=("2026-03-02", "2026-03-03"))
+    assert c["kind"] == "update" and "2026-03-02" in c["why"]
+    # Two different stories do not disagree about their tolls.
+    assert not _conflicts(a, b, same_story=False)
+    # A report giving a second toll of another event (without a source of its own) counts
+    # two things: no disagreement is read into it.
+    b2 = b + " Im vergangenen Jahr waren auf derselben Strecke fünf Menschen gestorben."
+    assert not _conflicts(a, b2)
+    # Tolls that share a value agree; the other numbers of the kind are sub-counts.
+    b3 = "Zwölf Menschen kamen ums Leben. Unter den Toten sind nach Angaben der Feuerwehr drei Kinder."
+    assert not _conflicts(a, b3)
+    # Three soldiers wounded and 750 sent are two counts, not a disagreement about one.
+    assert not _conflicts(
+        "Bei dem Angriff wurden drei Soldaten verletzt.",
+        "Die USA schicken weitere 750 Soldaten in die Region.",
+    )
+
+
+def test_turnouts_per_police_and_per_organisers_disagree_however_far_apart():
+    (c,) = _conflicts(
+        "Nach Angaben der Polizei zogen 5000 Demonstranten durch die Innenstadt.",
+        "Laut den Veranstaltern gingen 30.000 Demonstranten auf die Straße.",
+    )
+    assert c["what"] == "protesters" and "per Polizei" in c["why"] and "30,000" in c["why"]
+    # Without a source for each, numbers that far apart count different things.
+    assert not _conflicts(
+        "In Leipzig zogen 5000 Demonstranten durch die Innenstadt.",
+        "Bundesweit gingen 30.000 Demonstranten auf die Straße.",
+    )
+
+
+def test_a_sentence_repeated_with_another_number_is_a_disagreement():
+    a = "Der Konzern steigerte seinen Umsatz im vergangenen Quartal deutlich auf 4,2 Milliarden Euro."
+    b = "Der Konzern steigerte seinen Umsatz im vergangenen Quartal deutlich auf 4,5 Milliarden Euro."
+    (c,) = _conflicts(a, b)
+    assert c["what"] == "money (EUR)"
+    # The same amounts in sentences about different things are two figures.
+    assert not _conflicts(a, "Für das Werk in Ungarn gab der Konzern 4,5 Milliarden Euro aus.")
+    # Rounded in one report: the same figure.
+    assert not _conflicts(a, a.replace("4,2 Milliarden", "rund vier Milliarden"))

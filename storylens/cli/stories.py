@@ -226,10 +226,14 @@ def story(
     for r in report["relations"]:  # "#2 and #1: same wire agency - both from Reuters; ..."
         pair = " and ".join(numbers[x] for x in (r["copy"], r["original"]) if x in numbers)
         typer.echo(f"  {pair}: {r['relation']} - {r['evidence']}")
-    conflicts = [f for f in report["figures"] if f["conflict"]]
-    if conflicts:
-        typer.echo("figures in conflict:")
-        for f in conflicts:
+    for heading, rows in (
+        ("figures in conflict:", [f for f in report["figures"] if f["conflict"]]),
+        ("figures updated between days:",
+         [f for f in report["figures"] if f.get("updated") and not f["conflict"]]),
+    ):
+        if rows:
+            typer.echo(heading)
+        for f in rows:
             reports = "; ".join(_report_line(r, numbers) for r in f["reports"])
             typer.echo(f"  {f['what']}: {reports}" + (f" ({f['why']})" if f["why"] else ""))
     if html is not None:

@@ -303,6 +303,7 @@ def story_view(store: SQLStore, story_id: str) -> dict[str, Any]:
     """One story with analysed articles; analyses are computed once and kept in the store."""
 
     from storylens.cluster.relations import provenance_of, relations
+    from storylens.compare.figures import figure_table
     from storylens.compare.provenance import provenance
     from storylens.errors import Code, NotFoundError
     from storylens.nlp.pipeline import ANALYSIS_VERSION, analyze
@@ -326,4 +327,5 @@ def story_view(store: SQLStore, story_id: str) -> dict[str, Any]:
         articles.append(article)
     origins = provenance_of(articles, provenance)
     return story_report(story, rows, articles, provenance=origins, asked=story_id,
-                        relations=relations(articles, origins), vectors=vectors)
+                        relations=relations(articles, origins), vectors=vectors,
+                        figures=figure_table(articles))

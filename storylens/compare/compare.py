@@ -5,11 +5,11 @@ from __future__ import annotations
 from storylens.compare.align import align, sentence_vectors
 from storylens.compare.facts import (
     compare_entities,
-    compare_figures,
     compare_quotes,
     match_entities,
     text_overlap,
 )
+from storylens.compare.figures import compare_figures
 from storylens.compare.provenance import pair_provenance
 from storylens.compare.similarity import (
     contributions,
@@ -39,7 +39,7 @@ def compare(a: Article, b: Article, *, backend: str | None = None) -> Comparison
     # The threshold and the confidence curve come with the trained scorer (chosen on gold).
     same, confidence = same_story_confidence(dims["overall"], scorer_for(feats))
     entities = compare_entities(a, b, mapping)
-    figures = compare_figures(a, b)
+    figures = compare_figures(a, b, same)
     quotes = compare_quotes(a, b, embedder, cfg.compare.quote_threshold, mapping)
     evidence = {
         "features": feats,

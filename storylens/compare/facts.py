@@ -1,4 +1,4 @@
-"""Entities, figures and quotes of two articles: shared, only in one, and in conflict."""
+"""Entities and quotes of two articles: shared and only in one (figures: compare/figures.py)."""
 
 from __future__ import annotations
 
@@ -9,23 +9,8 @@ from typing import Any
 import numpy as np
 
 from storylens.embed import Embedder
-from storylens.model import Article, Entity, Figure, Mention, Quote, certainties_disagree
+from storylens.model import Article, Entity, Mention, Quote
 from storylens.nlp import names
-
-# What a figure counts where a different number in the other text is a disagreement;
-# years, durations and ages differ between texts for innocent reasons.
-CONFLICT_KINDS = {
-    "killed",
-    "injured",
-    "arrested",
-    "evacuated",
-    "soldiers",
-    "equipment",
-    "money",
-    "share",
-    "people",
-}
-
 
 # --- entities -------------------------------------------------------------------------------
 
@@ -113,143 +98,17 @@ def compare_entities(
     }
 
 
-# --- figures --------------------------------------------------------------------------------
-
-
-def _figure_side(article: Article, f: Figure) -> dict[str, Any]:
-    return {
-        "text": f.text,
-        "sentence": article.sentence_text(f.sentence) if article.sentences else "",
-        "sentence_index": f.sentence,
-        "start": f.start,
-        "end": f.end,
-        "approx": f.approx,
-        "attribution": f.attribution,
-        "certainty": f.certainty,
-    }
-
-
-def _same_thing(x: Figure, y: Figure) -> bool:
-    if x.unit != y.unit:
-        return False
-    if x.counts == y.counts:
-        return True
-    generic = {None, "people"}
-    return x.counts in generic or y.counts in generic
-
-
-def _describe(f: Figure) -> str:
-    value = f"{f.value:,.0f}" if f.value == int(f.value) else f"{f.value:,}"
-    return " ".join(
-        filter(None, [f.approx if f.approx != "vague" else "~", value, f.unit, f.counts])
-    )
-
-
-def _per(f: Figure) -> str:
-    """Who a text gives a figure to, as a suffix (" (per Polizei)"), or nothing."""
-    return f" (per {f.attribution})" if f.attribution else ""
-
-
-def _attribution_differs(x: Figure, y: Figure) -> str | None:
-    if x.counts not in CONFLICT_KINDS and y.counts not in CONFLICT_KINDS:
-        return None
-    # Different sources for the same number are normal; a disagreement is when one text
-    # hedges (unconfirmed, estimate) what the other reports as established.
-    if not certainties_disagree((x.certainty, y.certainty)):
-        return None
-
-    def say(f: Figure) -> str:
-        parts = [f"attributed to {f.attribution}" if f.attribution else "no source given"]
-        if f.certainty == "unconfirmed":
-            parts.append("explicitly unconfirmed")
-        elif f.certainty == "estimated":
-            parts.append("an estimate")
-        return ", ".join(parts)
-
-    return f"A: {say(x)}; B: {say(y)}"
-
-
-def compare_figures(a: Article, b: Article) -> dict[str, list[dict[str, Any]]]:
-    def unique(figures: tuple[Figure, ...]) -> list[Figure]:
-        seen: dict[tuple[Any, ...], Figure] = {}
-        for f in figures:
-            seen.setdefault((f.value, f.unit, f.counts), f)
-        return list(seen.values())
-
-    fa, fb = unique(a.figures), unique(b.figures)
-    shared, conflicts = [], []
-    used_b: set[int] = set()
-    matched_a: set[int] = set()
-    for i, x in enumerate(fa):
-        for j, y in enumerate(fb):
-            if j in used_b or x.value != y.value or not _same_thing(x, y):
-                continue
-            used_b.add(j)
-            matched_a.add(i)
-            counts = x.counts if x.counts not in (None, "people") else (y.counts or x.counts)
-            shared.append(
-                {
-                    "value": x.value,
-                    "unit": x.unit,
-                    "counts": counts,
-                    "a": _figure_side(a, x),
-                    "b": _figure_side(b, y),
-                }
-            )
-            why = _attribution_differs(x, y)
-            if why:
-                conflicts.append(
-                    {
-                        "what": _describe(x if x.counts == counts else y),
-                        "kind": "attribution",
-                        "a": _figure_side(a, x),
-                        "b": _figure_side(b, y),
-                        "why": why,
-                    }
-                )
-            break
-    only_a = [x for i, x in enumerate(fa) if i not in matched_a]
-    only_b = [y for j, y in enumerate(fb) if j not in used_b]
-    shared_kinds = {(s["counts"], s["unit"]) for s in shared}
-    for x in only_a:
-        if x.counts not in CONFLICT_KINDS or x.counts == "people" or x.approx == "vague":
-            continue
-        if (x.counts, x.unit) in shared_kinds:
-            continue  # the texts agree on a figure of this kind; others are sub-counts
-        for y in only_b:
-            if y.counts == x.counts and y.unit == x.unit and y.approx != "vague":
-                conflicts.append(
-                    {
-                        "what": f"{x.counts}" + (f" ({x.unit})" if x.unit else ""),
-                        "kind": "value",
-                        "a": _figure_side(a, x),
-                        "b": _figure_side(b, y),
-                        "why": f"A says {_describe(x)}{_per(x)}, B says {_describe(y)}{_per(y)}",
-                    }
-                )
-
-    def plain(article: Article, f: Figure) -> dict[str, Any]:
-        return {"value": f.value, "unit": f.unit, "counts": f.counts, **_figure_side(article, f)}
-
-    return {
-        "shared": shared,
-        "only_a": [plain(a, x) for x in only_a],
-        "only_b": [plain(b, y) for y in only_b],
-        "conflicts": conflicts,
-    }
-
-
 # --- quotes ---------------------------------------------------------------------------------
 
 
-def _grams(text: str, n: int = 4) -> set[str]:
+def grams(text: str, n: int = 4) -> set[str]:
     s = re.sub(r"\W+", " ", text.lower()).strip()
     return {s[i : i + n] for i in range(max(0, len(s) - n + 1))}
 
 
 def text_overlap(x: str, y: str) -> float:
     """Containment of the shorter quote in the longer (quotes are often cut differently)."""
-    gx, gy = _grams(x), _grams(y)
+    gx, gy = grams(x), grams(y)
     if not gx or not gy:
         return 0.0
     return len(gx & gy) / min(len(gx), len(gy))

@@ -144,8 +144,14 @@ _COUNTED = (
     (r"stunden?|hours?", "duration", "hours"),
     (r"zuschauer[n]?|besucher[n]?|fans|spectators|visitors|attendance", "spectators", None),
     (
+        r"demonstranten|demonstrierende[n]?|protestierende[n]?|kundgebungsteilnehmer(?:innen|n)?"
+        r"|protesters|protestors|demonstrators|marchers",
+        "protesters",
+        None,
+    ),
+    (
         r"menschen|personen|leute|einwohner|bewohner(?:innen)?|bürger|flüchtlinge[n]?|migranten"
-        r"|asylbewerber[n]?|refugees|migrants|kasachen|people|persons|residents|demonstranten|protesters",
+        r"|asylbewerber[n]?|refugees|migrants|kasachen|people|persons|residents",
         "people",
         None,
     ),
@@ -596,8 +602,9 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
             later = pos > 0 and not (pos == 1 and _ADJECTIVE.match(sent, end))
             if (counts is None or later) and _is_year(value, raw.strip(), sent, end):
                 counts, unit = "year", None
-            if counts in (None, "people"):
-                # The event verb may stand after the number or before it, within its clause and
+            if counts in (None, "people", "protesters"):
+                # (Protesters may be what an event verb counts: "Dutzende Demonstranten wurden
+                # verletzt".) The event verb may stand after the number or before it, within its clause and
                 # not past a neighbouring number ("1,200 people were evacuated and 164 killed").
                 clauses = clauses or _Clauses(sent)
                 prev_end = candidates[i - 1][1] if i > 0 else 0

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from storylens.model import Article, certainties_disagree
+from storylens.model import Article
 from storylens.nlp import names
 from storylens.report import PAGE_CSS, UNATTRIBUTED
 
@@ -87,40 +87,8 @@ def summary_entry(story: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str
     }
 
 
-def _figure_table(articles: list[Article]) -> list[dict[str, Any]]:
-    """Figures grouped by what they count and their unit; a group with differing values across
-    sources, or a value that one source hedges (unconfirmed, estimated) and another does not,
-    is a conflict."""
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for a in articles:
-        for f in a.figures:
-            if not f.counts or f.counts in ("year", "years"):
-                continue  # bare numbers and years make noisy tables
-            groups.setdefault((f.counts, f.unit or ""), []).append({
-                "article": a.id, "source": a.source, "value": f.value, "text": f.text,
-                "approx": f.approx, "attribution": f.attribution, "certainty": f.certainty,
-            })
-    table: list[dict[str, Any]] = []
-    for (counts, unit), reports in groups.items():
-        by_article: dict[str, set[float]] = {}
-        for r in reports:
-            by_article.setdefault(r["article"], set()).add(r["value"])
-        why = []
-        sets = list(by_article.values())
-        # Different sources with no value in common disagree; a source that mentions several
-        # values (a running toll, an earlier figure) only conflicts where nothing matches.
-        if any(not (x & y) for i, x in enumerate(sets) for y in sets[i + 1 :]):
-            why.append("different values")
-        for value in sorted({r["value"] for r in reports}):
-            same = [r for r in reports if r["value"] == value]
-            certainty = {r["certainty"] for r in same}
-            if len({r["article"] for r in same}) > 1 and certainties_disagree(certainty):
-                why.append(f"{value:g}: " + " vs ".join(sorted(certainty)))
-        table.append({"what": counts, "unit": unit or None, "reports": reports,
-                      "sources": len(by_article), "conflict": bool(why),
-                      "why": "; ".join(why) or None})
-    table.sort(key=lambda row: (-row["sources"], not row["conflict"], row["what"]))
-    return table
+def _figure_class(row: dict[str, Any]) -> str:
+    return "conflict" if row["conflict"] else "updated" if row.get("updated") else "agree"
 
 
 def _label(a: Article, number: dict[str, int] | None = None) -> str:
@@ -205,9 +173,11 @@ def story_report(
     story: dict[str, Any], rows: list[dict[str, Any]], articles: list[Article],
     provenance: dict[str, dict[str, Any]] | None = None, asked: str | None = None,
     relations: list[dict[str, Any]] | None = None, vectors: list[np.ndarray] | None = None,
+    figures: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Everything ``storylens story`` shows; ``articles`` are analysed, in time order;
-    ``vectors`` their story vectors (unit length), for the similarity matrix."""
+    ``vectors`` their story vectors (unit length), for the similarity matrix; ``figures`` the
+    story's figure table with its conflicts (``storylens.compare.figures.figure_table``)."""
     out = summary_entry(story, rows)
     number = {a.id: i + 1 for i, a in enumerate(articles)}
     leads = {a.id: a.headline(90) for a in articles}
@@ -220,7 +190,7 @@ def story_report(
         out["top_entities"] = [e["name"] for e in entities[:5]]
     timeline = Counter((r.get("published") or "unknown") for r in rows)
     out["timeline"] = [{"date": d, "articles": n} for d, n in sorted(timeline.items())]
-    out["figures"] = _figure_table(articles)
+    out["figures"] = figures or []
     out["entities"] = entities
     out["quotes"] = [
         {"article": a.id, "source": a.source, "speaker": q.speaker, "text": q.text}
@@ -365,7 +335,7 @@ def render_html(report: dict[str, Any]) -> str:
         for a in report["articles"]
     )
     figures = "".join(
-        f"<tr class=\"{'conflict' if f['conflict'] else 'agree'}\"><td>{e(str(f['what']))}"
+        f"<tr class=\"{_figure_class(f)}\"><td>{e(str(f['what']))}"
         f" {e(f['unit'] or '')}</td><td>"
         + "<br>".join(
             f"{e(r['text'])} ({e(tag.get(r['article'], r['article']))}; {e(r['certainty'])}"
@@ -398,7 +368,7 @@ def render_html(report: dict[str, Any]) -> str:
               "</p>" if report.get("merged_from") else "")
     return f"""<!doctype html>
 <html><head><meta charset="utf-8"><title>{e(report['label'] or report['id'])}</title>
-<style>{PAGE_CSS} tr.conflict{{background:#fde2e1}}
+<style>{PAGE_CSS} tr.conflict{{background:#fde2e1}} tr.updated{{background:#fff4d6}}
 .legend{{margin-right:1em;font-size:90%}}</style></head><body>
 <h1>{e(report['label'] or '')}</h1>{merged}
 <p>Story {e(report['id'])}: {report['size']} articles, {e(date_span(report['first_seen'], report['last_seen']))};
