@@ -33,6 +33,7 @@ class Code(StrEnum):
     E020 = "Invalid {what} '{value}': {reason}."
     E021 = "{path}: JSON record{where}: {what} is {found}, not {expected}."
     E022 = "Cannot write {path}: {reason}."
+    E023 = "Story id '{name}' is ambiguous: more than one story id starts with it ({ids}); give more of it."
 
 
 class StorylensError(Exception):

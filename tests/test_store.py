@@ -59,6 +59,34 @@ def test_store_round_trip_and_merge_resolution(url) -> None:
         assert store.known([arts[0].id, "c", "nope"]) == {arts[0].id, "c"}
 
 
+def test_stories_are_found_by_the_start_of_their_id(url) -> None:
+    from storylens.cluster.pipeline import story_view
+    from storylens.errors import ConfigError, NotFoundError
+
+    with open_store(url) as store:
+        for i, story_id in enumerate(("sab12cd", "sab12ce", "sab12ef", "sab9_x%", "sff00")):
+            text = f"Artikel Nummer {i} über den Hafen."
+            with store.transaction():
+                seq = store.insert_article(Article(id=fingerprint(text), text=text, title=text),
+                                           np.ones(4, np.float32), None)
+                store.place(seq, story_id, [], created=True)
+        with store.transaction():  # a merged story's id names the story it went into
+            text = "Ein Brückenartikel."
+            seq = store.insert_article(Article(id=fingerprint(text), text=text), np.ones(4), None)
+            store.place(seq, "sff00", ["sab12ef"], created=False)
+        assert store.story_ids_starting("sab1") == ["sab12cd", "sab12ce"]
+        assert store.story_ids_starting("sab9_") == ["sab9_x%"]
+        assert store.story_ids_starting("sab_") == [] and store.story_ids_starting("s%") == []
+        assert story_view(store, "sab9")["id"] == "sab9_x%"
+        assert story_view(store, "sab12cd")["id"] == "sab12cd"
+        assert story_view(store, "sab12ef")["id"] == "sff00"
+        with pytest.raises(ConfigError, match=r"\[E023\].*'sab12c'.*sab12cd, sab12ce"):
+            story_view(store, "sab12c")
+        for unknown in ("sab12e", "sxyz", "sab"):  # merged only; no such story; too short
+            with pytest.raises(NotFoundError):
+                story_view(store, unknown)
+
+
 def test_failed_transaction_leaves_nothing(url) -> None:
     with open_store(url) as store:
         with pytest.raises(RuntimeError), store.transaction():

@@ -194,7 +194,9 @@ def stories(
 
 @app.command()
 def story(
-    story_id: Annotated[str, typer.Argument(help="A story id (ids of merged stories work too).")],
+    story_id: Annotated[str, typer.Argument(
+        help="A story id, or its first characters (at least 4) where no other id starts so;"
+             " ids of merged stories work too.")],
     db: Db = None,
     as_json: Json = False,
     html: Annotated[Path | None, typer.Option(help="Also write an HTML page.")] = None,

@@ -299,13 +299,17 @@ def list_stories(
         ]
 
 
+# The fewest characters of a story id that name it (as "se41843628" names se41843628ab0c6f2).
+MIN_ID_PREFIX = 4
+
+
 def story_view(store: SQLStore, story_id: str) -> dict[str, Any]:
     """One story with analysed articles; analyses are computed once and kept in the store."""
 
     from storylens.cluster.relations import provenance_of, relations
     from storylens.compare.figures import figure_table
     from storylens.compare.provenance import provenance
-    from storylens.errors import Code, NotFoundError
+    from storylens.errors import Code, ConfigError, NotFoundError
     from storylens.nlp.pipeline import ANALYSIS_VERSION, analyze
     from storylens.report.story import story_report
     from storylens.store.base import stored_article
@@ -313,6 +317,11 @@ def story_view(store: SQLStore, story_id: str) -> dict[str, Any]:
     store.pin_analysis_version(ANALYSIS_VERSION)
     with store.snapshot():
         live = store.resolve(story_id)
+        if live is None and len(story_id) >= MIN_ID_PREFIX:
+            starting = store.story_ids_starting(story_id)
+            if len(starting) > 1:
+                raise ConfigError(Code.E023, name=story_id, ids=", ".join(starting[:2]) + " ...")
+            live = starting[0] if starting else None
         story = store.story_row(live) if live else None
         rows = store.story_articles(story["id"], full=True) if story else []
     if story is None:

@@ -171,6 +171,16 @@ def is_common_word(word: str) -> bool:
     return plain(word) in _common_words()
 
 
+@lru_cache(maxsize=1)
+def _first_name_keys() -> frozenset[str]:
+    return frozenset(_first_names())
+
+
+def is_first_name(word: str) -> bool:
+    """Whether ``word`` is a common first name (Donald, Carsten, Benjamin; see _first_names)."""
+    return plain(word) in _first_name_keys()
+
+
 def _first_names() -> set[str]:
     """:func:`plain` forms of common first names: the US census lists shipped in the ``names``
     package (5,500 names; Julia, Karin, George, Carmen)."""

@@ -24,51 +24,119 @@ _STOP = set(
 )
 
 
+# An archived page's address: the archive's, then the original's ("https://web.archive.org/web/
+# 20200102195404id_/https://www.rnd.de/...").
+_ARCHIVED = re.compile(r"^https?://(?:web\.)?archive\.org/web/[0-9]+[a-z_]*/(?P<url>.+)$", re.I)
+
+
 def source_of(row: dict[str, Any]) -> str | None:
+    """Who published an article: its source, else the host of its address (of the original
+    page, for a copy in the Internet Archive)."""
     if row.get("source"):
         return str(row["source"])
-    host = urlparse(row.get("url") or "").hostname
+    url = row.get("url") or ""
+    archived = _ARCHIVED.match(url)
+    if archived:
+        inner = archived.group("url")
+        url = inner if "://" in inner else "http://" + inner
+    host = urlparse(url).hostname
     return host.removeprefix("www.") if host else None
 
 
 @lru_cache(maxsize=1)
-def _ordinary_words() -> tuple[frozenset[str], frozenset[str]]:
+def _ordinary_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """From the NER lexicon: German words HanTa knows as common nouns (Hochwasser, Polizei),
-    and words German text writes in lower case (keine, hat, schwacher)."""
+    words German text writes in lower case (keine, hat, schwacher), and the nouns HanTa has in
+    its own lexicon, not guessed from their ending (Krise and Flut; not Karrenbauer)."""
     from storylens.nlp.ner import LEXICON_FILE, MODEL_DIR
     from storylens.nlp.ner.features import load_lexicon
 
     lexicon = load_lexicon(MODEL_DIR / LEXICON_FILE)
     nouns = frozenset(w for w, tag in lexicon.pos.items() if tag.startswith("NN"))
-    return nouns, frozenset(lexicon.lower_seen)
+    known = frozenset(w for w, tag in lexicon.pos.items() if tag == "NN+")
+    return nouns, frozenset(lexicon.lower_seen), known
+
+
+# A tag before a headline, not a name: "POL-OL:", "ROUNDUP/VIRUS:", "FW-E:".
+_TAG = re.compile(r"^[A-ZÄÖÜ]{2,}(?:[-/][\wÄÖÜäöü]+)*\s*[:/]")
 
 
 def _title_names(title: str) -> set[str]:
     """The capitalised words of a title that may be names: not common nouns, and not ordinary
-    words capitalised only because they open the title or a part of it ("Keine", "Schwacher")."""
-    nouns, lower = _ordinary_words()
+    words capitalised only because they open the title or a part of it ("Keine", "Schwacher").
+    A compound about something gives the names the alias table knows in it ("Donau-Flut"
+    Donau, "Iran-Konflikt" Iran; "Kramp-Karrenbauer" stays whole), a first name before a
+    surname gives way to the surname ("Donald Trump" Trump), two words the alias table knows
+    together stay together ("New York"), and a name it knows takes its name there ("Danube"
+    Donau; not a surname: "Michael Jordan" is no Jordanien)."""
+    nouns, lower, _ = _ordinary_words()
+    words = list(_NAME.finditer(title))
+    tag = _TAG.match(title)
     found = set()
-    for m in _NAME.finditer(title):
+    skip = False
+    for i, m in enumerate(words):
         word = m.group()
-        opening = not title[: m.start()].strip() or title[: m.start()].rstrip()[-1] in ":-–|"
-        if word in _STOP or word in nouns or (opening and word.lower() in lower):
+        before = words[i - 1] if i else None
+        after = words[i + 1] if i + 1 < len(words) else None
+        adjoining = before is not None and title[before.end() : m.start()] == " "
+        if skip:
+            skip = False
             continue
-        found.add(word)
+        if after and title[m.end() : after.start()] == " " and names.lookup(
+                f"{word} {after.group()}"):
+            found.add(_canonical(f"{word} {after.group()}"))
+            skip = True
+            continue
+        opening = not title[: m.start()].strip() or title[: m.start()].rstrip()[-1] in ":-–|"
+        if word in _STOP or (opening and word.lower() in lower) or (tag and m.start() < tag.end()):
+            continue
+        if "-" in word.strip("-"):
+            found.update(_compound_names(word))
+            continue
+        if word in nouns:
+            continue
+        if after and title[m.end() : after.start()] == " " and names.is_first_name(word):
+            continue
+        surname = adjoining and before is not None and names.is_first_name(before.group())
+        found.add(word if surname else _canonical(word))
     return found
+
+
+def _compound_names(word: str) -> list[str]:
+    """The names in a hyphenated title word. Where its last part is a noun HanTa knows, the
+    parts before it that are no ordinary words ("Iran-Konflikt" Iran, "CDU-Spitze" CDU,
+    "Corona-Krise" Corona; "Basketball-Star" none); else the whole is a name
+    ("Kramp-Karrenbauer", "Thyssen-Krupp")."""
+    parts = [p for p in word.split("-") if p]
+    if len(parts) > 1 and parts[-1] in _ordinary_words()[2]:
+        return [_canonical(p) for p in parts[:-1] if not names.is_common_word(p)]
+    return [_canonical(word)]
+
+
+def _canonical(name: str) -> str:
+    alias = names.lookup(name)
+    return alias[1] if alias else name
 
 
 def title_terms(titles: list[str], n: int = 5) -> list[str]:
     """Cheap top entities for listings: the title words that may be names (:func:`_title_names`),
-    most shared across articles first.
+    most shared across articles first; spellings of one name count together (Netanjahu,
+    Netanyahu, Netanjahus; Thyssen-Krupp, Thyssenkrupp), under the spelling most titles use.
 
     Used where articles are not analysed yet (ingest does not run full NER, for speed); the
     ``story`` view replaces them with real entities.
     """
-    counts: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}
     for title in titles:
-        counts.update(_title_names(title or ""))
+        for name in _title_names(title or ""):
+            key = re.sub(r"[\s-]", "", names.entity_key(name, "MISC"))
+            forms.setdefault(key, Counter())[name] += 1
+    for key in [k for k in forms if k.endswith("s") and k[:-1] in forms]:
+        forms[key[:-1]].update(forms.pop(key))  # genitive: Netanjahus is Netanjahu
     # Ties by name: a set's order changes from run to run (string hashing is salted).
-    return [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
+    ranked = sorted(((sum(c.values()), min(c, key=lambda f: (-c[f], f.endswith("s"), f))) for c in forms.values()),
+                    key=lambda cf: (-cf[0], cf[1]))
+    return [name for _, name in ranked[:n]]
 
 
 def summary_entry(story: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:

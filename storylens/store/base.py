@@ -330,6 +330,16 @@ class SQLStore:
             current = row[0]
         return None
 
+    def story_ids_starting(self, prefix: str, limit: int = 3) -> list[str]:
+        """Ids of live stories that start with ``prefix`` (at most ``limit``), so that a story
+        can be named by the start of its id, as git names commits."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self._execute(
+            "SELECT id FROM stories WHERE merged_into IS NULL AND id LIKE ? ESCAPE '\\'"
+            " ORDER BY id LIMIT ?", (escaped + "%", limit),
+        ).fetchall()
+        return [r[0] for r in rows]
+
     def stories(self, since: str | None = None, min_size: int = 1) -> list[dict[str, Any]]:
         sql = (
             "SELECT id, size, first_seen, last_seen, label FROM story_view"
