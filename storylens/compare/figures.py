@@ -6,9 +6,10 @@ count different things: last year's share and this year's, the troops sent and t
 wounded, the bank's profit and its revenue. A disagreement is reported only where the two
 numbers must count the same thing:
 
-- an event's toll (killed, injured, arrested, evacuated, soldiers sent, protesters) that each report gives
-  once per source (a report that gives several tolls of one kind without naming a different
-  source for each counts several things), and that the two reports share no value of; or
+- an event's toll (killed, injured, arrested, evacuated, soldiers sent, protesters) that each
+  report gives once per source (a report that gives several tolls of one kind without naming a
+  different source for each counts several things), that the two reports share no value of,
+  and that are within 5x of each other unless each report names its own source; or
 - any figure of a sentence the other report repeats almost word for word with another number
   (an updated wire copy).
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from storylens.compare.facts import grams
@@ -53,8 +55,9 @@ _SCALE_WORD = re.compile(
 )
 _DIGITS = re.compile(r"\d[\d.,'\u2019 \u00a0\u202f]*")
 # "435 weitere Menschen", "800 more deaths": an increment, not the toll.
-_INCREMENT = re.compile(r"\b(?:weitere[nmrs]?|zusätzliche[nmrs]?|neue[nmrs]?|more|additional|further|new)\b",
-                        re.I)
+_INCREMENT = re.compile(
+    r"\b(?:weitere[nmrs]?|zusätzliche[nmrs]?|neue[nmrs]?|more|additional|further|new)\b", re.I
+)
 
 
 def _unit_of_writing(f: Figure) -> float:
@@ -129,11 +132,16 @@ def reworded(x: str, y: str) -> bool:
     """Whether two sentences are one sentence reworded: long enough to say something of their
     own ("Sie rentierten mit 0,872 Prozent." is a template line) and alike over the longer
     one, numbers left out."""
-    x, y = _NUMBERS.sub(" ", x), _NUMBERS.sub(" ", y)
-    if min(len(x.split()), len(y.split())) < PARAPHRASE_WORDS:
-        return False
-    gx, gy = grams(x), grams(y)
+    gx, gy = _wording(x), _wording(y)
     return bool(gx and gy) and len(gx & gy) / max(len(gx), len(gy)) >= PARAPHRASE
+
+
+@lru_cache(maxsize=4096)
+def _wording(sentence: str) -> frozenset[str]:
+    """A sentence's character 4-grams without its numbers; none for a template line shorter
+    than PARAPHRASE_WORDS words. (Cached: a story view compares every pair of its reports.)"""
+    words = _NUMBERS.sub(" ", sentence)
+    return frozenset(grams(words)) if len(words.split()) >= PARAPHRASE_WORDS else frozenset()
 
 
 def _comparable(f: Figure) -> bool:
