@@ -244,3 +244,24 @@ def test_a_sentence_repeated_with_another_number_is_a_disagreement():
     assert not _conflicts(a, "Für das Werk in Ungarn gab der Konzern 4,5 Milliarden Euro aus.")
     # Rounded in one report: the same figure.
     assert not _conflicts(a, a.replace("4,2 Milliarden", "rund vier Milliarden"))
+
+
+def test_story_figure_table_marks_conflicts_and_updates_across_days():
+    from storylens.compare.figures import figure_table
+    from storylens.nlp.pipeline import analyze
+
+    a = "Bei dem Zugunglück in Sachsen sind nach Angaben der Polizei zwölf Menschen ums Leben gekommen."
+    b = "Bei dem Zugunglück in Sachsen starben 15 Menschen, teilte die Bahn mit."
+    c = "Die Strecke verbindet zwei Kreise. Im Kreis Meißen leben 240.000 Menschen."
+    a += " Die Strecke wird täglich von 90.000 Menschen genutzt."
+
+    def killed(dates):
+        arts = [analyze(read_text(t, lang="de", date=d)) for t, d in zip((a, b, c), dates, strict=True)]
+        table = {row["what"]: row for row in figure_table(arts)}
+        assert not table["people"]["conflict"]  # 90,000 passengers and 240,000 residents
+        return table["killed"]
+
+    row = killed(("2026-03-02", "2026-03-02", "2026-03-02"))
+    assert row["conflict"] and not row["updated"] and row["why"] == "different values"
+    row = killed(("2026-03-02", "2026-03-03", "2026-03-03"))
+    assert row["updated"] and not row["conflict"]
