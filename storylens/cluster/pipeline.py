@@ -320,7 +320,8 @@ def story_view(store: SQLStore, story_id: str) -> dict[str, Any]:
         if live is None and len(story_id) >= MIN_ID_PREFIX:
             starting = store.story_ids_starting(story_id)
             if len(starting) > 1:
-                raise ConfigError(Code.E023, name=story_id, ids=", ".join(starting[:2]) + " ...")
+                more = " ..." if len(starting) > 2 else ""
+                raise ConfigError(Code.E023, name=story_id, ids=", ".join(starting[:2]) + more)
             live = starting[0] if starting else None
         story = store.story_row(live) if live else None
         rows = store.story_articles(story["id"], full=True) if story else []

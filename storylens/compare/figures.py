@@ -173,8 +173,8 @@ def reworded_disagreements(
             if (x.counts == y.counts and x.unit == y.unit and x.counts in REWORDED_KINDS
                     and _comparable(x) and _comparable(y) and not values_agree(x, y)
                     and reworded(sentence_x(x), sentence_y(y))):
-                agreeing = [z for z in ys if z.sentence == y.sentence and values_agree(x, z)]
-                if not agreeing:  # the other figure of "1,11 Prozent ... 1,3 Prozent" matches
+                # Not where another figure of that sentence matches ("1,11 ... 1,3 Prozent").
+                if not any(z.sentence == y.sentence and values_agree(x, z) for z in ys):
                     out.append((x, y))
     return out
 
@@ -323,8 +323,8 @@ def figure_table(articles: Sequence[Article]) -> list[dict[str, Any]]:
     apart: dict[tuple[str, str], list[str]] = {}
     for i, a in enumerate(articles):
         for b in articles[i + 1 :]:
+            reason = "updated" if published_apart(a, b) else "different values"
             for x, _ in disagreements(a, b):
-                reason = "updated" if published_apart(a, b) else "different values"
                 reasons = apart.setdefault((x.counts or "", x.unit or ""), [])
                 if reason not in reasons:
                     reasons.append(reason)

@@ -603,9 +603,9 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
             if (counts is None or later) and _is_year(value, raw.strip(), sent, end):
                 counts, unit = "year", None
             if counts in (None, "people", "protesters"):
-                # (Protesters may be what an event verb counts: "Dutzende Demonstranten wurden
-                # verletzt".) The event verb may stand after the number or before it, within its clause and
-                # not past a neighbouring number ("1,200 people were evacuated and 164 killed").
+                # The event verb may stand after the number or before it, within its clause and
+                # not past a neighbouring number ("1,200 people were evacuated and 164 killed");
+                # it says what protesters count too ("Dutzende Demonstranten wurden verletzt").
                 clauses = clauses or _Clauses(sent)
                 prev_end = candidates[i - 1][1] if i > 0 else 0
                 # (the numbers listed with this one share its verb: "between 300 and 400 ...")

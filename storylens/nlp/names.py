@@ -171,17 +171,13 @@ def is_common_word(word: str) -> bool:
     return plain(word) in _common_words()
 
 
-@lru_cache(maxsize=1)
-def _first_name_keys() -> frozenset[str]:
-    return frozenset(_first_names())
-
-
 def is_first_name(word: str) -> bool:
     """Whether ``word`` is a common first name (Donald, Carsten, Benjamin; see _first_names)."""
-    return plain(word) in _first_name_keys()
+    return plain(word) in _first_names()
 
 
-def _first_names() -> set[str]:
+@lru_cache(maxsize=1)
+def _first_names() -> frozenset[str]:
     """:func:`plain` forms of common first names: the US census lists shipped in the ``names``
     package (5,500 names; Julia, Karin, George, Carmen)."""
     from importlib.resources import files
@@ -192,7 +188,7 @@ def _first_names() -> set[str]:
         for line in folder.joinpath(part).read_text("utf-8").splitlines():
             if line.strip():
                 out.add(plain(line.split()[0]))
-    return out
+    return frozenset(out)
 
 
 def _build_city_table() -> dict[str, str]:

@@ -73,32 +73,27 @@ def _title_names(title: str) -> set[str]:
     words = list(_NAME.finditer(title))
     tag = _TAG.match(title)
     found = set()
-    skip = False
+    paired: set[int] = set()  # words taken with the one before ("York" of "New York")
     for i, m in enumerate(words):
-        word = m.group()
-        before = words[i - 1] if i else None
-        after = words[i + 1] if i + 1 < len(words) else None
-        adjoining = before is not None and title[before.end() : m.start()] == " "
-        if skip:
-            skip = False
+        if i in paired:
             continue
-        if after and title[m.end() : after.start()] == " " and names.lookup(
-                f"{word} {after.group()}"):
-            found.add(_canonical(f"{word} {after.group()}"))
-            skip = True
+        word = m.group()
+        follows = i > 0 and title[words[i - 1].end() : m.start()] == " "
+        after = words[i + 1].group() if i + 1 < len(words) else None
+        if after and title[m.end() : words[i + 1].start()] != " ":
+            after = None  # only a word right after, in the same phrase
+        if after and names.lookup(f"{word} {after}"):
+            found.add(_canonical(f"{word} {after}"))
+            paired.add(i + 1)
             continue
         opening = not title[: m.start()].strip() or title[: m.start()].rstrip()[-1] in ":-–|"
         if word in _STOP or (opening and word.lower() in lower) or (tag and m.start() < tag.end()):
             continue
         if "-" in word.strip("-"):
             found.update(_compound_names(word))
-            continue
-        if word in nouns:
-            continue
-        if after and title[m.end() : after.start()] == " " and names.is_first_name(word):
-            continue
-        surname = adjoining and before is not None and names.is_first_name(before.group())
-        found.add(word if surname else _canonical(word))
+        elif word not in nouns and not (after and names.is_first_name(word)):
+            surname = follows and names.is_first_name(words[i - 1].group())
+            found.add(word if surname else _canonical(word))
     return found
 
 
@@ -134,9 +129,10 @@ def title_terms(titles: list[str], n: int = 5) -> list[str]:
     for key in [k for k in forms if k.endswith("s") and k[:-1] in forms]:
         forms[key[:-1]].update(forms.pop(key))  # genitive: Netanjahus is Netanjahu
     # Ties by name: a set's order changes from run to run (string hashing is salted).
-    ranked = sorted(((sum(c.values()), min(c, key=lambda f: (-c[f], f.endswith("s"), f))) for c in forms.values()),
-                    key=lambda cf: (-cf[0], cf[1]))
-    return [name for _, name in ranked[:n]]
+    # Each name under its most used spelling (the one without a genitive s on a tie).
+    ranked = [(sum(c.values()), min(c, key=lambda f: (-c[f], f.endswith("s"), f)))
+              for c in forms.values()]
+    return [name for _, name in sorted(ranked, key=lambda cf: (-cf[0], cf[1]))[:n]]
 
 
 def summary_entry(story: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
