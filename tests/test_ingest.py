@@ -70,6 +70,20 @@ def test_ingest_json_and_jsonl(tmp_path):
         read(many)
 
 
+def test_ingest_records_take_the_keys_storylens_writes():
+    """A record may say "published" and "language", as `stories --json` does; "date" and
+    "lang" win where both are given; a wrong type under either name is an error."""
+    records = [
+        {"text": ARTICLE, "published": "Sat Jan  4 10:00:00 2020", "language": "de"},
+        {"text": ARTICLE, "date": "2020-01-05", "published": "2020-01-04", "lang": "en", "language": "de"},
+    ]
+    first, second = (next(read_records("r.json", json.dumps(r).encode())) for r in records)
+    assert (first.published, first.language) == ("2020-01-04", "de")
+    assert (second.published, second.language) == ("2020-01-05", "en")
+    with pytest.raises(InputError, match="'published'"):
+        next(read_records("r.json", json.dumps({"text": ARTICLE, "published": 2020}).encode()))
+
+
 def test_ingest_latin1_file_is_decoded(tmp_path):
     path = tmp_path / "latin.txt"
     path.write_bytes("Die Größe der Städte wächst, sagte der Bürgermeister in Köln.".encode("latin-1"))

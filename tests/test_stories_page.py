@@ -64,3 +64,20 @@ def test_title_terms_name_people_places_and_spellings_once():
     # An archived copy is the original site's article.
     url = "https://web.archive.org/web/20200102195404id_/https://www.rnd.de/politik/x.html"
     assert source_of({"url": url}) == "rnd.de"
+
+
+def test_title_terms_of_english_headlines_keep_names_not_capitalised_words():
+    from storylens.report.story import title_terms
+
+    titles = ["William Barr -- Trump Acknowledges Tweet Complaint",
+              "Hungary's Orban Mulls New EU Movement if His Party Exits EPP",
+              "Dust storms batter Australia as Austrian critics question Amazon"]
+    terms = set(title_terms(titles, n=20, languages=["en"] * 3))
+    assert {"Trump", "Barr", "Orban", "Australien", "Amazon"} <= terms, terms
+    assert not {"Acknowledges", "Tweet", "Complaint", "Mulls", "Movement", "His", "Exits", "Dust",
+                "Austrian", "Party"} & terms, terms
+    # The same words in a German title are left to the German rules: "Dust" is no German word.
+    assert "Dust" in title_terms(["Dust über Berlin"], languages=["de"])
+    # Openers of quotes and German compounds of a derived noun are no names either.
+    german = ["Preisler: «Inzwischen kann ich wieder atmen»", "Tesla ändert Genehmigungsantrag"]
+    assert set(title_terms(german, n=9)) == {"Preisler", "Tesla"}

@@ -19,6 +19,8 @@ from storylens.model import Article, fingerprint
 from storylens.nlp.dates import iso_published
 
 RECORD_KEYS = ("title", "url", "date", "source", "lang")
+# Other names of a record key: storylens's own output says "published" and "language".
+KEY_ALIASES = {"date": ("published",), "lang": ("language",)}
 
 # Lone UTF-16 surrogates (JSON "\ud800") cannot be encoded; C0 controls other than tab and
 # line breaks (JSON "\u0000") have no place in an article. Form and vertical feeds break lines.
@@ -63,13 +65,15 @@ def _record_article(record: Any, path: str, where: str) -> Article:
     if "text" not in record:
         keys = ", ".join(clean(k) for k in sorted(record)[:8]) or "none"
         raise InputError(Code.E008, path=path, where=where, keys=keys)
-    for field in ("text", *RECORD_KEYS, "language"):
+    aliases = [a for names in KEY_ALIASES.values() for a in names]
+    for field in ("text", *RECORD_KEYS, *aliases):
         value = record.get(field)
         if not isinstance(value, str) and (field == "text" or value is not None):
             raise InputError(Code.E021, path=path, where=where, what=f"'{field}'",
                              found=json_type(value), expected="a string")
     meta = {k: record.get(k) for k in RECORD_KEYS}
-    meta["lang"] = meta["lang"] or record.get("language")
+    for key, others in KEY_ALIASES.items():
+        meta[key] = meta[key] or next((record[o] for o in others if record.get(o)), None)
     return make_article(record["text"], meta, f"{path}{where}")
 
 

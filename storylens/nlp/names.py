@@ -17,6 +17,7 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pycountry
 
@@ -180,15 +181,55 @@ def is_first_name(word: str) -> bool:
 def _first_names() -> frozenset[str]:
     """:func:`plain` forms of common first names: the US census lists shipped in the ``names``
     package (5,500 names; Julia, Karin, George, Carmen)."""
-    from importlib.resources import files
+    return frozenset(_census("dist.female.first") + _census("dist.male.first"))
 
-    folder = files("names")
-    out = set()
-    for part in ("dist.female.first", "dist.male.first"):
-        for line in folder.joinpath(part).read_text("utf-8").splitlines():
-            if line.strip():
-                out.add(plain(line.split()[0]))
-    return frozenset(out)
+
+def _census(part: str) -> list[str]:
+    """The :func:`plain` names of one US census list of the ``names`` package, most common first."""
+    text = resources.files("names").joinpath(part).read_text("utf-8")
+    return [plain(line.split()[0]) for line in text.splitlines() if line.strip()]
+
+
+# Surnames common enough to outweigh an English word of the same spelling (Trump, Stone, Bush
+# are names in a headline; Dust, at rank 40,000 of the census list, is not).
+_COMMON_SURNAMES = 10_000
+
+
+def is_english_word(word: str) -> bool:
+    """Whether ``word`` is an ordinary English word rather than a name, for title-case English
+    headlines where capitals say nothing ("Trump Acknowledges Tweet Complaint"): HanTa's English
+    model knows it (inflected forms too: "Mulls", "Contradicts"), likeliest not as a proper noun
+    ("Dust", "Critics", "Amid"; "Amazon", a noun as well, is also a proper noun there and stays a
+    name), and it is no common US surname ("Trump", "Stone", "Bush" stay names)."""
+    return plain(word) not in _surnames() and _english_reading(word.lower())
+
+
+# HanTa scores the words its model knows above -20 (log probability) and guesses the others
+# from their endings at -28 and below; a proper-noun reading within 5 of the best one counts.
+_KNOWN_SCORE = -22.0
+_PROPER_MARGIN = 5.0
+
+
+@lru_cache(maxsize=50_000)
+def _english_reading(word: str) -> bool:
+    analyses = _english_tagger().tag_word(word)
+    if not analyses:
+        return False
+    best = max(score for _, score in analyses)
+    proper = any(tag == "NP0" and score > best - _PROPER_MARGIN for tag, score in analyses)
+    return best > _KNOWN_SCORE and not proper
+
+
+@lru_cache(maxsize=1)
+def _english_tagger() -> Any:
+    from HanTa import HanoverTagger
+
+    return HanoverTagger.HanoverTagger("morphmodel_en.pgz")
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> frozenset[str]:
+    return frozenset(_census("dist.all.last")[:_COMMON_SURNAMES])
 
 
 def _build_city_table() -> dict[str, str]:

@@ -164,7 +164,7 @@ def _type_of(surface: str, known: str | None, text_persons: set[str]) -> str:
     return "MISC"
 
 
-def _is_demonym(word: str) -> bool:
+def is_demonym(word: str) -> bool:
     low = word.lower()
     return low in _DEMONYMS or (low.endswith("s") and low[:-1] in _DEMONYMS)
 
@@ -178,7 +178,7 @@ def _split_roles(run: list[Token], before: str) -> Iterator[tuple[list[Token], s
         or (t.text.lower() in _ROLES and any(u.text.lower().rstrip(".") in _OFFICES for u in run[i + 1 : i + 3]))
     ]  # fmt: skip
     if not office_at:
-        if len(run) == 1 and (_is_demonym(run[0].text) or run[0].text.lower().rstrip(".") in _ROLES):
+        if len(run) == 1 and (is_demonym(run[0].text) or run[0].text.lower().rstrip(".") in _ROLES):
             return  # "German", "Germans", "Finance" alone; but "European Union" stays whole
         yield run, before
         return

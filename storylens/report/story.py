@@ -15,6 +15,8 @@ import numpy as np
 
 from storylens.model import Article
 from storylens.nlp import names
+from storylens.nlp.dates import MONTHS, WEEKDAYS
+from storylens.nlp.rule_entities import is_demonym
 from storylens.report import PAGE_CSS, UNATTRIBUTED
 
 _NAME = re.compile(r"\b[A-ZÄÖÜ][\wäöüß-]{2,}")
@@ -57,19 +59,26 @@ def _ordinary_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     return nouns, frozenset(lexicon.lower_seen), known
 
 
+# What opens a part of a title, after which any word is capitalised: a colon, a dash, a bar, a quote.
+_OPENERS = ":-–|„“\"‚‘'«»"
+# A German compound of a derived noun and a noun ("Genehmigungs|antrag", "Regierungs|erklärung").
+_DERIVED_COMPOUND = re.compile(r"[a-zäöüß](?:ung|heit|keit|schaft|tion|ität)s?(?P<tail>[a-zäöüß]{3,})$")
+
 # A tag before a headline, not a name: "POL-OL:", "ROUNDUP/VIRUS:", "FW-E:".
 _TAG = re.compile(r"^[A-ZÄÖÜ]{2,}(?:[-/][\wÄÖÜäöü]+)*\s*[:/]")
 
 
-def _title_names(title: str) -> set[str]:
+def _title_names(title: str, english: bool = False) -> set[str]:
     """The capitalised words of a title that may be names: not common nouns, and not ordinary
-    words capitalised only because they open the title or a part of it ("Keine", "Schwacher").
+    words capitalised only because they open the title, a part of it or a quote ("Keine",
+    "Schwacher", "„Seinetwegen"); in an English title, no ordinary English words and no
+    nationality adjectives, since English headlines capitalise every word ("Trump Acknowledges
+    Tweet Complaint" Trump; see :func:`names.is_english_word`).
     A compound about something gives the names the alias table knows in it ("Donau-Flut"
     Donau, "Iran-Konflikt" Iran; "Kramp-Karrenbauer" stays whole), a first name before a
     surname gives way to the surname ("Donald Trump" Trump), two words the alias table knows
     together stay together ("New York"), and a name it knows takes its name there ("Danube"
     Donau; not a surname: "Michael Jordan" is no Jordanien)."""
-    nouns, lower, _ = _ordinary_words()
     words = list(_NAME.finditer(title))
     tag = _TAG.match(title)
     found = set()
@@ -86,15 +95,29 @@ def _title_names(title: str) -> set[str]:
             found.add(_canonical(f"{word} {after}"))
             paired.add(i + 1)
             continue
-        opening = not title[: m.start()].strip() or title[: m.start()].rstrip()[-1] in ":-–|"
-        if word in _STOP or (opening and word.lower() in lower) or (tag and m.start() < tag.end()):
+        opening = not title[: m.start()].strip() or title[: m.start()].rstrip()[-1] in _OPENERS
+        if word in _STOP or (tag and m.start() < tag.end()):
             continue
         if "-" in word.strip("-"):
-            found.update(_compound_names(word))
-        elif word not in nouns and not (after and names.is_first_name(word)):
+            if not (english and _ordinary(word, opening, english)):  # "Ill-fated"
+                found.update(_compound_names(word))
+        elif not _ordinary(word, opening, english) and not (after and names.is_first_name(word)):
             surname = follows and names.is_first_name(words[i - 1].group())
             found.add(word if surname else _canonical(word))
     return found
+
+
+def _ordinary(word: str, opening: bool, english: bool) -> bool:
+    """Whether a capitalised title word is an ordinary word of the title's language."""
+    if english:  # English capitalises names only; a title-case headline capitalises every word
+        if word.lower() in MONTHS or word.lower() in WEEKDAYS or is_demonym(word):
+            return True
+        return not (word.isupper() or _known_as_itself(word)) and names.is_english_word(word)
+    nouns, lower, known = _ordinary_words()
+    if word in nouns or (opening and word.lower() in lower):
+        return True
+    derived = _DERIVED_COMPOUND.search(word)  # Genehmigungs|antrag: not in the lexicon, a noun
+    return derived is not None and derived["tail"].title() in known
 
 
 def _compound_names(word: str) -> list[str]:
@@ -108,12 +131,19 @@ def _compound_names(word: str) -> list[str]:
     return [_canonical(word)]
 
 
+def _known_as_itself(word: str) -> bool:
+    """Whether the alias table names ``word`` as it is written ("Guardian"; not "Room", which
+    only its lossy key relates to Rom)."""
+    hit = names.lookup(word)
+    return hit is not None and names.plain(hit[1]) == names.plain(word)
+
+
 def _canonical(name: str) -> str:
     alias = names.lookup(name)
     return alias[1] if alias else name
 
 
-def title_terms(titles: list[str], n: int = 5) -> list[str]:
+def title_terms(titles: list[str], n: int = 5, languages: list[str | None] | None = None) -> list[str]:
     """Cheap top entities for listings: the title words that may be names (:func:`_title_names`),
     most shared across articles first; spellings of one name count together (Netanjahu,
     Netanyahu, Netanjahus; Thyssen-Krupp, Thyssenkrupp), under the spelling most titles use.
@@ -122,8 +152,8 @@ def title_terms(titles: list[str], n: int = 5) -> list[str]:
     ``story`` view replaces them with real entities.
     """
     forms: dict[str, Counter[str]] = {}
-    for title in titles:
-        for name in _title_names(title or ""):
+    for title, language in zip(titles, languages or [None] * len(titles), strict=True):
+        for name in _title_names(title or "", english=language == "en"):
             key = re.sub(r"[\s-]", "", names.entity_key(name, "MISC"))
             forms.setdefault(key, Counter())[name] += 1
     for key in [k for k in forms if k.endswith("s") and k[:-1] in forms]:
@@ -144,7 +174,7 @@ def summary_entry(story: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str
         "last_seen": story["last_seen"],
         "label": story["label"],
         "sources": sources,
-        "top_entities": title_terms([r.get("title") or "" for r in rows]),
+        "top_entities": title_terms([r.get("title") or "" for r in rows], languages=[r.get("language") for r in rows]),
         "articles": [
             {k: r.get(k) for k in ("id", "url", "title", "source", "published")} for r in rows
         ],
