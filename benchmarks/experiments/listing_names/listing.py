@@ -1,6 +1,6 @@
 """Print the listing names of every story in a store, with its titles, to read them by hand.
 
-Usage: .venv/bin/python benchmarks/experiments/listing_names/names.py STORE.db > names.txt
+Usage: .venv/bin/python benchmarks/experiments/listing_names/listing.py STORE.db > names.txt
 (run it before and after a change and compare the two files; README.md here).
 """
 
