@@ -454,6 +454,9 @@ def test_figures_results_and_spectators_not_clock_times():
     assert figs["3:1"].counts == "score"
     assert figs["75.000 Zuschauern"].value == 75000 and figs["75.000 Zuschauern"].counts == "spectators"
     assert not any(f.text.startswith(("14", "30")) for f in figs.values()), list(figs)
+    # A video's length is no result either.
+    video = "Video Angriff auf Iran: Demokraten wollen Macht begrenzen 1:01 min Nach dem Angriff blieb es ruhig."
+    assert not [f.text for f in analyze(read_text(video, lang="de")).figures if f.counts == "score"]
 
 
 def test_a_clause_that_names_its_own_source_attributes_its_figures():

@@ -203,7 +203,7 @@ def story(
 ) -> None:
     """One story: articles in time order, timeline, figures across sources, entities, quotes."""
     from storylens.cluster.pipeline import story_view
-    from storylens.report.story import adds_line, date_span, to_json, write_html
+    from storylens.report.story import adds_line, date_span, source_of, to_json, write_html
     from storylens.store import open_store
 
     try:
@@ -219,7 +219,7 @@ def story(
     typer.echo(f"{report['id']}: {report['label']}")
     typer.echo(f"{report['size']} articles, {date_span(report['first_seen'], report['last_seen'])}")
     for a in report["articles"]:
-        typer.echo(f"  #{a['number']:<3} {a['published'] or '':<10} {a['source'] or '':<20}"
+        typer.echo(f"  #{a['number']:<3} {a['published'] or '':<10} {source_of(a) or '':<20}"
                    f" {a['headline'] or a['id']}")
         only = adds_line(a.get("adds"))
         if only:

@@ -25,8 +25,9 @@ from storylens.nlp.segment import segment
 # addresses, dates written with full stops, road numbers and numbers with a leading zero; Swiss
 # thousands ("10'000"); a prior value in brackets shares scale and noun; quote speakers are no
 # genitive owners; news outlets in the alias table (session 11).  7: protesters are a kind of
-# their own (were people), so that turnouts compare as one count (session 12).
-ANALYSIS_VERSION = 7
+# their own (were people), so that turnouts compare as one count (session 12).  8: a video's
+# length ("1:01 min") is no score (session 13).
+ANALYSIS_VERSION = 8
 
 
 def analysed_part(text: str, limit: int) -> int:
