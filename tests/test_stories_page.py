@@ -81,3 +81,20 @@ def test_title_terms_of_english_headlines_keep_names_not_capitalised_words():
     # Openers of quotes and German compounds of a derived noun are no names either.
     german = ["Preisler: «Inzwischen kann ich wieder atmen»", "Tesla ändert Genehmigungsantrag"]
     assert set(title_terms(german, n=9)) == {"Preisler", "Tesla"}
+
+
+def test_stories_dated_only_by_ingest_leave_the_axis_to_published_ones():
+    def story(i: int, day: str, published: str | None) -> dict:
+        return {**_story(i, 2, day, day), "articles": [{"id": f"a{i}", "published": published}] * 2}
+
+    archive = [story(1, "2020-01-03", "2020-01-03"), story(2, "2020-01-20", "2020-01-20"),
+               story(3, "2026-11-24", None)]  # no publication date: the day it was ingested
+    html = stories_page.render_html(archive)
+    assert re.findall(r'data-story="(s\d+)"', html) == ["s001", "s002"]
+    ticks = re.findall(r">(\d{4}-\d\d-\d\d)</text>", html)
+    assert ticks[0] == "2020-01-03" and ticks[-1] == "2020-01-20"  # not stretched to 2026
+    assert "1 story without a publication date is in the table only" in html
+    assert "<td>2026-11-24 (ingested)</td>" in html and "<td>2020-01-03</td>" in html
+    # Where no article is dated, the bars are the ingest days, and the page says so.
+    undated = stories_page.render_html([story(3, "2026-11-24", None)])
+    assert 'data-story="s003"' in undated and "the bars show when the articles were ingested" in undated

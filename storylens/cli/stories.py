@@ -167,7 +167,7 @@ def stories(
     """List stories: size, sources, first and last seen, label, top entities."""
     from storylens.cluster.pipeline import list_stories
     from storylens.report import stories_page
-    from storylens.report.story import date_span
+    from storylens.report.story import story_when
     from storylens.store import open_store
 
     try:
@@ -184,7 +184,7 @@ def stories(
         typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
     for s in found:
-        span = date_span(s["first_seen"], s["last_seen"], "..")
+        span = story_when(s, "..")
         typer.echo(f"{s['id']}  {s['size']:>4}  {span:<23} {s['label']}")
         if s["sources"]:
             typer.echo(f"{'':22}sources: {', '.join(s['sources'][:6])}")
@@ -203,7 +203,7 @@ def story(
 ) -> None:
     """One story: articles in time order, timeline, figures across sources, entities, quotes."""
     from storylens.cluster.pipeline import story_view
-    from storylens.report.story import adds_line, date_span, source_of, to_json, write_html
+    from storylens.report.story import adds_line, source_of, story_when, to_json, write_html
     from storylens.store import open_store
 
     try:
@@ -217,7 +217,7 @@ def story(
         typer.echo(to_json(report))
         return
     typer.echo(f"{report['id']}: {report['label']}")
-    typer.echo(f"{report['size']} articles, {date_span(report['first_seen'], report['last_seen'])}")
+    typer.echo(f"{report['size']} articles, {story_when(report)}")
     for a in report["articles"]:
         typer.echo(f"  #{a['number']:<3} {a['published'] or '':<10} {source_of(a) or '':<20}"
                    f" {a['headline'] or a['id']}")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from storylens.report import PAGE_CSS
-from storylens.report.story import date_span
+from storylens.report.story import ingest_dated, story_when
 
 # The chart shows the largest stories; the table below it lists all of them.
 CHART_STORIES = 80
@@ -54,9 +54,13 @@ def _shade(size: int, largest: int) -> str:
 
 def timeline_svg(stories: list[dict[str, Any]]) -> str:
     """One bar per story from first to last seen (the largest CHART_STORIES, in order of first
-    seen); hovering a bar shows its label, size, dates and sources."""
+    seen); hovering a bar shows its label, size, dates and sources. Stories dated only by when
+    they were ingested are left to the table where others have publication dates: an archive
+    ingested today would otherwise stretch the axis from its years to today."""
+    published = [s for s in stories if not ingest_dated(s)]
+    placed = published or stories
     dated: list[tuple[dict[str, Any], date, date]] = []
-    for story in stories:
+    for story in placed:
         begun = _day(story.get("first_seen"))
         if begun is not None:
             dated.append((story, begun, _day(story.get("last_seen")) or begun))
@@ -91,7 +95,7 @@ def timeline_svg(stories: list[dict[str, Any]]) -> str:
         label = s.get("label") or s["id"]
         short = label if len(label) <= 55 else label[:54] + "…"
         sources = ", ".join(s.get("sources") or []) or "no source named"
-        tip = f"{label}: {s['size']} articles, {date_span(s.get('first_seen'), s.get('last_seen'))}; {sources}"
+        tip = f"{label}: {s['size']} articles, {story_when(s)}; {sources}"
         parts.append(
             f'<g class="story-row"><title>{e(tip)}</title>'
             f'<rect class="story-bar" x="{x(a):.1f}" y="{y}" width="{width:.1f}" height="{ROW - 5}"'
@@ -106,6 +110,12 @@ def timeline_svg(stories: list[dict[str, Any]]) -> str:
            f' aria-label="stories over time">{"".join(parts)}</svg>')
     note = (f"<p>The {len(shown)} largest of {len(stories)} stories; the table lists all.</p>"
             if len(stories) > len(shown) else "")
+    if len(placed) < len(stories):
+        left = len(stories) - len(placed)
+        which = "story without a publication date is" if left == 1 else "stories without a publication date are"
+        note += f"<p>{left} {which} in the table only, marked (ingested).</p>"
+    elif published is not placed:
+        note += "<p>No article gives a publication date: the bars show when the articles were ingested.</p>"
     return svg + note
 
 
@@ -114,7 +124,7 @@ def render_html(stories: list[dict[str, Any]], title: str = "Stories") -> str:
     total = sum(s["size"] for s in stories)
     rows = "".join(
         f"<tr><td><code>{e(s['id'])}</code></td><td>{s['size']}</td>"
-        f"<td>{e(date_span(s.get('first_seen'), s.get('last_seen')))}</td>"
+        f"<td>{e(story_when(s))}</td>"
         f"<td>{e(s.get('label') or '')}</td><td>{e(', '.join(s.get('sources') or []))}</td>"
         f"<td>{e(', '.join(s.get('top_entities') or []))}</td></tr>"
         for s in stories

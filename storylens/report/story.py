@@ -465,7 +465,7 @@ def render_html(report: dict[str, Any]) -> str:
 <style>{PAGE_CSS} tr.conflict{{background:#fde2e1}} tr.updated{{background:#fff4d6}}
 .legend{{margin-right:1em;font-size:90%}}</style></head><body>
 <h1>{e(report['label'] or '')}</h1>{merged}
-<p>Story {e(report['id'])}: {report['size']} articles, {e(date_span(report['first_seen'], report['last_seen']))};
+<p>Story {e(report['id'])}: {report['size']} articles, {e(story_when(report))};
 sources: {e(', '.join(report['sources']) or 'none named')}</p>
 <h2>Timeline</h2>{_timeline_svg(report)}
 <h2>Articles</h2><table id="articles"><tr><th></th><th>date</th><th>source</th><th>title</th><th>url</th>
@@ -504,6 +504,19 @@ def adds_line(adds: dict[str, list[str]] | None) -> str:
 def date_span(first: str | None, last: str | None, sep: str = " to ") -> str:
     """When a story ran: one date, or first to last."""
     return str(first) if first == last else f"{first}{sep}{last}"
+
+
+def ingest_dated(story: dict[str, Any]) -> bool:
+    """Whether a listed story's dates say only when its articles were ingested: none of them
+    gives a publication date (an archive ingested today is not today's news)."""
+    articles = story.get("articles") or []
+    return bool(articles) and not any(a.get("published") for a in articles)
+
+
+def story_when(story: dict[str, Any], sep: str = " to ") -> str:
+    """When a listed story ran, marked "(ingested)" where that is all the store knows."""
+    span = date_span(story.get("first_seen"), story.get("last_seen"), sep)
+    return f"{span} (ingested)" if ingest_dated(story) else span
 
 
 def write_html(report: dict[str, Any], path: str | Path) -> None:
