@@ -192,6 +192,18 @@ def test_figures_with_the_prior_value_in_brackets_share_scale_and_noun():
                      (2019, "year", None), (3, "killed", None)]
 
 
+def test_figures_with_the_prior_value_after_the_noun_take_its_unit_and_scale():
+    found = [(f.text, f.value, f.counts, f.unit) for f in _figures(
+        "Der Gewinn lag bei 200 Millionen Euro (Vorjahr: 150). Revenue rose to $4.2 billion (prior year: 3.9)."
+        " Die Firma hat 200 Millionen Euro Schulden (laut Bericht: 150).")]
+    assert found[:4] == [("200 Millionen Euro", pytest.approx(2e8), "money", "EUR"),
+                         ("Vorjahr: 150", pytest.approx(1.5e8), "money", "EUR"),
+                         ("$4.2 billion", pytest.approx(4.2e9), "money", "USD"),
+                         ("prior year: 3.9", pytest.approx(3.9e9), "money", "USD")]
+    # Other words in the brackets: no value of the year before, a number on its own.
+    assert found[5:] == [("150", 150, None, None)]
+
+
 def test_figures_unconfirmed_from_next_sentence():
     text = "Staatsmedien berichteten, dass 40 Menschen getötet wurden. Die Behörden haben diese Zahl nicht bestätigt."
     (fig,) = [f for f in _figures(text) if f.value == 40]

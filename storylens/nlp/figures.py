@@ -509,6 +509,23 @@ def _past_brackets(sent: str, start: int, end: int, raw: str) -> tuple[int, bool
     return None
 
 
+_PRIOR_OPEN = re.compile(r"\(\s*(?P<word>Vorjahr(?:eszeitraum)?|Vj\.|previous year|prior year|a year earlier)\s*:?\s*$")
+_SCALE_IN = re.compile(r"\b(?P<scale>" + _SCALES + r")(?!\w)")
+
+
+def _prior_of(sent: str, start: int, end: int, previous: Figure, offset: int) -> tuple[int, float] | None:
+    """Where a bare number in "(Vorjahr: 150)" right after the figure ``previous`` starts its
+    text (at "Vorjahr"), and the scale it shares with that figure ("Millionen"); None for any
+    other number. ``offset`` is where the sentence starts in the text."""
+    opened = _PRIOR_OPEN.search(sent, max(0, start - 40), start)
+    if not opened or not _BRACKET_CLOSE.match(sent, end) or previous.counts is None:
+        return None
+    if sent[previous.end - offset : opened.start()].strip():
+        return None  # words between the figure and the brackets: not its value of the year before
+    scale = _SCALE_IN.search(previous.text)
+    return opened.start("word"), (_SCALE[scale["scale"].lower().rstrip(".")] if scale else 1.0)
+
+
 def _masked(sent: str, lang: str | None) -> list[tuple[int, int]]:
     """The spans of ``sent`` whose numbers count nothing, in order."""
     spans = [m.span() for m in _NOT_A_QUANTITY.finditer(sent)]
@@ -616,6 +633,13 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
                 next_start = starts[k] if k < len(starts) else len(sent)
                 counts = clauses.event(start, end, prev_end, next_start) or counts
 
+            if counts is None and paren is None and figures and figures[-1].sentence == s.index:
+                # "200 Millionen Euro (Vorjahr: 150)": the year before's value of the figure
+                # just before the brackets, in its unit and scale; its text says "Vorjahr: 150".
+                prior = _prior_of(sent, start, end, figures[-1], s.start)
+                if prior is not None:
+                    start, scale = prior
+                    counts, unit, value = figures[-1].counts, figures[-1].unit, value * scale
             if counts is None:
                 # (lazily, latest first: copying the history for every number was quadratic)
                 history = chain(reversed(before), reversed(earlier))

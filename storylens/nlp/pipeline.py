@@ -26,7 +26,8 @@ from storylens.nlp.segment import segment
 # thousands ("10'000"); a prior value in brackets shares scale and noun; quote speakers are no
 # genitive owners; news outlets in the alias table (session 11).  7: protesters are a kind of
 # their own (were people), so that turnouts compare as one count (session 12).  8: a video's
-# length ("1:01 min") is no score (session 13).
+# length ("1:01 min") is no score; a value of the year before after the noun ("200 Millionen
+# Euro (Vorjahr: 150)") takes the figure's unit and scale (session 13).
 ANALYSIS_VERSION = 8
 
 
