@@ -638,8 +638,8 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
                 # just before the brackets, in its unit and scale; its text says "Vorjahr: 150".
                 prior = _prior_of(sent, start, end, figures[-1], s.start)
                 if prior is not None:
-                    start, scale = prior
-                    counts, unit, value = figures[-1].counts, figures[-1].unit, value * scale
+                    start, prior_scale = prior
+                    counts, unit, value = figures[-1].counts, figures[-1].unit, value * prior_scale
             if counts is None:
                 # (lazily, latest first: copying the history for every number was quadratic)
                 history = chain(reversed(before), reversed(earlier))
