@@ -175,8 +175,7 @@ _NUMBER_RE = re.compile(
 )
 # "zehn Milliarden Euro": a number word with its scale.
 _WORD_SCALE_RE = re.compile(r"\s+(?P<scale>" + _SCALES + r")\b")
-# A result such as "3:1" (never a clock time: "14:30 Uhr").
-# A result ("3:1"), not a time of day ("8:30 Uhr") or a duration ("Video 1:01 min").
+# A result ("3:1"), not a time of day ("14:30 Uhr") or a duration ("Video 1:01 min").
 _SCORE_RE = re.compile(
     r"(?<![\w.,:])(?P<a>\d{1,2}):(?P<b>\d{1,2})(?![\d:])(?!\s*(?:Uhr|min\b|Min\b|Min\.|Minuten|Std|Stunden|h\b))"
 )
