@@ -28,6 +28,7 @@ from typing import Any
 
 from storylens.compare.facts import grams
 from storylens.model import Article, Figure, certainties_disagree
+from storylens.nlp.figures import SCALE_WORD
 
 # The tolls of an event: one number per source, which the reports of one story should share.
 TOLL_KINDS = frozenset({"killed", "injured", "arrested", "evacuated", "soldiers", "protesters"})
@@ -49,10 +50,6 @@ _AT_MOST = {"bis zu", "weniger als", "up to", "less than"}
 _BELOW = {"fast", "knapp", "nahezu", "annähernd", "nearly", "almost"}
 _ABOUT = {"rund", "etwa", "ungefähr", "circa", "ca.", "about", "around", "roughly",
           "approximately", "some"}
-_SCALE_WORD = re.compile(
-    r"\b(?:Million|Millionen|Mio|Milliarde|Milliarden|Mrd|Billion|Billionen|Tausend|tausend"
-    r"|million|billion|thousand|bn|mn)\b", re.I
-)
 _DIGITS = re.compile(r"\d[\d.,'\u2019 \u00a0\u202f]*")
 # "435 weitere Menschen", "800 more deaths": an increment, not the toll.
 _INCREMENT = re.compile(
@@ -68,7 +65,7 @@ def _unit_of_writing(f: Figure) -> float:
         return 0.0
     written = _DIGITS.search(f.text)
     if written is None:
-        if not _SCALE_WORD.search(f.text):
+        if not SCALE_WORD.search(f.text):
             return 1.0
         significant = 1
     else:

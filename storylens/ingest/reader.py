@@ -21,6 +21,7 @@ from storylens.nlp.dates import iso_published
 RECORD_KEYS = ("title", "url", "date", "source", "lang")
 # Other names of a record key: storylens's own output says "published" and "language".
 KEY_ALIASES = {"date": ("published",), "lang": ("language",)}
+_STRING_FIELDS = ("text", *RECORD_KEYS, *(a for others in KEY_ALIASES.values() for a in others))
 
 # Lone UTF-16 surrogates (JSON "\ud800") cannot be encoded; C0 controls other than tab and
 # line breaks (JSON "\u0000") have no place in an article. Form and vertical feeds break lines.
@@ -65,8 +66,7 @@ def _record_article(record: Any, path: str, where: str) -> Article:
     if "text" not in record:
         keys = ", ".join(clean(k) for k in sorted(record)[:8]) or "none"
         raise InputError(Code.E008, path=path, where=where, keys=keys)
-    aliases = [a for names in KEY_ALIASES.values() for a in names]
-    for field in ("text", *RECORD_KEYS, *aliases):
+    for field in _STRING_FIELDS:
         value = record.get(field)
         if not isinstance(value, str) and (field == "text" or value is not None):
             raise InputError(Code.E021, path=path, where=where, what=f"'{field}'",

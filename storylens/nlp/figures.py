@@ -175,6 +175,8 @@ _NUMBER_RE = re.compile(
 )
 # "zehn Milliarden Euro": a number word with its scale.
 _WORD_SCALE_RE = re.compile(r"\s+(?P<scale>" + _SCALES + r")\b")
+# A scale word anywhere in a figure's text ("2,1 Millionen Euro", "$4.2 billion").
+SCALE_WORD = re.compile(r"\b(?P<scale>" + _SCALES + r")(?!\w)", re.I)
 # A result ("3:1"), not a time of day ("14:30 Uhr") or a duration ("Video 1:01 min").
 _SCORE_RE = re.compile(
     r"(?<![\w.,:])(?P<a>\d{1,2}):(?P<b>\d{1,2})(?![\d:])(?!\s*(?:Uhr|min\b|Min\b|Min\.|Minuten|Std|Stunden|h\b))"
@@ -486,7 +488,9 @@ def _referred(
     return None
 
 
-_PRIOR = r"(?:Vorjahr(?:eszeitraum)?|Vj\.|previous year|prior year|a year earlier)?:?\s*"
+# Words that say a number is the year before's: "(Vorjahr: 380)", "(prior year: 3.9)".
+_PRIOR_WORDS = r"Vorjahr(?:eszeitraum)?|Vj\.|previous year|prior year|a year earlier"
+_PRIOR = r"(?:" + _PRIOR_WORDS + r")?:?\s*"
 _BRACKETS_NEXT = re.compile(r"\s*\(" + _PRIOR + r"\d[\d.,]*\s*\)")
 _BRACKET_CLOSE = re.compile(r"\s*\)")
 _BRACKET_OPENED = re.compile(r"\d[\d.,]*\s*\(" + _PRIOR + r"$")
@@ -508,8 +512,7 @@ def _past_brackets(sent: str, start: int, end: int, raw: str) -> tuple[int, bool
     return None
 
 
-_PRIOR_OPEN = re.compile(r"\(\s*(?P<word>Vorjahr(?:eszeitraum)?|Vj\.|previous year|prior year|a year earlier)\s*:?\s*$")
-_SCALE_IN = re.compile(r"\b(?P<scale>" + _SCALES + r")(?!\w)")
+_PRIOR_OPEN = re.compile(r"\(\s*(?P<word>" + _PRIOR_WORDS + r")\s*:?\s*$")
 
 
 def _prior_of(sent: str, start: int, end: int, previous: Figure, offset: int) -> tuple[int, float] | None:
@@ -521,7 +524,7 @@ def _prior_of(sent: str, start: int, end: int, previous: Figure, offset: int) ->
         return None
     if sent[previous.end - offset : opened.start()].strip():
         return None  # words between the figure and the brackets: not its value of the year before
-    scale = _SCALE_IN.search(previous.text)
+    scale = SCALE_WORD.search(previous.text)
     return opened.start("word"), (_SCALE[scale["scale"].lower().rstrip(".")] if scale else 1.0)
 
 

@@ -114,7 +114,7 @@ def timeline_svg(stories: list[dict[str, Any]]) -> str:
         left = len(stories) - len(placed)
         which = "story without a publication date is" if left == 1 else "stories without a publication date are"
         note += f"<p>{left} {which} in the table only, marked (ingested).</p>"
-    elif published is not placed:
+    elif not published:
         note += "<p>No article gives a publication date: the bars show when the articles were ingested.</p>"
     return svg + note
 

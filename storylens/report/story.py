@@ -99,7 +99,7 @@ def _title_names(title: str, english: bool = False) -> set[str]:
         if word in _STOP or (tag and m.start() < tag.end()):
             continue
         if "-" in word.strip("-"):
-            if not (english and _ordinary(word, opening, english)):  # "Ill-fated"
+            if not (english and _ordinary(word, opening, True)):  # "Ill-fated" names nothing
                 found.update(_compound_names(word))
         elif not _ordinary(word, opening, english) and not (after and names.is_first_name(word)):
             surname = follows and names.is_first_name(words[i - 1].group())
