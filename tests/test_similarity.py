@@ -237,6 +237,31 @@ def test_entity_overlaps_feed_only_the_entities_and_geography_dimensions() -> No
         assert bool(cols & set(columns)) == (dim in ("entities", "geography"))
 
 
+def test_style_and_tone_of_same_language_pairs_are_a_line_in_overall() -> None:
+    # A weak dimension follows Overall: its weights are Overall's, scaled by one slope, and it
+    # still tracks a gold that moves with Overall; a dimension not told to follow keeps its own.
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(120, 4))
+    overall = 2.5 - 0.6 * x[:, 0] + 0.1 * rng.normal(size=120)
+    style = 2.5 + 0.5 * (overall - 2.5) + 0.3 * rng.normal(size=120)
+    y = np.tile(overall[:, None], (1, len(similarity.DIMENSIONS)))
+    y[:, similarity.DIMENSIONS.index("style")] = style
+    y[:, similarity.DIMENSIONS.index("narrative")] = 2.5 + 0.6 * x[:, 3]
+    params = train.fit(x, y, follow=("style",))
+    dims = params["dimensions"]
+    ratios = {s / o for s, o in zip(dims["style"]["coef"], dims["overall"]["coef"], strict=True) if o}
+    assert len(ratios) == 1 and 0.3 < ratios.pop() < 0.7
+    assert [bool(c) for c in dims["style"]["coef"]] == [bool(c) for c in dims["overall"]["coef"]]
+    assert dims["narrative"]["coef"][3] > 0.3
+    pred = train.predict_group(params, x)
+    assert np.corrcoef(pred[:, similarity.DIMENSIONS.index("style")], style)[0, 1] > 0.7
+    # The shipped model: German pairs' Style and Tone read what Overall reads, nothing else.
+    for scorer in similarity.SCORERS:
+        group = similarity.load_model(scorer)["groups"]["same"]["dimensions"]
+        for dim in train.FOLLOW_OVERALL["same"]:
+            assert [bool(c) for c in group[dim]["coef"]] == [bool(c) for c in group["overall"]["coef"]]
+
+
 def test_pairs_evidence_explains_the_scores() -> None:
     lines = [_pair("same-xl", STORY_DE, STORY_EN, "en"), _pair("other", STORY_DE, OTHER_DE)]
     plain = {r["pair_id"]: r for r in score_pairs(lines, precise=False)}
