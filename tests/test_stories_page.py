@@ -83,6 +83,18 @@ def test_title_terms_of_english_headlines_keep_names_not_capitalised_words():
     assert set(title_terms(german, n=9)) == {"Preisler", "Tesla"}
 
 
+def test_title_terms_keep_spa_towns_whole_and_skip_ticker_openers_offices_and_colour_words():
+    from storylens.report.story import title_terms
+
+    german = ["Einsätze in Bad Zwischenahn +++ Betrunkener sucht Freundin in Widnau +++",
+              "Österreich: Schwarz-grün regiert, Corona-bedingt verschoben"]
+    terms = set(title_terms(german, n=9, languages=["de", "de"]))
+    assert terms == {"Bad Zwischenahn", "Widnau", "Österreich", "Corona"}, terms
+    english = ["Minnesota Gov. Tim Walz mobilizes National Guard", "Bad News for Trump"]
+    terms = set(title_terms(english, n=9, languages=["en", "en"]))
+    assert {"Minnesota", "Walz", "Trump"} <= terms and not {"Gov", "Bad", "Bad News"} & terms, terms
+
+
 def test_stories_dated_only_by_ingest_leave_the_axis_to_published_ones():
     def story(i: int, day: str, published: str | None) -> dict:
         return {**_story(i, 2, day, day), "articles": [{"id": f"a{i}", "published": published}] * 2}

@@ -59,8 +59,11 @@ def _ordinary_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     return nouns, frozenset(lexicon.lower_seen), known
 
 
-# What opens a part of a title, after which any word is capitalised: a colon, a dash, a bar, a quote.
-_OPENERS = ":-–|„“\"‚‘'«»"
+# What opens a part of a title, after which any word is capitalised: a colon, a dash, a bar, a
+# quote, the crosses of a ticker ("+++ Betrunkener sucht Freundin +++").
+_OPENERS = ":-–|„“\"‚‘'«»+"
+# German words that make a place name with the word after them ("Bad Zwischenahn", "Sankt Gallen").
+_PLACE_HEADS = frozenset({"Bad", "Sankt"})
 # A German compound of a derived noun and a noun ("Genehmigungs|antrag", "Regierungs|erklärung").
 _DERIVED_COMPOUND = re.compile(r"[a-zäöüß](?:ung|heit|keit|schaft|tion|ität)s?(?P<tail>[a-zäöüß]{3,})$")
 
@@ -95,8 +98,12 @@ def _title_names(title: str, english: bool = False) -> set[str]:
             found.add(_canonical(f"{word} {after}"))
             paired.add(i + 1)
             continue
+        if not english and word in _PLACE_HEADS and after and after not in _STOP:
+            found.add(_canonical(f"{word} {after}"))
+            paired.add(i + 1)
+            continue
         opening = not title[: m.start()].strip() or title[: m.start()].rstrip()[-1] in _OPENERS
-        if word in _STOP or (tag and m.start() < tag.end()):
+        if word in _STOP or (tag and m.start() < tag.end()) or _abbreviation(title, m):
             continue
         if "-" in word.strip("-"):
             if not (english and _ordinary(word, opening, True)):  # "Ill-fated" names nothing
@@ -105,6 +112,15 @@ def _title_names(title: str, english: bool = False) -> set[str]:
             surname = follows and names.is_first_name(words[i - 1].group())
             found.add(word if surname else _canonical(word))
     return found
+
+
+def _abbreviation(title: str, m: re.Match[str]) -> bool:
+    """A short word with a full stop inside a title: a title of office ("Minnesota Gov. Tim
+    Walz", "Sen. Sanders"), whose name follows."""
+    word = m.group()
+    return len(word) <= 4 and word[1:].islower() and title[m.end() : m.end() + 2] == ". " and bool(
+        title[m.end() + 2 :].strip()
+    )
 
 
 def _ordinary(word: str, opening: bool, english: bool) -> bool:
@@ -121,12 +137,13 @@ def _ordinary(word: str, opening: bool, english: bool) -> bool:
 
 
 def _compound_names(word: str) -> list[str]:
-    """The names in a hyphenated title word. Where its last part is a noun HanTa knows, the
-    parts before it that are no ordinary words ("Iran-Konflikt" Iran, "CDU-Spitze" CDU,
-    "Corona-Krise" Corona; "Basketball-Star" none); else the whole is a name
+    """The names in a hyphenated title word. Where its last part is a noun HanTa knows or a
+    word in lower case, the parts before it that are no ordinary words ("Iran-Konflikt" Iran,
+    "CDU-Spitze" CDU, "Corona-Krise" Corona, "Corona-bedingt" Corona; "Basketball-Star" and
+    "Schwarz-grün" none); else the whole is a name
     ("Kramp-Karrenbauer", "Thyssen-Krupp")."""
     parts = [p for p in word.split("-") if p]
-    if len(parts) > 1 and parts[-1] in _ordinary_words()[2]:
+    if len(parts) > 1 and (parts[-1] in _ordinary_words()[2] or parts[-1][0].islower()):
         return [_canonical(p) for p in parts[:-1] if not names.is_common_word(p)]
     return [_canonical(word)]
 
