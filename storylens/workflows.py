@@ -13,8 +13,11 @@ def analyze_file(source: str, *, allow_private: bool = False) -> Article:
 
 
 def compare_files(
-    a: str, b: str, *, backend: str | None = None, allow_private: bool = False
+    a: str, b: str, *, backend: str | None = None, precise: bool = False, allow_private: bool = False
 ) -> Comparison:
     return compare(
-        read(a, allow_private=allow_private), read(b, allow_private=allow_private), backend=backend
+        read(a, allow_private=allow_private),
+        read(b, allow_private=allow_private),
+        backend=backend,
+        precise=precise,
     )

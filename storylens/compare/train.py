@@ -260,8 +260,9 @@ def fit(
 
     The dimensions in ``follow`` (``FOLLOW_OVERALL`` of the group) get no features of their
     own: each is a least-squares line in the inner-CV (held-out) Overall predictions, a + b x
-    Overall. Folded into Overall's weights, it is stored as an ordinary linear model (intercept a + b x Overall's intercept,
-    coefficients b x Overall's, no stretch), so scoring and contributions read it as any other.
+    Overall. Folded into Overall's weights, it is stored as an ordinary linear model
+    (intercept a + b x Overall's intercept, coefficients b x Overall's, no stretch), so scoring
+    and contributions read it as any other.
     """
     from sklearn.linear_model import Ridge
 

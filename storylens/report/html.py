@@ -169,12 +169,14 @@ def render(c: Comparison) -> str:
             ("sentence", lambda x: x["sentence"]),
         ],
     )
+    named = sim.evidence.get("features", {}).get("scorer")
+    scorer = f" ({escape(str(named))} scorer)" if named else ""
     return f"""<!doctype html>
 <html lang="{escape(c.a.language or "de")}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>storylens: {escape(verdict)}</title><style>{_CSS}</style></head><body>
 <header><div class="verdict {"same" if sim.same_story else "diff"}">{verdict}</div>
-<div>overall {sim.overall:.2f} on the SemEval scale (1 = very similar, 4 = very dissimilar), confidence {sim.confidence:.0%}; {len(c.alignment)} aligned sentence pairs</div>
+<div>overall {sim.overall:.2f} on the SemEval scale (1 = very similar, 4 = very dissimilar), confidence {sim.confidence:.0%}{scorer}; {len(c.alignment)} aligned sentence pairs</div>
 <div class="dims">{dims}</div>
 <div class="legend"><span><mark class="e-shared">entity in both</mark></span><span><mark class="e-only">entity in one</mark></span>
 <span><mark class="f-shared">figure in both</mark></span><span><mark class="f-only">figure in one</mark></span><span><mark class="f-conflict">figure in conflict</mark></span>

@@ -38,7 +38,9 @@ def print_comparison(c: Comparison, console: Console | None = None) -> None:
     sim = c.similarity
     verdict = "[bold green]SAME STORY[/bold green]" if sim.same_story else "[bold red]DIFFERENT STORIES[/bold red]"
     label = LABELS[max(1, min(4, round(sim.overall)))]
-    console.print(f"{verdict}  overall {sim.overall:.2f} ({label}), confidence {sim.confidence:.0%}")
+    scorer = sim.evidence.get("features", {}).get("scorer")
+    by = " [dim](precise)[/dim]" if scorer == "precise" else ""  # compare --precise: say so
+    console.print(f"{verdict}  overall {sim.overall:.2f} ({label}), confidence {sim.confidence:.0%}{by}")
     for label, art in (("A", c.a), ("B", c.b)):
         console.print(f"  {label}: {_name(art, f'article {label}')} [dim]({art.language}, {_count(art)})[/dim]")
 

@@ -49,7 +49,8 @@ def run() -> dict:
                         allowed=train.allowed_columns(names),
                     )
                     table = train.pearson_table(pred, y, rows)
-                    per_seed.append({k: {d: table[k][d] for d in (*DIMS, "overall")} for k in ("de-de", "de-en", "all")})
+                    keys = ("de-de", "de-en", "all")
+                    per_seed.append({k: {d: table[k][d] for d in (*DIMS, "overall")} for k in keys})
             finally:
                 train.FOLLOW_OVERALL = saved
             mean = {k: {d: round(float(np.mean([s[k][d] for s in per_seed])), 3) for d in per_seed[0][k]}
