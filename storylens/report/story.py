@@ -62,6 +62,8 @@ def _ordinary_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
 # What opens a part of a title, after which any word is capitalised: a colon, a dash, a bar, a
 # quote, the crosses of a ticker ("+++ Betrunkener sucht Freundin +++").
 _OPENERS = ":-–|„“\"‚‘'«»+"
+# Abbreviated titles of office in English headlines (shorter ones are never read as names).
+_OFFICES = frozenset({"Gov", "Sen", "Rep", "Pres", "Gen", "Col", "Capt", "Sgt", "Prof", "Rev", "Atty", "Supt"})
 # German words that make a place name with the word after them ("Bad Zwischenahn", "Sankt Gallen").
 _PLACE_HEADS = frozenset({"Bad", "Sankt"})
 # A German compound of a derived noun and a noun ("Genehmigungs|antrag", "Regierungs|erklärung").
@@ -115,12 +117,9 @@ def _title_names(title: str, english: bool = False) -> set[str]:
 
 
 def _abbreviation(title: str, m: re.Match[str]) -> bool:
-    """A short word with a full stop inside a title: a title of office ("Minnesota Gov. Tim
-    Walz", "Sen. Sanders"), whose name follows."""
-    word = m.group()
-    return len(word) <= 4 and word[1:].islower() and title[m.end() : m.end() + 2] == ". " and bool(
-        title[m.end() + 2 :].strip()
-    )
+    """A title of office, abbreviated, before a name ("Minnesota Gov. Tim Walz", "Sen. Sanders");
+    a closed list, since a name may end a sentence inside a title too ("Merz siegt. Was nun")."""
+    return m.group() in _OFFICES and title[m.end() : m.end() + 2] == ". "
 
 
 def _ordinary(word: str, opening: bool, english: bool) -> bool:
