@@ -18,7 +18,6 @@ from storylens.compare.similarity import (
     same_story_confidence,
     same_story_threshold,
     score_features,
-    scorer_for,
 )
 from storylens.config import settings
 from storylens.embed import get_embedder
@@ -36,17 +35,18 @@ def compare(a: Article, b: Article, *, backend: str | None = None, precise: bool
     alignment = align(a, b, embedder, cfg.compare.align_threshold, va, vb)
     mapping = match_entities(a, b)
     lexical = text_overlap(a.text, b.text) if a.language == b.language else 0.0
-    feats = features(a, b, alignment, mapping, lexical, "precise" if precise else COMPARE_SCORER)
+    scorer = "precise" if precise else COMPARE_SCORER
+    feats = features(a, b, alignment, mapping, lexical, scorer)
     dims = score_features(feats)
     # The threshold and the confidence curve come with the trained scorer (chosen on gold).
-    same, confidence = same_story_confidence(dims["overall"], scorer_for(feats))
+    same, confidence = same_story_confidence(dims["overall"], scorer)
     entities = compare_entities(a, b, mapping)
     figures = compare_figures(a, b, same)
     quotes = compare_quotes(a, b, embedder, cfg.compare.quote_threshold, mapping)
     evidence = {
         "features": feats,
         "contributions": contributions(feats),
-        "same_story_threshold": same_story_threshold(scorer_for(feats)),
+        "same_story_threshold": same_story_threshold(scorer),
         "shared_entities": [e["entity"] for e in entities["shared"][:10]],
         "shared_places": [e["entity"] for e in entities["shared"] if e["type"] == "LOC"][:10],
         "shared_figures": [

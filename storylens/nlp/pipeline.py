@@ -27,8 +27,9 @@ from storylens.nlp.segment import segment
 # genitive owners; news outlets in the alias table (session 11).  7: protesters are a kind of
 # their own (were people), so that turnouts compare as one count (session 12).  8: a video's
 # length ("1:01 min") is no score; a value of the year before after the noun ("200 Millionen
-# Euro (Vorjahr: 150)") takes the figure's unit and scale (session 13).
-ANALYSIS_VERSION = 8
+# Euro (Vorjahr: 150)") takes the figure's unit and scale (session 13).  9: the English rules
+# know abbreviated offices Prof., Rev., Col., Capt., Sgt., Pres., Atty., Supt. (session 14).
+ANALYSIS_VERSION = 9
 
 
 def analysed_part(text: str, limit: int) -> int:

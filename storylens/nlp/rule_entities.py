@@ -56,6 +56,7 @@ _OFFICES = {
     "spokesperson", "king", "queen", "prince", "princess", "pope", "judge", "general", "gen",
     "commissioner", "ambassador", "director", "chief", "campaigner", "attorney", "lawmaker",
     "coach", "captain", "premier", "founder", "officer", "mr", "mrs", "ms", "dr", "sir", "pm",
+    "pres", "col", "capt", "sgt", "prof", "rev", "atty", "supt",
 }  # fmt: skip
 # Words that are part of an office only when one follows them ("Foreign Minister", "Vice
 # President", "State Secretary"); alone ("Finance", "Party") they are no name either.
@@ -145,7 +146,7 @@ def _known_type(surface: str, before: str, after: str) -> str | None:
         return "ORG"  # "Greenpeace USA", "Amnesty International": a name with a country or body after it
     if _ORG_WORDS.search(surface) or (surface.isupper() and 2 <= len(surface) <= 5):
         return "ORG"
-    if before.lower().rstrip(".") in PERSON_TRIGGERS | _OFFICES or after.lower() in _SPEECH:
+    if before.lower().rstrip(".") in PERSON_TRIGGERS or is_office(before) or after.lower() in _SPEECH:
         return "PER"
     return None
 
@@ -164,6 +165,11 @@ def _type_of(surface: str, known: str | None, text_persons: set[str]) -> str:
     return "MISC"
 
 
+def is_office(word: str) -> bool:
+    """Whether ``word`` names an office or a title held before a name ("Governor", "Gov.", "Dr")."""
+    return word.lower().rstrip(".") in _OFFICES
+
+
 def is_demonym(word: str) -> bool:
     low = word.lower()
     return low in _DEMONYMS or (low.endswith("s") and low[:-1] in _DEMONYMS)
@@ -174,8 +180,7 @@ def _split_roles(run: list[Token], before: str) -> Iterator[tuple[list[Token], s
     "EPP President Donald Tusk" -> ("EPP", ...), ("Donald Tusk", "President")."""
     office_at = [
         i for i, t in enumerate(run)
-        if t.text.lower().rstrip(".") in _OFFICES
-        or (t.text.lower() in _ROLES and any(u.text.lower().rstrip(".") in _OFFICES for u in run[i + 1 : i + 3]))
+        if is_office(t.text) or (t.text.lower() in _ROLES and any(is_office(u.text) for u in run[i + 1 : i + 3]))
     ]  # fmt: skip
     if not office_at:
         if len(run) == 1 and (is_demonym(run[0].text) or run[0].text.lower().rstrip(".") in _ROLES):

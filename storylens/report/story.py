@@ -16,7 +16,7 @@ import numpy as np
 from storylens.model import Article
 from storylens.nlp import names
 from storylens.nlp.dates import MONTHS, WEEKDAYS
-from storylens.nlp.rule_entities import is_demonym
+from storylens.nlp.rule_entities import is_demonym, is_office
 from storylens.report import PAGE_CSS, UNATTRIBUTED
 
 _NAME = re.compile(r"\b[A-ZÄÖÜ][\wäöüß-]{2,}")
@@ -62,8 +62,6 @@ def _ordinary_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
 # What opens a part of a title, after which any word is capitalised: a colon, a dash, a bar, a
 # quote, the crosses of a ticker ("+++ Betrunkener sucht Freundin +++").
 _OPENERS = ":-–|„“\"‚‘'«»+"
-# Abbreviated titles of office in English headlines (shorter ones are never read as names).
-_OFFICES = frozenset({"Gov", "Sen", "Rep", "Pres", "Gen", "Col", "Capt", "Sgt", "Prof", "Rev", "Atty", "Supt"})
 # German words that make a place name with the word after them ("Bad Zwischenahn", "Sankt Gallen").
 _PLACE_HEADS = frozenset({"Bad", "Sankt"})
 # A German compound of a derived noun and a noun ("Genehmigungs|antrag", "Regierungs|erklärung").
@@ -96,11 +94,8 @@ def _title_names(title: str, english: bool = False) -> set[str]:
         after = words[i + 1].group() if i + 1 < len(words) else None
         if after and title[m.end() : words[i + 1].start()] != " ":
             after = None  # only a word right after, in the same phrase
-        if after and names.lookup(f"{word} {after}"):
-            found.add(_canonical(f"{word} {after}"))
-            paired.add(i + 1)
-            continue
-        if not english and word in _PLACE_HEADS and after and after not in _STOP:
+        spa_town = not english and word in _PLACE_HEADS and after not in _STOP
+        if after and (spa_town or names.lookup(f"{word} {after}")):
             found.add(_canonical(f"{word} {after}"))
             paired.add(i + 1)
             continue
@@ -118,8 +113,9 @@ def _title_names(title: str, english: bool = False) -> set[str]:
 
 def _abbreviation(title: str, m: re.Match[str]) -> bool:
     """A title of office, abbreviated, before a name ("Minnesota Gov. Tim Walz", "Sen. Sanders");
-    a closed list, since a name may end a sentence inside a title too ("Merz siegt. Was nun")."""
-    return m.group() in _OFFICES and title[m.end() : m.end() + 2] == ". "
+    only the offices the English rules know, since a name may end a sentence inside a title too
+    ("Merz siegt. Was nun")."""
+    return is_office(m.group()) and title[m.end() : m.end() + 2] == ". "
 
 
 def _ordinary(word: str, opening: bool, english: bool) -> bool:
