@@ -4,8 +4,10 @@ so that which articles belong together is decided by the test, not by a model.""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
+from contextlib import closing
 
 import numpy as np
 import pytest
@@ -573,3 +575,59 @@ def test_series_rule_keeps_an_article_out_of_a_story_that_holds_its_series_partn
         first, middle, last = c.partial_fit([1, 2, 3], ["a", "b", "c"], unit, [None] * 3)
         assert not middle.created
         assert (last.story_id == first.story_id) is joins
+
+
+def _drop_title_names(url: str) -> None:
+    """Make the store at ``url`` look like one made before ingest kept the names in titles."""
+    if url.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as db:
+            db.execute("ALTER TABLE articles DROP COLUMN title_names")
+        return
+    import sqlite3
+
+    with closing(sqlite3.connect(url)) as db:
+        db.execute("ALTER TABLE articles DROP COLUMN title_names")
+        db.commit()
+
+
+def test_ingest_keeps_title_names_and_an_older_store_gains_the_column(url) -> None:
+    text = "Der CDU-Politiker sprach in Erfurt über die Lage der Partei in Thüringen. " * 3
+    first = Article(id=fingerprint(text), text=text, language="de",
+                    title="Thüringen: Carsten Linnemann (CDU) gegen jede Zusammenarbeit")
+    with open_store(url) as store:
+        ingestor(store).run([first])
+        (row,) = store.story_articles(list_stories(store)[0]["id"])
+        stored = json.loads(row["title_names"])
+        assert {"Thüringen", "Linnemann", "CDU"} <= set(stored) and "Carsten" not in stored
+        (listed,) = list_stories(store)
+        assert "Carsten" not in listed["top_entities"] and "Linnemann" in listed["top_entities"]
+    _drop_title_names(url)
+    with open_store(url, create=False) as store:  # a reader with write access adds it, empty
+        (row,) = store.story_articles(list_stories(store)[0]["id"])
+        assert row["title_names"] is None
+        (listed,) = list_stories(store)  # the rules read the title instead
+        assert "Carsten" in listed["top_entities"], "the rules' reading, as before the column"
+        second = article(words("z"), "2024-03-01", title="Böller: Zwei Verletzte in Erfurt")
+        assert ingestor(store).run([second]).new == 1
+        assert store.integrity() == "ok" and store.count() == 2
+        kept = {r["title"]: r["title_names"] for s in list_stories(store)
+                for r in store.story_articles(s["id"])}
+        assert kept[second.title] is not None and "Böller" not in json.loads(kept[second.title])
+
+
+def test_an_older_store_opened_read_only_is_refused_and_left_as_it_was(tmp_path) -> None:
+    from storylens.store.sqlite import SQLiteStore
+
+    path = tmp_path / "old.db"
+    with open_store(path) as store:
+        ingestor(store).run(stream()[:1])
+    _drop_title_names(str(path))
+    before = path.read_bytes()
+    with pytest.raises(StoreError) as err:
+        SQLiteStore(path, create=False, read_only=True)
+    assert err.value.code is Code.E019 and "older storylens" in str(err.value)
+    assert path.read_bytes() == before
+    with open_store(path, create=False) as store:  # with write access it is brought up to date
+        assert store.count() == 1 and store.integrity() == "ok"

@@ -4,7 +4,8 @@ Where the time goes (measured, see benchmarks/scale_RESULTS.md): embedding domin
 chunks of articles are embedded by worker processes while earlier chunks are clustered and
 written, and only as much text as the clustering needs (title + lead) is embedded
 (:mod:`storylens.cluster.embedding`). Full analysis is not run at ingest; ``story`` analyses a story's articles on first
-read and stores the result, so nothing is computed twice.
+read and stores the result, so nothing is computed twice. Ingest does read the names in each
+title (:mod:`storylens.nlp.headlines`, German through the NER model) for the story listings.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from storylens.cluster.embedding import EmbedQueue, Recipe, article_vectors
+from storylens.cluster.score import article_language
 from storylens.cluster.stream import Decision, StreamClusterer, Verifier
 from storylens.config import settings
 from storylens.embed import Embedder
@@ -27,6 +29,7 @@ from storylens.ingest.folder import Failure, Item
 from storylens.model import Article
 from storylens.nlp.dateline import find_dateline
 from storylens.nlp.dates import parse_published
+from storylens.nlp.headlines import headline_names
 from storylens.store.base import SQLStore
 
 
@@ -186,7 +189,7 @@ class Ingestor:
                            backend=settings().embedding.backend, workers=self.workers)
         # Embedding (>90 % of the time) of the next chunks runs beside reading, clustering and
         # writing the current one.
-        inflight: deque[tuple[list[Article], Future[np.ndarray]]] = deque()
+        inflight: deque[tuple[list[Article], list[list[str]], Future[np.ndarray]]] = deque()
         more = True
         try:
             with queue:
@@ -199,11 +202,11 @@ class Ingestor:
                             inflight.append(prepared)
                     if not inflight:
                         break
-                    fresh, future = inflight.popleft()
+                    fresh, title_names, future = inflight.popleft()
                     t0 = time.perf_counter()
                     vectors = future.result()
                     summary.timings["embed"] += time.perf_counter() - t0
-                    self._place(fresh, vectors, summary, done)
+                    self._place(fresh, title_names, vectors, summary, done)
                     summary.seconds = time.perf_counter() - start
                     if progress:
                         progress(summary)
@@ -215,8 +218,9 @@ class Ingestor:
 
     def _prepare(
         self, stream: Iterator[Item], summary: Summary, queue: EmbedQueue
-    ) -> tuple[list[Article], Future[np.ndarray]] | None:
-        """Read the next chunk, drop failures and duplicates, and start embedding the rest."""
+    ) -> tuple[list[Article], list[list[str]], Future[np.ndarray]] | None:
+        """Read the next chunk, drop failures and duplicates, start embedding the rest and read
+        the names in their titles meanwhile."""
         t0 = time.perf_counter()
         chunk = list(islice(stream, self.batch))  # reading and parsing happen here
         t1 = time.perf_counter()
@@ -235,11 +239,14 @@ class Ingestor:
                 fresh.append(article)
         summary.timings["dedupe"] += time.perf_counter() - t1
         future = queue.submit([(a.title, a.text) for a in fresh], large=len(chunk) == self.batch)
-        return fresh, future
+        t2 = time.perf_counter()
+        title_names = headline_names([a.title for a in fresh], [article_language(a) for a in fresh])
+        summary.timings["names"] += time.perf_counter() - t2
+        return fresh, title_names, future
 
     def _place(
-        self, fresh: list[Article], vectors: np.ndarray, summary: Summary,
-        done: Callable[[Article, Decision], None] | None,
+        self, fresh: list[Article], title_names: list[list[str]], vectors: np.ndarray,
+        summary: Summary, done: Callable[[Article, Decision], None] | None,
     ) -> None:
         """Cluster and write one chunk in one transaction (group commit), then report it.
 
@@ -252,10 +259,10 @@ class Ingestor:
         cluster = store = 0.0
         try:
             with self.store.transaction():
-                for article, vector in zip(fresh, vectors, strict=True):
+                for article, names, vector in zip(fresh, title_names, vectors, strict=True):
                     day = article_day(article)
                     t0 = time.perf_counter()
-                    key = self.store.insert_article(article, vector, day)
+                    key = self.store.insert_article(article, vector, day, names)
                     if self._remember is not None:
                         self._remember(key, article)
                     t1 = time.perf_counter()

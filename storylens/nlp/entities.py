@@ -26,7 +26,8 @@ _CURRENCY_NAMES = {
 
 
 @lru_cache(maxsize=1)
-def _ner_tagger() -> Any | None:
+def ner_tagger() -> Any | None:
+    """The shipped German tagger, loaded once; None where the model files are missing."""
     try:
         from storylens.nlp.ner import load_tagger
     except ImportError:
@@ -53,7 +54,7 @@ def _by_sentence(tokens: Sequence[Token]) -> list[list[Token]]:
     return [groups[k] for k in sorted(groups)]
 
 
-def _spans_from_bio(sent: list[Token], tags: list[str]) -> list[Span]:
+def _spans_from_bio(sent: Sequence[Token], tags: Sequence[str]) -> list[Span]:
     spans: list[Span] = []
     start = end = -1
     label = ""
@@ -77,6 +78,12 @@ def _spans_from_bio(sent: list[Token], tags: list[str]) -> list[Span]:
 def _recognise_model(tagger: Any, text: str, sents: list[list[Token]]) -> list[Span]:
     # One article is one document: a name keeps one type across it (ner.harmonise).
     tags = tagger.tag_sentences([[t.text for t in s] for s in sents], document=True)
+    return model_spans(text, sents, tags)
+
+
+def model_spans(text: str, sents: Sequence[Sequence[Token]], tags: Sequence[Sequence[str]]) -> list[Span]:
+    """The names the model's tags mark: whole names, the names inside compounds that contain
+    one (:func:`embedded_names`), no words derived from names."""
     spans: list[Span] = []
     for sent, sent_tags in zip(sents, tags, strict=True):
         for start, end, label in _rejoin_hyphens(text, _spans_from_bio(sent, sent_tags)):
@@ -121,7 +128,7 @@ def embedded_names(surface: str, start: int, base: str) -> list[Span]:
     return found
 
 
-def _gazetteer_spans(sents: list[list[Token]], taken: list[Span]) -> list[Span]:
+def _gazetteer_spans(sents: Sequence[Sequence[Token]], taken: list[Span]) -> list[Span]:
     """Alias-table names (countries, alliances, known people) the model left untagged.
 
     The model is statistical and misses rare acronyms ("OVKS") or names in datelines; a name
@@ -189,11 +196,22 @@ def _split_slashes(text: str, spans: list[Span]) -> list[Span]:
 
 def recognise(text: str, tokens: Sequence[Token], lang: str | None) -> list[Span]:
     sents = _by_sentence(tokens)
-    tagger = _ner_tagger() if lang == "de" else None
+    tagger = ner_tagger() if lang == "de" else None
     if tagger is not None:
-        spans = _split_slashes(text, _recognise_model(tagger, text, sents))
-        return sorted(spans + _gazetteer_spans(sents, spans))
+        return completed(text, sents, _recognise_model(tagger, text, sents))
     return _split_slashes(text, recognise_rules(text, sents, lang))
+
+
+def completed(text: str, sents: Sequence[Sequence[Token]], spans: list[Span]) -> list[Span]:
+    """The model's spans with names joined by a slash split and the names the alias table knows
+    that the model left out added (:func:`_split_slashes`, :func:`_gazetteer_spans`)."""
+    spans = _split_slashes(text, spans)
+    return sorted(spans + _gazetteer_spans(sents, spans))
+
+
+def is_currency(surface: str) -> bool:
+    """Whether a name is a currency's ("Euro", "US-Dollar"): the unit of a figure, not a name."""
+    return surface.lower() in _CURRENCY_NAMES
 
 
 def link(text: str, spans: list[Span], tokens: Sequence[Token]) -> tuple[tuple[Mention, ...], tuple[Entity, ...]]:
@@ -206,7 +224,7 @@ def link(text: str, spans: list[Span], tokens: Sequence[Token]) -> tuple[tuple[M
             continue  # adjectival derivations ("kasachischen") are not entities of their own
         alias = names.lookup(surface)
         label = alias[0] if alias else label  # the alias table knows Kirgistan is a place
-        if label == "MISC" and surface.lower() in _CURRENCY_NAMES:
+        if label == "MISC" and is_currency(surface):
             continue  # "10 Milliarden Euro": the unit of a figure, not a name
         keyed.append((start, end, label, surface, names.entity_key(surface, label)))
     keys = {k for *_, k in keyed}

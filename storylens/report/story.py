@@ -6,7 +6,7 @@ import html
 import json
 import re
 from collections import Counter
-from functools import lru_cache
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -15,16 +15,8 @@ import numpy as np
 
 from storylens.model import Article
 from storylens.nlp import names
-from storylens.nlp.dates import MONTHS, WEEKDAYS
-from storylens.nlp.rule_entities import is_demonym, is_office
+from storylens.nlp.headlines import rule_names
 from storylens.report import PAGE_CSS, UNATTRIBUTED
-
-_NAME = re.compile(r"\b[A-ZÄÖÜ][\wäöüß-]{2,}")
-_STOP = set(
-    "Der Die Das Den Dem Des Ein Eine Und Mit Von Nach Für Auf Bei Wie Was Wer Nur Auch Noch"
-    " Jetzt Neue Neuer The And For With From How What Why Who New Video Liveblog".split()
-)
-
 
 # An archived page's address: the archive's, then the original's ("https://web.archive.org/web/
 # 20200102195404id_/https://www.rnd.de/...").
@@ -45,127 +37,23 @@ def source_of(row: dict[str, Any]) -> str | None:
     return host.removeprefix("www.") if host else None
 
 
-@lru_cache(maxsize=1)
-def _ordinary_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """From the NER lexicon: German words HanTa knows as common nouns (Hochwasser, Polizei),
-    words German text writes in lower case (keine, hat, schwacher), and the nouns HanTa has in
-    its own lexicon, not guessed from their ending (Krise and Flut; not Karrenbauer)."""
-    from storylens.nlp.ner import LEXICON_FILE, MODEL_DIR
-    from storylens.nlp.ner.features import load_lexicon
+def title_terms(
+    titles: list[str], n: int = 5, languages: list[str | None] | None = None,
+    found: Sequence[Sequence[str] | None] | None = None,
+) -> list[str]:
+    """Cheap top entities for listings: the names in the titles, most shared across articles
+    first; spellings of one name count together (Netanjahu, Netanyahu, Netanjahus;
+    Thyssen-Krupp, Thyssenkrupp), under the spelling most titles use.
 
-    lexicon = load_lexicon(MODEL_DIR / LEXICON_FILE)
-    nouns = frozenset(w for w, tag in lexicon.pos.items() if tag.startswith("NN"))
-    known = frozenset(w for w, tag in lexicon.pos.items() if tag == "NN+")
-    return nouns, frozenset(lexicon.lower_seen), known
-
-
-# What opens a part of a title, after which any word is capitalised: a colon, a dash, a bar, a
-# quote, the crosses of a ticker ("+++ Betrunkener sucht Freundin +++").
-_OPENERS = ":-–|„“\"‚‘'«»+"
-# German words that make a place name with the word after them ("Bad Zwischenahn", "Sankt Gallen").
-_PLACE_HEADS = frozenset({"Bad", "Sankt"})
-# A German compound of a derived noun and a noun ("Genehmigungs|antrag", "Regierungs|erklärung").
-_DERIVED_COMPOUND = re.compile(r"[a-zäöüß](?:ung|heit|keit|schaft|tion|ität)s?(?P<tail>[a-zäöüß]{3,})$")
-
-# A tag before a headline, not a name: "POL-OL:", "ROUNDUP/VIRUS:", "FW-E:".
-_TAG = re.compile(r"^[A-ZÄÖÜ]{2,}(?:[-/][\wÄÖÜäöü]+)*\s*[:/]")
-
-
-def _title_names(title: str, english: bool = False) -> set[str]:
-    """The capitalised words of a title that may be names: not common nouns, and not ordinary
-    words capitalised only because they open the title, a part of it or a quote ("Keine",
-    "Schwacher", "„Seinetwegen"); in an English title, no ordinary English words and no
-    nationality adjectives, since English headlines capitalise every word ("Trump Acknowledges
-    Tweet Complaint" Trump; see :func:`names.is_english_word`).
-    A compound about something gives the names the alias table knows in it ("Donau-Flut"
-    Donau, "Iran-Konflikt" Iran; "Kramp-Karrenbauer" stays whole), a first name before a
-    surname gives way to the surname ("Donald Trump" Trump), two words the alias table knows
-    together stay together ("New York"), and a name it knows takes its name there ("Danube"
-    Donau; not a surname: "Michael Jordan" is no Jordanien)."""
-    words = list(_NAME.finditer(title))
-    tag = _TAG.match(title)
-    found = set()
-    paired: set[int] = set()  # words taken with the one before ("York" of "New York")
-    for i, m in enumerate(words):
-        if i in paired:
-            continue
-        word = m.group()
-        follows = i > 0 and title[words[i - 1].end() : m.start()] == " "
-        after = words[i + 1].group() if i + 1 < len(words) else None
-        if after and title[m.end() : words[i + 1].start()] != " ":
-            after = None  # only a word right after, in the same phrase
-        spa_town = not english and word in _PLACE_HEADS and after not in _STOP
-        if after and (spa_town or names.lookup(f"{word} {after}")):
-            found.add(_canonical(f"{word} {after}"))
-            paired.add(i + 1)
-            continue
-        opening = not title[: m.start()].strip() or title[: m.start()].rstrip()[-1] in _OPENERS
-        if word in _STOP or (tag and m.start() < tag.end()) or _abbreviation(title, m):
-            continue
-        if "-" in word.strip("-"):
-            if not (english and _ordinary(word, opening, True)):  # "Ill-fated" names nothing
-                found.update(_compound_names(word))
-        elif not _ordinary(word, opening, english) and not (after and names.is_first_name(word)):
-            surname = follows and names.is_first_name(words[i - 1].group())
-            found.add(word if surname else _canonical(word))
-    return found
-
-
-def _abbreviation(title: str, m: re.Match[str]) -> bool:
-    """A title of office, abbreviated, before a name ("Minnesota Gov. Tim Walz", "Sen. Sanders");
-    only the offices the English rules know, since a name may end a sentence inside a title too
-    ("Merz siegt. Was nun")."""
-    return is_office(m.group()) and title[m.end() : m.end() + 2] == ". "
-
-
-def _ordinary(word: str, opening: bool, english: bool) -> bool:
-    """Whether a capitalised title word is an ordinary word of the title's language."""
-    if english:  # English capitalises names only; a title-case headline capitalises every word
-        if word.lower() in MONTHS or word.lower() in WEEKDAYS or is_demonym(word):
-            return True
-        return not (word.isupper() or _known_as_itself(word)) and names.is_english_word(word)
-    nouns, lower, known = _ordinary_words()
-    if word in nouns or (opening and word.lower() in lower):
-        return True
-    derived = _DERIVED_COMPOUND.search(word)  # Genehmigungs|antrag: not in the lexicon, a noun
-    return derived is not None and derived["tail"].title() in known
-
-
-def _compound_names(word: str) -> list[str]:
-    """The names in a hyphenated title word. Where its last part is a noun HanTa knows or a
-    word in lower case, the parts before it that are no ordinary words ("Iran-Konflikt" Iran,
-    "CDU-Spitze" CDU, "Corona-Krise" Corona, "Corona-bedingt" Corona; "Basketball-Star" and
-    "Schwarz-grün" none); else the whole is a name
-    ("Kramp-Karrenbauer", "Thyssen-Krupp")."""
-    parts = [p for p in word.split("-") if p]
-    if len(parts) > 1 and (parts[-1] in _ordinary_words()[2] or parts[-1][0].islower()):
-        return [_canonical(p) for p in parts[:-1] if not names.is_common_word(p)]
-    return [_canonical(word)]
-
-
-def _known_as_itself(word: str) -> bool:
-    """Whether the alias table names ``word`` as it is written ("Guardian"; not "Room", which
-    only its lossy key relates to Rom)."""
-    hit = names.lookup(word)
-    return hit is not None and names.plain(hit[1]) == names.plain(word)
-
-
-def _canonical(name: str) -> str:
-    alias = names.lookup(name)
-    return alias[1] if alias else name
-
-
-def title_terms(titles: list[str], n: int = 5, languages: list[str | None] | None = None) -> list[str]:
-    """Cheap top entities for listings: the title words that may be names (:func:`_title_names`),
-    most shared across articles first; spellings of one name count together (Netanjahu,
-    Netanyahu, Netanjahus; Thyssen-Krupp, Thyssenkrupp), under the spelling most titles use.
-
-    Used where articles are not analysed yet (ingest does not run full NER, for speed); the
-    ``story`` view replaces them with real entities.
+    ``found``: each title's names as ingest stored them (:func:`headlines.headline_names`);
+    where it gives None (an article stored before ingest kept names) the rules read the title
+    (:func:`headlines.rule_names`).  The ``story`` view replaces these with real entities.
     """
     forms: dict[str, Counter[str]] = {}
-    for title, language in zip(titles, languages or [None] * len(titles), strict=True):
-        for name in _title_names(title or "", english=language == "en"):
+    languages = languages or [None] * len(titles)
+    for title, language, stored in zip(titles, languages, found or [None] * len(titles), strict=True):
+        read = stored if stored is not None else rule_names(title or "", english=language == "en")
+        for name in read:
             key = re.sub(r"[\s-]", "", names.entity_key(name, "MISC"))
             forms.setdefault(key, Counter())[name] += 1
     for key in [k for k in forms if k.endswith("s") and k[:-1] in forms]:
@@ -186,11 +74,18 @@ def summary_entry(story: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str
         "last_seen": story["last_seen"],
         "label": story["label"],
         "sources": sources,
-        "top_entities": title_terms([r.get("title") or "" for r in rows], languages=[r.get("language") for r in rows]),
+        "top_entities": title_terms([r.get("title") or "" for r in rows],
+                                    languages=[r.get("language") for r in rows],
+                                    found=[_stored_names(r) for r in rows]),
         "articles": [
             {k: r.get(k) for k in ("id", "url", "title", "source", "published")} for r in rows
         ],
     }
+
+
+def _stored_names(row: dict[str, Any]) -> list[str] | None:
+    stored = row.get("title_names")
+    return None if stored is None else list(json.loads(stored))
 
 
 def _figure_class(row: dict[str, Any]) -> str:

@@ -31,6 +31,17 @@ _FOLD = (
 )
 
 
+#: Columns added to the schema after stores were first made, by table, with their types: a store
+#: made earlier lacks them and gains them when next opened with write access (NULL in the rows
+#: it held), so they do not count when telling a storylens store from another database.
+ADDED_COLUMNS: dict[str, dict[str, str]] = {"articles": {"title_names": "TEXT"}}
+
+
+def identifying(table: str, columns: frozenset[str]) -> frozenset[str]:
+    """The columns of ``table`` that any storylens store has, however old."""
+    return columns - ADDED_COLUMNS.get(table, {}).keys()
+
+
 #: the largest integer either database compares with (signed 64 bits)
 _LARGEST = 2**63 - 1
 
@@ -171,16 +182,21 @@ class SQLStore:
             found.update(r[0] for r in rows)
         return found
 
-    def insert_article(self, article: Article, vector: np.ndarray, day: int | None) -> int:
-        """Insert without a story yet (call inside :meth:`transaction`); returns its seq."""
+    def insert_article(
+        self, article: Article, vector: np.ndarray, day: int | None,
+        title_names: Sequence[str] | None = None,
+    ) -> int:
+        """Insert without a story yet (call inside :meth:`transaction`); returns its seq.
+        ``title_names``: the names in its title for listings (``nlp.headlines``)."""
         now = _now()
         seq = self._insert_returning_seq(
             "INSERT INTO articles (id, url, title, source, language, published, day,"
-            " ingested_at, vector, data, analysed) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            " ingested_at, vector, data, analysed, title_names) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 article.id, article.url, article.title, article.source, article.language,
                 article.published, day, now, np.asarray(vector, np.float32).tobytes(),
                 json.dumps(article.as_dict(), ensure_ascii=False), int(article.analysed),
+                None if title_names is None else json.dumps(list(title_names), ensure_ascii=False),
             ),
         )
         # What place() needs, so that it does not read back the row just written.
@@ -360,9 +376,10 @@ class SQLStore:
         return dict(row) if row else None
 
     def story_articles(self, story_id: str, full: bool = False) -> list[dict[str, Any]]:
-        """The story's articles in time order; ``full`` adds the stored article (``data``) and
-        its story vector (``vector``, float32 bytes)."""
-        cols = "seq, id, url, title, source, published, language, analysed"
+        """The story's articles in time order; ``title_names`` is a JSON list, or None for an
+        article stored before ingest kept them. ``full`` adds the stored article (``data``)
+        and its story vector (``vector``, float32 bytes)."""
+        cols = "seq, id, url, title, source, published, language, analysed, title_names"
         if full:
             cols += ", data, vector"
         rows = self._execute(

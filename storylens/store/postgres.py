@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from storylens.errors import Code, InputError, NotFoundError
-from storylens.store.base import SQLStore, StoreError
+from storylens.store.base import ADDED_COLUMNS, SQLStore, StoreError, identifying
 
 __all__ = ["SCHEMA", "PostgresStore"]
 
@@ -30,8 +30,12 @@ SCHEMA = [
         story_id TEXT,
         vector BYTEA NOT NULL,
         data TEXT NOT NULL,
-        analysed INTEGER NOT NULL DEFAULT 0
+        analysed INTEGER NOT NULL DEFAULT 0,
+        title_names TEXT
     )""",
+    # A store made before a column was added gains it (base.ADDED_COLUMNS).
+    *(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}"
+      for table, columns in ADDED_COLUMNS.items() for column, kind in columns.items()),
     "CREATE INDEX IF NOT EXISTS articles_story ON articles(story_id)",
     "CREATE INDEX IF NOT EXISTS articles_day ON articles(day)",
     """CREATE TABLE IF NOT EXISTS stories (
@@ -125,7 +129,8 @@ class PostgresStore(SQLStore):
         if not exists and not create:
             self._db.close()
             raise NotFoundError(Code.E014, what="Store", name=self.path)
-        if create and found.keys() != _expected_columns().keys():
+        outdated = any(not cols <= found.get(t, set()) for t, cols in _expected_columns().items())
+        if outdated and (create or exists):  # a new store, or one made before a table or column
             # Two processes creating the schema at once would collide in the catalogue.
             with self.transaction():
                 self._db.execute("SELECT pg_advisory_xact_lock(hashtext('storylens-schema'))")
@@ -150,7 +155,7 @@ class PostgresStore(SQLStore):
         if not found:
             return
         for table in ("articles", "stories"):  # (settings came later; it is added on open)
-            missing = _expected_columns()[table] - found.get(table, set())
+            missing = identifying(table, _expected_columns()[table]) - found.get(table, set())
             if missing:
                 self._db.close()
                 lacks = ", ".join(sorted(missing)[:4])

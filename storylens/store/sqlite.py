@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from storylens.errors import Code, NotFoundError, StorylensError
-from storylens.store.base import SQLStore, StoreError
+from storylens.store.base import ADDED_COLUMNS, SQLStore, StoreError, identifying
 
 __all__ = ["SCHEMA", "SQLiteStore", "StoreError"]
 
@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS articles (
     story_id TEXT,
     vector BLOB NOT NULL,
     data TEXT NOT NULL,         -- Article.as_dict() as JSON
-    analysed INTEGER NOT NULL DEFAULT 0
+    analysed INTEGER NOT NULL DEFAULT 0,
+    title_names TEXT            -- JSON list of the names in the title; NULL: stored before kept
 );
 CREATE INDEX IF NOT EXISTS articles_story ON articles(story_id);
 CREATE INDEX IF NOT EXISTS articles_day ON articles(day);
@@ -113,6 +114,22 @@ def _current(found: dict[str, frozenset[str]]) -> bool:
     return all(name in found and cols <= found[name] for name, cols in expected.items())
 
 
+def _add_columns(db: sqlite3.Connection) -> None:
+    """Give a store made before them the columns added since (:data:`ADDED_COLUMNS`); checked
+    again under the write lock, since another process may have added them meanwhile."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        found = _objects(db)
+        for table, columns in ADDED_COLUMNS.items():
+            for column, kind in columns.items():
+                if column not in found[table]:
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
 def _identity(path: str) -> tuple[int, int] | None:
     """The file at ``path`` now (device, inode), or None where there is none."""
     try:
@@ -185,9 +202,10 @@ class SQLiteStore(SQLStore):
             # 64 MB page cache (default 2 MB): the id and story indexes of a 100k-article store
             # stay in memory, which keeps per-article insert cost flat as the store grows.
             db.execute("PRAGMA cache_size=-65536")
-            if not _current(found):  # new, or made before the settings table
+            if not _current(found):  # new, or made before the settings table or a column
                 # One transaction: a reader sees no store or all of it, never half a schema.
                 db.executescript(f"BEGIN IMMEDIATE;{SCHEMA}COMMIT;")
+                _add_columns(db)
         except BaseException:
             db.close()
             raise
@@ -202,7 +220,7 @@ class SQLiteStore(SQLStore):
                                  reason="the file is empty, not a storylens store")
             return
         expected = _expected()
-        if any(not expected[t] <= found.get(t, frozenset()) for t in ("articles", "stories")):
+        if any(not identifying(t, expected[t]) <= found.get(t, frozenset()) for t in ("articles", "stories")):
             held = ", ".join(sorted(found)[:5])
             raise StoreError(Code.E019, db=self.path, reason=(
                 f"it is another database, not a storylens store (it holds {held})"))

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -153,26 +154,44 @@ class Tagger:
         tags = [seq_tags[a] if b == a + 1 else [t for k in range(a, b) for t in seq_tags[k]] for a, b in ranges]
         return harmonise(todo, tags) if document else tags
 
+    def tag_scored(self, sents: Sequence[Sequence[str]]) -> list[tuple[list[str], list[float]]]:
+        """Each sentence's tags and, per token, the models' probability that it belongs to a
+        name (1 - P(O), from the mixed marginals): how sure the tagger is about a word it left
+        out, for callers that weigh other evidence against it.  Sentences up to ``max_tokens``."""
+        todo = [list(s) for s in sents]
+        if any(len(s) > self.max_tokens for s in todo):
+            raise ValueError(f"tag_scored takes sentences of at most {self.max_tokens} tokens")
+        return self._batched(todo, scored=True)  # type: ignore[return-value]
+
     def _tag_sequences(self, todo: list[list[str]]) -> list[list[str]]:
         if self.net is None:
             return [self.crf.tag(s) for s in todo]
-        tags: list[list[str]] = [[] for _ in todo]
+        return self._batched(todo, scored=False)  # type: ignore[return-value]
+
+    def _batched(self, todo: list[list[str]], scored: bool) -> list[Any]:
+        out: list[Any] = [([], []) if scored else [] for _ in todo]
         # Batches of similar length: the network's recurrences run across a batch at once.
         order = sorted((i for i, s in enumerate(todo) if s), key=lambda i: len(todo[i]))
         for a in range(0, len(order), self.batch):
             idx = order[a : a + self.batch]
-            for i, path in zip(idx, self._mixed([todo[i] for i in idx]), strict=True):
-                tags[i] = path
-        return tags
+            paths, p, _ = self._mixed([todo[i] for i in idx])
+            outside = chain.LABELS.index("O")
+            for row, (i, path) in enumerate(zip(idx, paths, strict=True)):
+                n = len(todo[i])
+                out[i] = (path, (1.0 - p[row, :n, outside]).tolist()) if scored else path
+        return out
 
-    def _mixed(self, sents: list[list[str]]) -> list[list[str]]:
-        assert self.net is not None
+    def _mixed(self, sents: list[list[str]]) -> tuple[list[list[str]], np.ndarray, np.ndarray]:
+        """The BIO Viterbi paths of the mixed marginals, the marginals and the lengths."""
         crf_scores, lens = chain.pad(self.crf.scores(sents), len(chain.LABELS))
-        p = self.weight * chain.marginals(crf_scores, lens, self.crf.transitions)
-        net_scores, _ = self.net.scores(sents)
-        p += (1.0 - self.weight) * chain.marginals(net_scores, lens, self.net.transitions)
+        p = chain.marginals(crf_scores, lens, self.crf.transitions)
+        if self.net is not None:
+            p *= self.weight
+            net_scores, _ = self.net.scores(sents)
+            p += (1.0 - self.weight) * chain.marginals(net_scores, lens, self.net.transitions)
         logp = np.log(np.maximum(p, 1e-12)).astype(np.float32)
-        return [[chain.LABELS[j] for j in path] for path in chain.viterbi(logp, lens, BIO)]
+        paths = [[chain.LABELS[j] for j in path] for path in chain.viterbi(logp, lens, BIO)]
+        return paths, p, lens
 
 
 def harmonise(sents: Sequence[Sequence[str]], tags: list[list[str]]) -> list[list[str]]:

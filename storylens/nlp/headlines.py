@@ -1,0 +1,226 @@
+"""The names in a headline, for story listings: ``storylens stories`` shows each story's most
+shared names without analysing its articles.
+
+Two readings.  :func:`headline_names` is the one ingest stores with each article: German titles
+go through the NER model (batched, about 0.4 ms a title), with a rule word the model left out
+kept where the model gives it even odds of being a name ("Corona"); titles in other languages
+get the rules.  :func:`rule_names` reads capitalisation, the NER lexicon and the alias table
+alone; listings use it for articles stored before ingest kept names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from storylens.model import Token
+from storylens.nlp import entities, names
+from storylens.nlp.dates import MONTHS, WEEKDAYS
+from storylens.nlp.rule_entities import is_demonym, is_office
+from storylens.nlp.segment import token_sentences
+
+__all__ = ["headline_names", "rule_names"]
+
+_NAME = re.compile(r"\b[A-ZÄÖÜ][\wäöüß-]{2,}")
+_STOP = set(
+    "Der Die Das Den Dem Des Ein Eine Und Mit Von Nach Für Auf Bei Wie Was Wer Nur Auch Noch"
+    " Jetzt Neue Neuer The And For With From How What Why Who New Video Liveblog".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _ordinary_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """From the NER lexicon: German words HanTa knows as common nouns (Hochwasser, Polizei),
+    words German text writes in lower case (keine, hat, schwacher), and the nouns HanTa has in
+    its own lexicon, not guessed from their ending (Krise and Flut; not Karrenbauer)."""
+    from storylens.nlp.ner import LEXICON_FILE, MODEL_DIR
+    from storylens.nlp.ner.features import load_lexicon
+
+    lexicon = load_lexicon(MODEL_DIR / LEXICON_FILE)
+    nouns = frozenset(w for w, tag in lexicon.pos.items() if tag.startswith("NN"))
+    known = frozenset(w for w, tag in lexicon.pos.items() if tag == "NN+")
+    return nouns, frozenset(lexicon.lower_seen), known
+
+
+# What opens a part of a title, after which any word is capitalised: a colon, a dash, a bar, a
+# quote, the crosses of a ticker ("+++ Betrunkener sucht Freundin +++").
+_OPENERS = ":-–|„“\"‚‘'«»+"
+# German words that make a place name with the word after them ("Bad Zwischenahn", "Sankt Gallen").
+_PLACE_HEADS = frozenset({"Bad", "Sankt"})
+# A German compound of a derived noun and a noun ("Genehmigungs|antrag", "Regierungs|erklärung").
+_DERIVED_COMPOUND = re.compile(r"[a-zäöüß](?:ung|heit|keit|schaft|tion|ität)s?(?P<tail>[a-zäöüß]{3,})$")
+
+# A tag before a headline, not a name: "POL-OL:", "ROUNDUP/VIRUS:", "FW-E:".
+_TAG = re.compile(r"^[A-ZÄÖÜ]{2,}(?:[-/][\wÄÖÜäöü]+)*\s*[:/]")
+
+
+def rule_names(title: str, english: bool = False) -> set[str]:
+    """The capitalised words of a title that may be names: not common nouns, and not ordinary
+    words capitalised only because they open the title, a part of it or a quote ("Keine",
+    "Schwacher", "„Seinetwegen"); in an English title, no ordinary English words and no
+    nationality adjectives, since English headlines capitalise every word ("Trump Acknowledges
+    Tweet Complaint" Trump; see :func:`names.is_english_word`).
+    A compound about something gives the names the alias table knows in it ("Donau-Flut"
+    Donau, "Iran-Konflikt" Iran; "Kramp-Karrenbauer" stays whole), a first name before a
+    surname gives way to the surname ("Donald Trump" Trump), two words the alias table knows
+    together stay together ("New York"), and a name it knows takes its name there ("Danube"
+    Donau; not a surname: "Michael Jordan" is no Jordanien)."""
+    return {name for _, name in _rule_reading(title, english)}
+
+
+def _rule_reading(title: str, english: bool = False) -> list[tuple[int, str]]:
+    """:func:`rule_names` with where each name starts in the title."""
+    words = list(_NAME.finditer(title))
+    tag = _TAG.match(title)
+    found: list[tuple[int, str]] = []
+    paired: set[int] = set()  # words taken with the one before ("York" of "New York")
+    for i, m in enumerate(words):
+        if i in paired:
+            continue
+        word = m.group()
+        follows = i > 0 and title[words[i - 1].end() : m.start()] == " "
+        after = words[i + 1].group() if i + 1 < len(words) else None
+        if after and title[m.end() : words[i + 1].start()] != " ":
+            after = None  # only a word right after, in the same phrase
+        spa_town = not english and word in _PLACE_HEADS and after not in _STOP
+        if after and (spa_town or names.lookup(f"{word} {after}")):
+            found.append((m.start(), _canonical(f"{word} {after}")))
+            paired.add(i + 1)
+            continue
+        opening = not title[: m.start()].strip() or title[: m.start()].rstrip()[-1] in _OPENERS
+        if word in _STOP or (tag and m.start() < tag.end()) or _abbreviation(title, m):
+            continue
+        if "-" in word.strip("-"):
+            if not (english and _ordinary(word, opening, True)):  # "Ill-fated" names nothing
+                found.extend((m.start(), name) for name in _compound_names(word))
+        elif not _ordinary(word, opening, english) and not (after and names.is_first_name(word)):
+            surname = follows and names.is_first_name(words[i - 1].group())
+            found.append((m.start(), word if surname else _canonical(word)))
+    return found
+
+
+def _abbreviation(title: str, m: re.Match[str]) -> bool:
+    """A title of office, abbreviated, before a name ("Minnesota Gov. Tim Walz", "Sen. Sanders");
+    only the offices the English rules know, since a name may end a sentence inside a title too
+    ("Merz siegt. Was nun")."""
+    return is_office(m.group()) and title[m.end() : m.end() + 2] == ". "
+
+
+def _ordinary(word: str, opening: bool, english: bool) -> bool:
+    """Whether a capitalised title word is an ordinary word of the title's language."""
+    if english:  # English capitalises names only; a title-case headline capitalises every word
+        if word.lower() in MONTHS or word.lower() in WEEKDAYS or is_demonym(word):
+            return True
+        return not (word.isupper() or _known_as_itself(word)) and names.is_english_word(word)
+    nouns, lower, known = _ordinary_words()
+    if word in nouns or (opening and word.lower() in lower):
+        return True
+    derived = _DERIVED_COMPOUND.search(word)  # Genehmigungs|antrag: not in the lexicon, a noun
+    return derived is not None and derived["tail"].title() in known
+
+
+def _compound_names(word: str) -> list[str]:
+    """The names in a hyphenated title word. Where its last part is a noun HanTa knows or a
+    word in lower case, the parts before it that are no ordinary words ("Iran-Konflikt" Iran,
+    "CDU-Spitze" CDU, "Corona-Krise" Corona, "Corona-bedingt" Corona; "Basketball-Star" and
+    "Schwarz-grün" none); else the whole is a name
+    ("Kramp-Karrenbauer", "Thyssen-Krupp")."""
+    parts = [p for p in word.split("-") if p]
+    if len(parts) > 1 and (parts[-1] in _ordinary_words()[2] or parts[-1][0].islower()):
+        return [_canonical(p) for p in parts[:-1] if not names.is_common_word(p)]
+    return [_canonical(word)]
+
+
+def _known_as_itself(word: str) -> bool:
+    """Whether the alias table names ``word`` as it is written ("Guardian"; not "Room", which
+    only its lossy key relates to Rom)."""
+    hit = names.lookup(word)
+    return hit is not None and names.plain(hit[1]) == names.plain(word)
+
+
+def _canonical(name: str) -> str:
+    alias = names.lookup(name)
+    return alias[1] if alias else name
+
+
+
+
+# A rule word the model left out is kept where the model gives it at least this probability of
+# being part of a name ("Corona" 0.5-0.7 in "... wegen Corona zurück"; "Ungewissen" 0.06,
+# "Wochenauftakt" 0.35; benchmarks/experiments/listing_names).
+RULE_WORD_SUPPORT = 0.5
+# Longer model spans in a title are a misread phrase ("Wird Thore Schölermann allein
+# moderieren?"), not a name.
+_MAX_NAME_WORDS = 4
+# Lower-case words that may stand inside a name ("Science and Technology Daily", "van Gerwen").
+_NAME_JOINERS = frozenset("and of the de der des di du la le van von vom zu & y".split())
+
+
+def headline_names(titles: Sequence[str | None], languages: Sequence[str | None]) -> list[list[str]]:
+    """The names of each title, as :func:`rule_names` reads them for titles not in German and
+    as the German NER model reads them for German ones (all German titles tagged at once)."""
+    found: list[list[str]] = [[] for _ in titles]
+    german: list[int] = []
+    for i, (title, language) in enumerate(zip(titles, languages, strict=True)):
+        if not title:
+            continue
+        if language == "de" and entities.ner_tagger() is not None:
+            german.append(i)
+        else:
+            found[i] = sorted(rule_names(title, english=language == "en"))
+    if german:
+        read = _model_names([titles[i] or "" for i in german])
+        for i, title_names in zip(german, read, strict=True):
+            found[i] = title_names
+    return found
+
+
+def _model_names(titles: list[str]) -> list[list[str]]:
+    tokenised = [
+        [[Token(start=a, end=b, text=title[a:b], lemma="", sentence=k) for a, b, _ in toks]
+         for k, toks in enumerate(token_sentences(title))]
+        for title in titles
+    ]
+    flat = [[t.text for t in sent] for sents in tokenised for sent in sents]
+    scored = iter(entities.ner_tagger().tag_scored(flat))
+    out = []
+    for title, sents in zip(titles, tokenised, strict=True):
+        tags, support = [], {}
+        for sent in sents:
+            sent_tags, probs = next(scored)
+            tags.append(sent_tags)
+            support.update((t.start, p) for t, p in zip(sent, probs, strict=True))
+        spans = entities.completed(title, sents, entities.model_spans(title, sents, tags))
+        out.append(_title_model_names(title, spans, support))
+    return out
+
+
+def _title_model_names(title: str, spans: list[tuple[int, int, str]], support: dict[int, float]) -> list[str]:
+    """The model's names in one title, cleaned for a listing, and the rule words it left out
+    that it gives even odds; a person by surname ("Carsten Linnemann" Linnemann)."""
+    tag = _TAG.match(title)
+    _, lower, known = _ordinary_words()
+    found: list[str] = []
+    covered: list[tuple[int, int]] = []
+    for start, end, label in spans:
+        surface = title[start:end].strip("+-–|:;,!?'\"„“”‚‘’«»()[] ")
+        words = surface.split()
+        if len(words) > _MAX_NAME_WORDS or any(w[0].islower() and w not in _NAME_JOINERS for w in words):
+            continue  # a phrase, not a name: the rules may still find names in it
+        covered.append((start, end))
+        if not surface or (tag and start < tag.end()) or entities.is_currency(surface):
+            continue
+        alias = names.lookup(surface)
+        if alias:
+            found.append(alias[1])
+        elif len(words) > 1:
+            found.append(words[-1] if label == "PER" else surface)
+        elif surface in known or (label != "PER" and surface.lower() in lower):
+            continue  # a noun HanTa knows or an adjective ("Böller: ...", "Deutsche Hochschulen")
+        else:  # a compound about a name gives the name ("Corona-Odyssee" Corona)
+            found.extend(_compound_names(surface))
+    for start, name in _rule_reading(title):
+        if support.get(start, 0.0) >= RULE_WORD_SUPPORT and not any(a <= start < b for a, b in covered):
+            found.append(name)
+    return list(dict.fromkeys(found))

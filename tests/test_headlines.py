@@ -1,0 +1,54 @@
+"""The names in headlines that story listings show: German titles through the NER model,
+others through the rules (storylens.nlp.headlines)."""
+
+from __future__ import annotations
+
+import pytest
+
+from storylens.nlp import headlines
+from storylens.nlp.headlines import headline_names, rule_names
+
+
+def test_german_titles_are_read_by_the_model_not_by_capitals() -> None:
+    titles = [
+        "Thüringen: Carsten Linnemann (CDU) gegen jede Zusammenarbeit mit Linkspartei",
+        "Böller: Zwei Verletzte in der Silvesternacht",
+        "Parlament lässt Whistleblower im Ungewissen",
+        "Corona-Odyssee von Kreuzfahrtschiff: Trump schaltet sich ein",
+    ]
+    linnemann, boeller, ungewissen, odyssee = headline_names(titles, ["de"] * 4)
+    # The rules take a first name the census lacks for a name, and a capitalised noun phrase too.
+    assert "Carsten" in rule_names(titles[0]) and "Ungewissen" in rule_names(titles[2])
+    assert {"Thüringen", "Linnemann", "CDU"} <= set(linnemann) and "Carsten" not in linnemann
+    assert "Linke" in linnemann, "the party inside 'Linkspartei', under the alias table's name"
+    assert boeller == [] and ungewissen == []
+    assert set(odyssee) == {"Corona", "Trump"}, "a compound about a name gives the name"
+
+
+def test_a_word_the_model_left_out_is_kept_only_with_the_models_support(monkeypatch) -> None:
+    title = "ROUNDUP/VIRUS: Ströer zieht Prognosen wegen Corona zurück"
+    found = headline_names([title], ["de"])[0]
+    assert "Ströer" in found and "Corona" in found
+    assert not any("ROUNDUP" in n or "VIRUS" in n for n in found), "a ticker tag is no name"
+    monkeypatch.setattr(headlines, "RULE_WORD_SUPPORT", 1.01)
+    assert "Corona" not in headline_names([title], ["de"])[0]
+
+
+def test_other_languages_get_the_rules_and_batches_change_nothing() -> None:
+    english = "Minnesota Gov. Tim Walz 'Fully Mobilizes' National Guard for The First Time"
+    titles = [english, None, "", "Bundeskanzler Kurz trifft in Berlin Amtskollegin Merkel",
+              "Donald Trump warns Iran of 'heavy price'"]
+    languages = ["en", "de", "de", "de", None]
+    together = headline_names(titles, languages)
+    assert together[0] == sorted(rule_names(english, english=True))
+    assert together[1] == together[2] == []
+    assert together[4] == sorted(rule_names(titles[4]))
+    assert together == [headline_names([t], [lang])[0] for t, lang in zip(titles, languages, strict=True)]
+
+
+@pytest.mark.parametrize("title", ["„Knives Out – Mord ist Familiensache“",
+                                   "The Voice of Germany: Wird Thore Schölermann allein moderieren?"])
+def test_names_are_names_not_phrases(title: str) -> None:
+    found = headline_names([title], ["de"])[0]
+    assert found and all(len(n.split()) <= 4 for n in found)
+    assert not any(w[0].islower() and w not in ("of", "and") for n in found for w in n.split())
