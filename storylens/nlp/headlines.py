@@ -177,16 +177,19 @@ def headline_names(titles: Sequence[str | None], languages: Sequence[str | None]
 
 
 def _model_names(titles: list[str]) -> list[list[str]]:
+    tagger = entities.ner_tagger()
+    assert tagger is not None, "headline_names checks for the model"
     tokenised = [
         [[Token(start=a, end=b, text=title[a:b], lemma="", sentence=k) for a, b, _ in toks]
          for k, toks in enumerate(token_sentences(title))]
         for title in titles
     ]
     flat = [[t.text for t in sent] for sents in tokenised for sent in sents]
-    scored = iter(entities.ner_tagger().tag_scored(flat))
+    scored = iter(tagger.tag_scored(flat))
     out = []
     for title, sents in zip(titles, tokenised, strict=True):
-        tags, support = [], {}
+        tags: list[list[str]] = []
+        support: dict[int, float] = {}
         for sent in sents:
             sent_tags, probs = next(scored)
             tags.append(sent_tags)
