@@ -315,6 +315,7 @@ def city_of(name: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)  # the same capitalised words come back in every article
 def lookup(name: str) -> tuple[str, str] | None:
     """Alias-table hit for a surface form, trying German genitive endings. A two-letter name is
     an acronym and counts only written as one ("US", "EU"; "Contact Us" names no country)."""
