@@ -184,17 +184,18 @@ def _model_names(titles: list[str]) -> list[list[str]]:
          for k, toks in enumerate(token_sentences(title))]
         for title in titles
     ]
-    flat = [[t.text for t in sent] for sents in tokenised for sent in sents]
-    scored = iter(tagger.tag_scored(flat))
+    given = [[entities.tagging_tokens(title, sent) for sent in sents]
+             for title, sents in zip(titles, tokenised, strict=True)]
+    scored = iter(tagger.tag_scored([[t.text for t in sent] for sents in given for sent in sents]))
     out = []
-    for title, sents in zip(titles, tokenised, strict=True):
+    for title, sents, tagged in zip(titles, tokenised, given, strict=True):
         tags: list[list[str]] = []
         support: dict[int, float] = {}
-        for sent in sents:
+        for sent in tagged:
             sent_tags, probs = next(scored)
             tags.append(sent_tags)
             support.update((t.start, p) for t, p in zip(sent, probs, strict=True))
-        spans = entities.completed(title, sents, entities.model_spans(title, sents, tags))
+        spans = entities.completed(title, sents, entities.model_spans(title, tagged, tags))
         out.append(_title_model_names(title, spans, support))
     return out
 

@@ -29,7 +29,9 @@ from storylens.nlp.segment import segment
 # length ("1:01 min") is no score; a value of the year before after the noun ("200 Millionen
 # Euro (Vorjahr: 150)") takes the figure's unit and scale (session 13).  9: the English rules
 # know abbreviated offices Prof., Rev., Col., Capt., Sgt., Pres., Atty., Supt. (session 14).
-ANALYSIS_VERSION = 9
+# 10: the NER model is given hyphenated words, ordinals and abbreviations as one token each, as
+# in its training data (session 15).
+ANALYSIS_VERSION = 10
 
 
 def analysed_part(text: str, limit: int) -> int:
