@@ -14,11 +14,13 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from storylens.cluster.embedding import EmbedQueue, Recipe, article_vectors
 from storylens.cluster.score import article_language
@@ -192,7 +194,10 @@ class Ingestor:
         inflight: deque[tuple[list[Article], list[list[str]], Future[np.ndarray]]] = deque()
         more = True
         try:
-            with queue:
+            # One BLAS thread here while embedding workers run: they have the cores, and the
+            # tagger's small matrices in this process only spin threads against them (10k
+            # articles: 148 -> 206 articles/s; benchmarks/scale_RESULTS.md, session 15).
+            with queue, threadpool_limits(limits=1) if self.workers else nullcontext():
                 while True:
                     while more and len(inflight) < queue.depth:
                         prepared = self._prepare(stream, summary, queue)
