@@ -52,3 +52,9 @@ def test_names_are_names_not_phrases(title: str) -> None:
     found = headline_names([title], ["de"])[0]
     assert found and all(len(n.split()) <= 4 for n in found)
     assert not any(w[0].islower() and w not in ("of", "and") for n in found for w in n.split())
+
+
+def test_a_whole_text_given_as_title_is_read_without_failing() -> None:
+    title = "Merkel trifft Macron in Paris " + "und redet weiter " * 400
+    (found,) = headline_names([title], ["de"])
+    assert {"Merkel", "Macron", "Paris"} <= set(found)
