@@ -359,3 +359,19 @@ def test_ensemble_beats_each_part_on_germeval_dev_sample() -> None:
 
     ens, crf, net = f1(load_tagger()), f1(Tagger(weight=1.0)), f1(Tagger(weight=0.0))
     assert ens > crf + 0.01 and ens > net
+
+
+@pytest.mark.parametrize("weight", [0.4, 1.0])  # the shipped mix, and the CRF alone
+def test_ner_tag_scored_gives_the_tags_and_how_sure_the_models_are(weight: float) -> None:
+    tagger = load_tagger() if weight == 0.4 else Tagger(weight=weight)
+    sents = [["Putin", "sprach", "in", "Almaty", "."], [], ["Die", "Lage", "bleibt", "ruhig"]]
+    scored = tagger.tag_scored(sents)
+    assert [len(tags) for tags, _ in scored] == [len(s) for s in sents]
+    (putin_tags, putin_p), (empty, _), (_, calm_p) = scored
+    assert putin_tags[0] == "B-PER" and putin_tags[3] == "B-LOC" and empty == []
+    assert min(putin_p[0], putin_p[3]) > 0.9 and max(putin_p[1], putin_p[2], *calm_p) < 0.1
+    assert all(0.0 <= p <= 1.0 + 1e-6 for _, ps in scored for p in ps)
+    if weight == 0.4:
+        assert [t for t, _ in scored] == tagger.tag_sentences(sents), "the same decoding as tagging"
+    with pytest.raises(ValueError, match="at most"):
+        tagger.tag_scored([["Wort"] * (tagger.max_tokens + 1)])
