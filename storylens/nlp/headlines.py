@@ -162,10 +162,11 @@ def headline_names(titles: Sequence[str | None], languages: Sequence[str | None]
     as the German NER model reads them for German ones (all German titles tagged at once)."""
     found: list[list[str]] = [[] for _ in titles]
     german: list[int] = []
+    model = entities.ner_tagger() is not None
     for i, (title, language) in enumerate(zip(titles, languages, strict=True)):
         if not title:
             continue
-        if language == "de" and entities.ner_tagger() is not None:
+        if language == "de" and model:
             german.append(i)
         else:
             found[i] = sorted(rule_names(title, english=language == "en"))

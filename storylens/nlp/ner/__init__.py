@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -161,28 +160,28 @@ class Tagger:
         todo = [list(s) for s in sents]
         if any(len(s) > self.max_tokens for s in todo):
             raise ValueError(f"tag_scored takes sentences of at most {self.max_tokens} tokens")
-        return self._batched(todo, scored=True)  # type: ignore[return-value]
+        return self._batched(todo)
 
     def _tag_sequences(self, todo: list[list[str]]) -> list[list[str]]:
         if self.net is None:
             return [self.crf.tag(s) for s in todo]
-        return self._batched(todo, scored=False)  # type: ignore[return-value]
+        return [path for path, _ in self._batched(todo)]
 
-    def _batched(self, todo: list[list[str]], scored: bool) -> list[Any]:
-        out: list[Any] = [([], []) if scored else [] for _ in todo]
-        # Batches of similar length: the network's recurrences run across a batch at once.
+    def _batched(self, todo: list[list[str]]) -> list[tuple[list[str], list[float]]]:
+        """:meth:`tag_scored` for sentences within the limit, in batches of similar length
+        (the network's recurrences run across a batch at once)."""
+        out: list[tuple[list[str], list[float]]] = [([], []) for _ in todo]
         order = sorted((i for i, s in enumerate(todo) if s), key=lambda i: len(todo[i]))
+        outside = chain.LABELS.index("O")
         for a in range(0, len(order), self.batch):
             idx = order[a : a + self.batch]
-            paths, p, _ = self._mixed([todo[i] for i in idx])
-            outside = chain.LABELS.index("O")
+            paths, p = self._mixed([todo[i] for i in idx])
             for row, (i, path) in enumerate(zip(idx, paths, strict=True)):
-                n = len(todo[i])
-                out[i] = (path, (1.0 - p[row, :n, outside]).tolist()) if scored else path
+                out[i] = (path, (1.0 - p[row, : len(path), outside]).tolist())
         return out
 
-    def _mixed(self, sents: list[list[str]]) -> tuple[list[list[str]], np.ndarray, np.ndarray]:
-        """The BIO Viterbi paths of the mixed marginals, the marginals and the lengths."""
+    def _mixed(self, sents: list[list[str]]) -> tuple[list[list[str]], np.ndarray]:
+        """The BIO Viterbi paths of the mixed marginals, and the marginals."""
         crf_scores, lens = chain.pad(self.crf.scores(sents), len(chain.LABELS))
         p = chain.marginals(crf_scores, lens, self.crf.transitions)
         if self.net is not None:
@@ -191,7 +190,7 @@ class Tagger:
             p += (1.0 - self.weight) * chain.marginals(net_scores, lens, self.net.transitions)
         logp = np.log(np.maximum(p, 1e-12)).astype(np.float32)
         paths = [[chain.LABELS[j] for j in path] for path in chain.viterbi(logp, lens, BIO)]
-        return paths, p, lens
+        return paths, p
 
 
 def harmonise(sents: Sequence[Sequence[str]], tags: list[list[str]]) -> list[list[str]]:
