@@ -139,7 +139,7 @@ def cross_validate(
     vectors: list[tuple[str, int | None, np.ndarray]], gold: list[tuple[str, str, float]],
     seeds: tuple[str, str], stream: list[Article], folds: int = 5,
     margins: tuple[float, ...] = (0.0, 0.04, 0.06, 0.08, 0.1), series_min_cosine: float | None = None,
-    **fixed: Any,
+    grid: list[float] | None = None, **fixed: Any,
 ) -> dict[str, Any]:
     """Join threshold and cross-language margin chosen on 4/5 of the gold pairs, scored on the
     fifth, summed over folds.  ``fixed``: other clusterer parameters, the same for every fold.
@@ -155,7 +155,7 @@ def cross_validate(
     by_id = {a.id: a for a in stream}
     pair_fold = pair_folds(gold, folds)
     gap = round(settings().stories.merge_threshold - settings().stories.threshold, 3)
-    grid = [round(0.40 + 0.025 * i, 3) for i in range(7)]
+    grid = grid or [round(0.40 + 0.025 * i, 3) for i in range(7)]
     decisions = {}
     for threshold in grid:
         for margin in margins:

@@ -617,6 +617,20 @@ def test_ingest_keeps_title_names_and_an_older_store_gains_the_column(url) -> No
         assert kept[second.title] is not None and "Böller" not in json.loads(kept[second.title])
 
 
+def test_an_article_without_a_title_is_listed_with_the_names_of_its_opening(store) -> None:
+    """A dump without titles (10kGNAD) is listed under the opening of each text: the names are
+    read there, so the listing is not left without names."""
+    text = ("Wien – Bundeskanzler Werner Faymann hat am Montag in Brüssel mit der EU-Kommission "
+            "über die Lage an der Grenze gesprochen. Die Gespräche sollen fortgesetzt werden.")
+    ingestor(store).run([Article(id=fingerprint(text), text=text, language="de")])
+    (row,) = store.story_articles(list_stories(store)[0]["id"])
+    assert row["title"] is None
+    stored = json.loads(row["title_names"])
+    assert {"Wien", "Faymann", "Brüssel"} <= set(stored) and "Bundeskanzler" not in stored
+    (listed,) = list_stories(store)
+    assert "Faymann" in listed["top_entities"] and listed["label"].startswith("Wien")
+
+
 def test_an_older_store_opened_read_only_is_refused_and_left_as_it_was(tmp_path) -> None:
     from storylens.store.sqlite import SQLiteStore
 

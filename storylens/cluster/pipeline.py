@@ -245,7 +245,10 @@ class Ingestor:
         summary.timings["dedupe"] += time.perf_counter() - t1
         future = queue.submit([(a.title, a.text) for a in fresh], large=len(chunk) == self.batch)
         t2 = time.perf_counter()
-        title_names = headline_names([a.title for a in fresh], [article_language(a) for a in fresh])
+        # An article without a title is listed under the opening of its text (story_label), so
+        # its names are read there.
+        title_names = headline_names([a.title or story_label(a) for a in fresh],
+                                     [article_language(a) for a in fresh])
         summary.timings["names"] += time.perf_counter() - t2
         return fresh, title_names, future
 

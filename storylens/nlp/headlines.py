@@ -144,8 +144,6 @@ def _canonical(name: str) -> str:
     return alias[1] if alias else name
 
 
-
-
 # A rule word the model left out is kept where the model gives it at least this probability of
 # being part of a name ("Corona" 0.5-0.7 in "... wegen Corona zurück"; "Ungewissen" 0.06,
 # "Wochenauftakt" 0.35; benchmarks/experiments/listing_names).
