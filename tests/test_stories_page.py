@@ -66,6 +66,19 @@ def test_title_terms_name_people_places_and_spellings_once():
     assert source_of({"url": url}) == "rnd.de"
 
 
+def test_title_terms_show_a_name_that_opens_a_longer_one_under_the_longer_name():
+    from storylens.report.story import title_terms
+
+    found = [["Bayern", "Kane"], ["Bayern München", "BVB"], ["Bayern"], ["Alternative für Deutschland"],
+             ["Deutschland"]]
+    terms = title_terms([""] * len(found), n=8, found=found)
+    assert terms[0] == "Bayern München" and "Bayern" not in terms, terms  # three titles
+    assert {"Alternative für Deutschland", "Deutschland"} <= set(terms)  # a last word stays apart
+    # Two longer names open with the same word: which one a "Borussia" means is not known.
+    found = [["Borussia"], ["Borussia Dortmund"], ["Borussia Mönchengladbach"]]
+    assert set(title_terms([""] * 3, found=found)) == {"Borussia", "Borussia Dortmund", "Borussia Mönchengladbach"}
+
+
 def test_title_terms_of_english_headlines_keep_names_not_capitalised_words():
     from storylens.report.story import title_terms
 

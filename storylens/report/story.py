@@ -58,11 +58,29 @@ def title_terms(
             forms.setdefault(key, Counter())[name] += 1
     for key in [k for k in forms if k.endswith("s") and k[:-1] in forms]:
         forms[key[:-1]].update(forms.pop(key))  # genitive: Netanjahus is Netanjahu
+    _merge_short_forms(forms)
     # Ties by name: a set's order changes from run to run (string hashing is salted).
     # Each name under its most used spelling (the one without a genitive s on a tie).
     ranked = [(sum(c.values()), min(c, key=lambda f: (-c[f], f.endswith("s"), f)))
               for c in forms.values()]
     return [name for _, name in sorted(ranked, key=lambda cf: (-cf[0], cf[1]))[:n]]
+
+
+def _merge_short_forms(forms: dict[str, Counter[str]]) -> None:
+    """A one-word name that opens a longer name of the same listing is that name, shortened as
+    headlines shorten it: "Bayern" is "Bayern München", "Eintracht" is "Eintracht Frankfurt".
+    Only the first word: a last word is often a place inside an organisation's name
+    ("Deutschland" in "Alternative für Deutschland", "Berlin" in "Hertha Berlin")."""
+    firsts: dict[str, list[tuple[str, str]]] = {}
+    for key, counts in forms.items():
+        form = max(counts, key=counts.__getitem__)
+        if " " in form:
+            first = re.sub(r"[\s-]", "", names.entity_key(form.split()[0], "MISC"))
+            firsts.setdefault(first, []).append((key, form))
+    for key, longer in firsts.items():
+        if key in forms and len(longer) == 1:  # two longer names: which one is meant is unknown
+            into, form = longer[0]
+            forms[into][form] += sum(forms.pop(key).values())  # shown under the longer name
 
 
 def summary_entry(story: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
