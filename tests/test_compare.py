@@ -88,9 +88,19 @@ def test_provenance_english_transliteration_but_not_native_german_names():
         )
     )
     assert [s for s in translation_signals(native)[1] if s["kind"] == "english_transliteration"] == []
+    # Names German writes so itself, names from other languages, compounds, abbreviations
+    # (each once read as English spelling in original German reports of 10kGNAD and semeval-dev).
+    others = analyze(read_text(
+        "Josef Ostermayer traf Xi Jinping im Jordantal. Jamie Lee Curtis und Peter Soroye sprachen mit "
+        "Hermann Schickhofer und Anna Holzhauser. Der Kanton ZH stimmte zu.\n\nKREDITLINIEN DES ESM\n\n"
+        "Die Minister berieten lange.", lang="de"))
+    assert translation_signals(others) == (0.0, []), translation_signals(others)
     english = analyze(read_text("Präsident Kassym-Jomart Tokayev sprach am Montag in Almaty.", lang="de"))
     flagged = {s["text"] for s in translation_signals(english)[1] if s["kind"] == "english_transliteration"}
     assert any("Tokayev" in t or "Jomart" in t for t in flagged), flagged
+    russian = analyze(read_text("Akezhan Kazhegeldin und Mikhail Litvinov sprachen.\n\nTAKEOVER\n\nDanach.", lang="de"))
+    signals = {(s["kind"], s["text"]) for s in translation_signals(russian)[1]}
+    assert ("english_subheading", "TAKEOVER") in signals and len(signals) == 3, signals
 
 
 def test_compare_seeds_alignment_points_to_matching_sentences(seed_comparison):

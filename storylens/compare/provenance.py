@@ -24,8 +24,13 @@ _CALQUES = (
     (r"\bnicht sofort\b.*\berreichbar\b", "could not immediately be reached"),
 )
 _CALQUE_RE = [(re.compile(p, re.I), gloss) for p, gloss in _CALQUES]
-# English transliteration inside a German text: zh, kh, -yev, J+vowel at a name's start.
-_ENGLISH_TRANSLIT = re.compile(r"zh|kh|yev\b|yov\b|ov\b|Dzh|(?<=[aeiou])y(?=[aeiou])|^J(?=[aeiou])", re.I)
+# English transliteration of Russian or Kazakh names inside a German text: zh and kh at the
+# start of a name or after a vowel (Zhukov, Kazhegeldin, Mikhail; German writes Sch, ch), -yev,
+# -yov and -ov (German -jew, -jow, -ow).  After a consonant zh and kh join the parts of a German
+# compound (Holzhauser, Schickhofer).  A J before a vowel and a y between vowels are not read:
+# German names have them too (Josef, Jagland, Juve, Ostermayer, Beyer; 10kGNAD, where the two
+# rules gave most of the signals in original German reports).
+_ENGLISH_TRANSLIT = re.compile(r"(?:^|(?<=[aeiouy]))(?:zh|kh)|yev\b|yov\b|ov\b|Dzh", re.I)
 _GERMAN_TRANSLIT = re.compile(r"sch|jew\b|ow\b|ja|je|ju")
 _SUBHEAD = re.compile(r"^\s*([A-Z][A-Z' -]{3,40})\s*$", re.M)
 _AGENCY_INLINE = re.compile(r"\b(?:gegenüber|told|sagte der Nachrichtenagentur)\s+(Reuters|AFP|AP|dpa)\b")
@@ -59,12 +64,26 @@ def _english_spelling(name: str) -> bool:
 
     for part in re.split(r"[\s-]+", name):
         if (
-            _ENGLISH_TRANSLIT.search(part)
+            not part.isupper()  # an abbreviation (ZH, the canton of Zurich)
+            and _ENGLISH_TRANSLIT.search(part)
             and not _GERMAN_TRANSLIT.search(part)
             and not simplemma.is_known(part, lang="de")
         ):
             return True
     return False
+
+
+def _english_words(line: str) -> bool:
+    """Whether an upper-case line is English: every word an English word, one at least no German
+    word ("TAKEOVER"; not "KREDITLINIEN DES ESM", "ADAC", or "UPDATE", which German uses too)."""
+    import simplemma
+
+    words = [w.lower() for w in re.findall(r"[A-Za-z']+", line)]
+    return (
+        bool(words)
+        and all(simplemma.is_known(w, lang="en") for w in words)
+        and any(not simplemma.is_known(w, lang="de") for w in words)
+    )
 
 
 def translation_signals(article: Article) -> tuple[float, list[dict[str, str]]]:
@@ -74,7 +93,7 @@ def translation_signals(article: Article) -> tuple[float, list[dict[str, str]]]:
     signals: list[dict[str, str]] = []
     for head in _SUBHEAD.finditer(article.text):
         word = head.group(1).strip()
-        if not re.search(r"[ÄÖÜ]", word) and " " not in word.strip() or len(word.split()) <= 3:
+        if len(word.split()) <= 3 and _english_words(word):
             signals.append(
                 {
                     "kind": "english_subheading",
@@ -99,7 +118,8 @@ def translation_signals(article: Article) -> tuple[float, list[dict[str, str]]]:
     score = 0.0
     seen: set[str] = set()
     for s in signals:
-        if s["text"] in seen:
+        # One name counts once, however it is mentioned ("Hany Mukhtar", later "Mukhtar").
+        if any(s["text"] in t or t in s["text"] for t in seen):
             continue
         seen.add(s["text"])
         score += weights[s["kind"]]
