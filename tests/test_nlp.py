@@ -374,6 +374,27 @@ def test_names_joined_by_a_slash_are_two():
     assert not any("/" in m for m in labels)
 
 
+def test_a_name_in_the_genitive_is_not_one_name_with_the_word_after_it():
+    text = (
+        "Benjamin Netanjahu hat gewonnen. Netanjahus Likud liegt vorne. Angela Merkel telefonierte. "
+        "Merkels Privathandy wurde abgehört. Viktor Orban kam. Orbans Fidesz bleibt in der EVP. "
+        "Andreas Scheuer und Thomas Müller waren da. Die Casinos Austria AG lud nach Crans Montana "
+        "ein, Servus TV berichtete. Der Casino-Chef lobte die Casinos."
+    )
+    art = analyze(read_text(text, lang="de"))
+    labels = {m.text: m.label for m in art.mentions}
+    # Without the cut the model reads "Netanjahus Likud" and "Merkels Privathandy" as persons.
+    assert labels.get("Netanjahus") == labels.get("Merkels") == labels.get("Orbans") == "PER", labels
+    assert labels.get("Likud") == labels.get("Fidesz") == "ORG", labels
+    assert "Privathandy" not in labels
+    assert not any(t.startswith(("Netanjahus ", "Merkels ", "Orbans ")) for t in labels), labels
+    by_text = {m.text: m for m in art.mentions}
+    assert by_text["Netanjahus"].entity_id == by_text["Benjamin Netanjahu"].entity_id
+    # Names with an s inside stay whole: first names, firms, places, stations.
+    assert {"Andreas Scheuer", "Thomas Müller", "Crans Montana", "Servus TV"} <= set(labels), labels
+    assert any(t.startswith("Casinos Austria") for t in labels), labels
+
+
 def test_words_derived_from_names_and_currencies_are_not_entities():
     text = (
         "Deutsche Diplomaten und Münchner Polizisten sprachen mit russischen Vertretern. "

@@ -30,8 +30,9 @@ from storylens.nlp.segment import segment
 # Euro (Vorjahr: 150)") takes the figure's unit and scale (session 13).  9: the English rules
 # know abbreviated offices Prof., Rev., Col., Capt., Sgt., Pres., Atty., Supt. (session 14).
 # 10: the NER model is given hyphenated words, ordinals and abbreviations as one token each, as
-# in its training data (session 15).
-ANALYSIS_VERSION = 10
+# in its training data (session 15).  11: a name in the genitive is cut from the word after it
+# ("Netanjahus Likud" is Netanjahu and Likud, session 16).
+ANALYSIS_VERSION = 11
 
 
 def analysed_part(text: str, limit: int) -> int:
