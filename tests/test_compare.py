@@ -256,6 +256,27 @@ def test_a_sentence_repeated_with_another_number_is_a_disagreement():
     assert not _conflicts(a, a.replace("4,2 Milliarden", "rund vier Milliarden"))
 
 
+def test_story_figure_table_gives_a_row_per_quantity_not_per_kind():
+    """Percentages of one story count many things: the share two reports give is a row of its
+    own, the shares each report alone gives are one row of different things."""
+    from storylens.compare.figures import figure_table
+    from storylens.nlp.pipeline import analyze
+
+    a = ("Der Umsatz von Ströer sank um 16 Prozent. Die Aktie fiel um 2,5 Prozent. "
+         "Die Werbeerlöse machen 44 Prozent des Geschäfts aus.")
+    b = ("Ströer meldete einen Umsatzrückgang um 16 Prozent. Der Dax schloss 1,1 Prozent fester. "
+         "Die Zahl der Beschäftigten sank um mehr als 2 Prozent.")
+    table = figure_table([analyze(read_text(t, lang="de", date="2026-03-02")) for t in (a, b)])
+    shares = [row for row in table if row["what"] == "share"]
+    shared = [row for row in shares if not row["separate"]]
+    assert [sorted(r["text"] for r in row["reports"]) for row in shared] == [["16 Prozent", "16 Prozent"]]
+    assert shared[0]["sources"] == 2 and not shared[0]["conflict"]
+    (separate,) = [row for row in shares if row["separate"]]
+    texts = {r["text"] for r in separate["reports"]}
+    assert {"2,5 Prozent", "44 Prozent", "1,1 Prozent"} <= texts and "16 Prozent" not in texts
+    assert table.index(shared[0]) < table.index(separate)  # what sources share comes first
+
+
 def test_story_figure_table_marks_conflicts_and_updates_across_days():
     from storylens.compare.figures import figure_table
     from storylens.nlp.pipeline import analyze

@@ -304,39 +304,93 @@ def compare_figures(a: Article, b: Article, same_story: bool = True) -> dict[str
 
 
 def figure_table(articles: Sequence[Article]) -> list[dict[str, Any]]:
-    """A story's figures grouped by what they count and their unit, with who reports what.
-    A group is in conflict where two of its reports disagree (module rules) or where one
-    source hedges (unconfirmed, estimated) a value another reports as established; reports of
-    different days that disagree are an update."""
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    """A story's figures as rows of one quantity each, with who reports what.
+
+    An event's toll (killed, injured, ...) is one row per kind and unit: the reports of a story
+    give one each.  Other kinds count many things (a report's percentages are its market shares,
+    growth rates and polls), so a row holds the figures of one kind that two reports share (the
+    values agree) or that disagree in a sentence one repeats from the other; the figures of a
+    kind that no other report gives are one row more, marked ``separate`` (different things,
+    each reported once).  A row is in conflict where two of its reports disagree (module rules)
+    or where one source hedges (unconfirmed, estimated) a value another reports as established;
+    reports of different days that disagree are an update."""
+    reports: list[dict[str, Any]] = []
+    index: dict[tuple[str, int, int], int] = {}
     for a in articles:
         for f in a.figures:
             if not f.counts or f.counts in ("year", "years"):
                 continue  # bare numbers and years make noisy tables
-            groups.setdefault((f.counts, f.unit or ""), []).append({
+            index[(a.id, f.start, f.end)] = len(reports)
+            reports.append({
                 "article": a.id, "source": a.source, "value": f.value, "text": f.text,
                 "approx": f.approx, "attribution": f.attribution, "certainty": f.certainty,
+                "_figure": f,
             })
-    apart: dict[tuple[str, str], list[str]] = {}
+    parent = list(range(len(reports)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def kind(r: dict[str, Any]) -> tuple[str, str]:
+        return (r["_figure"].counts, r["_figure"].unit or "")
+
+    for i, r in enumerate(reports):
+        for j in range(i):
+            o = reports[j]
+            if kind(r) == kind(o) and (r["_figure"].counts in TOLL_KINDS or r["article"] != o["article"]
+                                       and _one_value(r["_figure"], o["_figure"])):
+                parent[find(i)] = find(j)
+    apart: dict[int, list[str]] = {}  # component root -> why its reports disagree
     for i, a in enumerate(articles):
         for b in articles[i + 1 :]:
             reason = "updated" if published_apart(a, b) else "different values"
-            for x, _ in disagreements(a, b):
-                reasons = apart.setdefault((x.counts or "", x.unit or ""), [])
+            for x, y in disagreements(a, b):
+                ix, iy = index.get((a.id, x.start, x.end)), index.get((b.id, y.start, y.end))
+                if ix is None or iy is None:
+                    continue
+                parent[find(ix)] = find(iy)
+                reasons = apart.setdefault(find(ix), [])
                 if reason not in reasons:
                     reasons.append(reason)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(reports)):
+        groups.setdefault(find(i), []).append(i)
+    apart = {find(root): why for root, why in apart.items()}
+    separate: dict[tuple[str, str], list[int]] = {}
     table: list[dict[str, Any]] = []
-    for (counts, unit), reports in groups.items():
-        why = list(apart.get((counts, unit), []))
-        for value in sorted({r["value"] for r in reports}):
-            same = [r for r in reports if r["value"] == value]
-            certainty = {r["certainty"] for r in same}
-            if len({r["article"] for r in same}) > 1 and certainties_disagree(certainty):
-                why.append(f"{value:g}: " + " vs ".join(sorted(certainty)))
-        by_article = {r["article"] for r in reports}
-        table.append({"what": counts, "unit": unit or None, "reports": reports,
-                      "sources": len(by_article), "conflict": bool(set(why) - {"updated"}),
-                      "updated": "updated" in why,
-                      "why": "; ".join(why) or None})
-    table.sort(key=lambda row: (-row["sources"], not row["conflict"], row["what"]))
+    for root, members in groups.items():
+        if len({reports[i]["article"] for i in members}) == 1 and reports[root]["_figure"].counts not in TOLL_KINDS:
+            separate.setdefault(kind(reports[root]), []).extend(members)
+            continue
+        table.append(_figure_row(kind(reports[root]), [reports[i] for i in members], apart.get(root, [])))
+    for what, members in separate.items():
+        table.append(_figure_row(what, [reports[i] for i in sorted(members)], [], separate=True))
+    table.sort(key=lambda row: (row["separate"], -row["sources"], not row["conflict"], row["what"]))
     return table
+
+
+def _one_value(x: Figure, y: Figure) -> bool:
+    """Whether two figures give one value: equal, or both about a number and overlapping
+    ("rund 1.200" and 1.200); a bound ("mehr als 2 Prozent", "bis zu sechs") gives none."""
+    if x.value == y.value:
+        return True
+    (lo_x, hi_x), (lo_y, hi_y) = value_range(x), value_range(y)
+    return lo_x > 0 and lo_y > 0 and math.isfinite(hi_x) and math.isfinite(hi_y) and values_agree(x, y)
+
+
+def _figure_row(what: tuple[str, str], reports: list[dict[str, Any]], why: list[str],
+                separate: bool = False) -> dict[str, Any]:
+    why = list(why)
+    for value in sorted({r["value"] for r in reports}):
+        same = [r for r in reports if r["value"] == value]
+        certainty = {r["certainty"] for r in same}
+        if len({r["article"] for r in same}) > 1 and certainties_disagree(certainty):
+            why.append(f"{value:g}: " + " vs ".join(sorted(certainty)))
+    counts, unit = what
+    return {"what": counts, "unit": unit or None,
+            "reports": [{k: v for k, v in r.items() if k != "_figure"} for r in reports],
+            "sources": len({r["article"] for r in reports}), "conflict": bool(set(why) - {"updated"}),
+            "updated": "updated" in why, "separate": separate, "why": "; ".join(why) or None}

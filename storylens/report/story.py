@@ -361,7 +361,7 @@ def render_html(report: dict[str, Any]) -> str:
             f"{'; ' + e(r['attribution']) if r['attribution'] else ''})"
             for r in f["reports"]
         )
-        + f"</td><td>{f['sources']}</td><td>{e(f['why'] or '')}</td></tr>"
+        + f"</td><td>{'1 each' if f.get('separate') else f['sources']}</td><td>{e(f['why'] or '')}</td></tr>"
         for f in report.get("figures", [])
     )
     entities = "".join(
@@ -371,7 +371,7 @@ def render_html(report: dict[str, Any]) -> str:
         for x in report.get("entities", [])[:40]
     )
     quotes = "".join(
-        f"<li><b>{e(g['speaker'])}</b> ({g['sources']} sources)<ul>"
+        f"<li><b>{e(g['speaker'])}</b> ({g['sources']} source{'s' if g['sources'] != 1 else ''})<ul>"
         + "".join(f"<li>{e(q['text'])} <i>({e(q['source'])})</i></li>" for q in g["quotes"])
         + "</ul></li>"
         for g in report.get("quotes_by_speaker", [])
@@ -402,6 +402,9 @@ sources: {e(', '.join(report['sources']) or 'none named')}</p>
 <table id="relations"><tr><th>article</th><th>is a</th><th>of</th><th>evidence</th></tr>
 {relations}</table>
 <h2>Figures across sources</h2>
+<p>One row per quantity that two or more sources give (an event's toll: one row per kind). The
+figures of a kind that each come from one source alone, different things, share a row marked
+"1 each".</p>
 <table id="figures"><tr><th>what</th><th>who reports what</th><th>sources</th><th>conflict</th>
 </tr>{figures}</table>
 <h2>Entities across sources</h2><table id="entities"><tr><th>name</th><th>type</th>
