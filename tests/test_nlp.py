@@ -395,6 +395,24 @@ def test_a_name_in_the_genitive_is_not_one_name_with_the_word_after_it():
     assert any(t.startswith("Casinos Austria") for t in labels), labels
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "found", "not_found"),
+    [
+        ("fr", "Marine Le Pen a parlé à Paris. Le Pen a dit que la France doit changer. Selon Emmanuel "
+               "Macron, la réforme est prête. « Nous aidons », dit-il. La Croix-Rouge aide à Marseille.",
+         {"Marine Le Pen", "Le Pen", "Emmanuel Macron", "Croix-Rouge", "Paris"}, {"La", "Selon", "La Croix-Rouge"}),
+        ("es", "El presidente Luis Arce habló en La Paz. Según Evo Morales, el país cambia. Los Angeles "
+               "Times informó. La policía detuvo a dos personas.",
+         {"La Paz", "Evo Morales", "Los Angeles Times"}, {"La", "Según", "Angeles Times"}),
+    ],
+)
+def test_articles_and_prepositions_of_other_languages_are_no_names(lang, text, found, not_found):
+    """A capitalised article or preposition is no name ("La Croix-Rouge" is the Croix-Rouge),
+    except inside a known place or a name of the text ("La Paz", "Marine Le Pen")."""
+    mentions = {m.text for m in analyze(read_text(text, lang=lang)).mentions}
+    assert found <= mentions and not (not_found & mentions), mentions
+
+
 def test_words_derived_from_names_and_currencies_are_not_entities():
     text = (
         "Deutsche Diplomaten und Münchner Polizisten sprachen mit russischen Vertretern. "

@@ -31,7 +31,8 @@ from storylens.nlp.segment import segment
 # know abbreviated offices Prof., Rev., Col., Capt., Sgt., Pres., Atty., Supt. (session 14).
 # 10: the NER model is given hyphenated words, ordinals and abbreviations as one token each, as
 # in its training data (session 15).  11: a name in the genitive is cut from the word after it
-# ("Netanjahus Likud" is Netanjahu and Likud, session 16).
+# ("Netanjahus Likud" is Netanjahu and Likud); in French, Spanish, Italian, Portuguese, Dutch
+# and Catalan text a capitalised article or preposition is no name ("La Croix-Rouge"; session 16).
 ANALYSIS_VERSION = 11
 
 

@@ -97,6 +97,23 @@ _OPENING_WORDS = {
     "watch", "photo", "video", "image", "source", "see", "follow", "update", "updates",
     "posted", "click", "tap", "cancel", "loading", "share",
 }  # fmt: skip
+# Articles, prepositions and pronouns of other languages the rules read, capitalised where they
+# open a sentence: "La" in "La Croix-Rouge fait état ...", "Selon" before a name.  Never a name
+# alone; cut from the front of a name unless the whole is a known place ("La Paz", "Le Havre",
+# "Los Angeles") or the word stands inside a name elsewhere in the text ("Marine Le Pen").
+_FUNCTION_WORDS = {
+    "fr": "le la les l' un une des du de d' au aux et ou en dans sur pour par avec sans ce cette "
+          "ces son sa ses leur leurs il elle ils elles on nous vous selon après avant lors mais",
+    "es": "el la los las lo un una unos unas del al y o en con por para según tras pero su sus "
+          "este esta estos estas ese esa",
+    "it": "il lo la i gli le un uno una del dello della dei degli delle al allo alla ai agli alle "
+          "e o in con per secondo dopo ma suo sua questo questa",
+    "pt": "o a os as um uma do da dos das no na nos nas ao aos e ou em com por para segundo após "
+          "mas seu sua este esta",
+    "nl": "de het een en of in op met voor door van volgens na maar zijn haar deze dit",
+    "ca": "el la els les l' un una del al i o en amb per segons però",
+}
+_FUNCTION_WORDS_OF = {lang: frozenset(words.split()) for lang, words in _FUNCTION_WORDS.items()}
 # After these a capital starts a sentence of its own ("Related: Hundreds of ...").
 _OPENERS = {":", '"', "“", "„", "«", "»", "(", "–", "—", "|"}
 # Between two parts of one name ("Law and Justice", "Bank of England", "People's Party"):
@@ -231,10 +248,33 @@ def recognise_rules(text: str, sents: list[list[Token]], lang: str | None) -> li
             return i + 1 < len(sent) and _looks_like_name(sent[i + 1], tags_of[i + 1])
         return True
 
+    function_words = _FUNCTION_WORDS_OF.get(lang or "", frozenset())
+    # Such words inside a name of the text, after a capitalised word ("Marine Le Pen").
+    particles = {
+        t.text for sent in sents for prev, t in zip(sent, sent[1:], strict=False)
+        if t.text.lower() in function_words and prev.text[:1].isupper()
+        and prev.text.lower() not in function_words
+    }  # fmt: skip
+
+    def known_from(sent: list[Token], i: int, j: int) -> bool:
+        """Whether the run from token i names a known place or body, whole or in its first
+        words ("Los Angeles Times")."""
+        return any(names.lookup(place) or names.city_of(place)
+                   for place in (text[sent[i].start : sent[k - 1].end] for k in range(j, i + 1, -1)))
+
+    def without_function_words(sent: list[Token], i: int, j: int) -> int:
+        while (i < j and sent[i].text.lower() in function_words and sent[i].text not in particles
+               and not known_from(sent, i, j)):
+            i += 1
+        return i
+
     runs: list[tuple[int, int, str, str]] = []  # start, end, token before, token after
     for sent, sent_tags, hl in zip(sents, tags, headline, strict=True):
         flags = [is_name(sent, i, sent_tags, hl) for i in range(len(sent))]
         for i, j in _join_known(text, sent, _spans_of(flags)):
+            i = without_function_words(sent, i, j)
+            if i == j:
+                continue
             before = sent[i - 1].text if i > 0 else ""
             after = sent[j].text if j < len(sent) else ""
             whole = names.lookup(text[sent[i].start : sent[j - 1].end]) is not None
