@@ -260,6 +260,10 @@ def test_dates_forward_and_backward_weekdays():
         ("Nur-Sultan (Reuters) - Nach dem Eingreifen", "Nur-Sultan", "Reuters"),
         ("BERLIN (dpa) - Die Koalition", "Berlin", "dpa"),
         ("Moskau/Kiew (AFP) – Russland", "Moskau/Kiew", "AFP"),
+        ("FORT LAUDERDALE, Fla. (AP) - Two cruise ships", "Fort Lauderdale", "AP"),
+        ("KYIV, Ukraine (Reuters) - Russia", "Kyiv", "Reuters"),
+        ("PASSAU, Germany (Example Wire) - The Danube", "Passau", "Example Wire"),
+        ("BERLIN: German logistics company", "Berlin", None),
     ],
 )
 def test_dateline_place_and_agency(text, place, agency):
@@ -267,8 +271,20 @@ def test_dateline_place_and_agency(text, place, agency):
     assert d is not None and d.place == place and d.agency == agency
 
 
-def test_dateline_absent_in_plain_lead():
-    assert find_dateline("In Kasachstans größter Stadt kehrte Ruhe ein.") is None
+@pytest.mark.parametrize(
+    "text",
+    ["In Kasachstans größter Stadt kehrte Ruhe ein.", "FILE PHOTO: News conference after talks",
+     "NGO: 198 Zivilisten getötet", "Passau (Archivbild) - Die Donau"],
+)
+def test_dateline_absent_in_plain_lead_and_labels(text):
+    assert find_dateline(text) is None
+
+
+def test_the_place_and_agency_of_a_dateline_are_typed_so_in_the_text():
+    text = ("PASSAU, Germany (Example Wire) - The Danube reached 9.8 metres in Passau on Tuesday, "
+            "Example Wire reported, citing officials in Passau.")
+    labels = {m.text: m.label for m in analyze(read_text(text, lang="en")).mentions}
+    assert labels.get("Example Wire") == "ORG" and labels.get("Passau") == "LOC", labels
 
 
 @pytest.mark.parametrize(

@@ -14,10 +14,13 @@ AGENCIES = {
 }
 _DATELINE = re.compile(
     r"^\s*(?P<place>[A-ZÄÖÜ][\w.\-ÄÖÜäöüß]*(?:[ /][A-ZÄÖÜ][\w.\-ÄÖÜäöüß]*){0,3})?"
-    r"\s*(?:,\s*\d{1,2}\.\s*\w+\s*)?"
+    # a date ("Berlin, 3. Januar"), or the state or country of English datelines ("KYIV,
+    # Ukraine", "FORT LAUDERDALE, Fla.")
+    r"\s*(?:,\s*\d{1,2}\.\s*\w+\s*|,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?\s*)?"
     r"\((?P<agency>[A-Za-z/ ]{2,20})\)\s*[-–—:]\s*"
 )
 _PLACE_ONLY = re.compile(r"^\s*(?P<place>[A-ZÄÖÜ]{3,}(?:[ /-][A-ZÄÖÜ]{2,})*)\s*[-–—:]\s+")
+_TITLE_WORDS = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}")
 
 
 def find_dateline(text: str) -> Dateline | None:
@@ -25,12 +28,22 @@ def find_dateline(text: str) -> Dateline | None:
     if m:
         raw = m.group("agency").strip()
         agency = AGENCIES.get(raw.lower().replace(" ", ""))
-        if agency is None and not raw.isupper():
-            return None
         place = m.group("place")
+        # An agency not on the list counts in capitals ("(SDA)"), or in title case after a
+        # place in capitals, the wire's own style ("PASSAU, Germany (Example Wire) -").
+        if agency is None and not raw.isupper() and not (place and place.isupper() and _TITLE_WORDS.fullmatch(raw)):
+            return None
         return Dateline(place=place.title() if place and place.isupper() else place,
                         agency=agency or raw, start=m.start(), end=m.end())
     m = _PLACE_ONLY.match(text)
-    if m:
+    if m and _is_place(m.group("place").title()):
         return Dateline(place=m.group("place").title(), agency=None, start=m.start(), end=m.end())
     return None
+
+
+def _is_place(name: str) -> bool:
+    """A place the gazetteers know: "BERLIN:" opens a dateline, "FILE PHOTO:" or "NGO:" a label."""
+    from storylens.nlp import names
+
+    hit = names.lookup(name)
+    return bool(names.city_of(name)) or (hit is not None and hit[0] == "LOC")

@@ -32,7 +32,9 @@ from storylens.nlp.segment import segment
 # 10: the NER model is given hyphenated words, ordinals and abbreviations as one token each, as
 # in its training data (session 15).  11: a name in the genitive is cut from the word after it
 # ("Netanjahus Likud" is Netanjahu and Likud); in French, Spanish, Italian, Portuguese, Dutch
-# and Catalan text a capitalised article or preposition is no name ("La Croix-Rouge"; session 16).
+# and Catalan text a capitalised article or preposition is no name ("La Croix-Rouge"); English
+# datelines with a state or country ("KYIV, Ukraine (Reuters) -"), their place and agency typed
+# LOC and ORG in the text; "FILE PHOTO:" no dateline (session 16).
 ANALYSIS_VERSION = 11
 
 
@@ -61,6 +63,9 @@ def analyze(article: Article) -> Article:
     dateline = find_dateline(text)
     sentences, tokens = segment(text, lang)
     spans = recognise(text, tokens, lang)
+    if dateline:  # its place and its agency are a place and an agency wherever they are named
+        kinds = {dateline.agency: "ORG", dateline.place: "LOC"}
+        spans = [(s, e, kinds.get(text[s:e]) or label) for s, e, label in spans]
     mentions, entities = link(text, spans, tokens)
     figures = find_figures(text, sentences, lang)
     dates = find_dates(text, sentences, article.published)
