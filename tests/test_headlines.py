@@ -3,6 +3,8 @@ others through the rules (storylens.nlp.headlines)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from storylens.nlp import headlines
@@ -14,7 +16,7 @@ def test_german_titles_are_read_by_the_model_not_by_capitals() -> None:
         "Thüringen: Carsten Linnemann (CDU) gegen jede Zusammenarbeit mit Linkspartei",
         "Böller: Zwei Verletzte in der Silvesternacht",
         "Parlament lässt Whistleblower im Ungewissen",
-        "Corona-Odyssee von Kreuzfahrtschiff: Trump schaltet sich ein",
+        "Iran-Konflikt: Trump schaltet sich ein",
     ]
     linnemann, boeller, ungewissen, odyssee = headline_names(titles, ["de"] * 4)
     # The rules take a first name the census lacks for a name, and a capitalised noun phrase too.
@@ -22,10 +24,11 @@ def test_german_titles_are_read_by_the_model_not_by_capitals() -> None:
     assert {"Thüringen", "Linnemann", "CDU"} <= set(linnemann) and "Carsten" not in linnemann
     assert "Linke" in linnemann, "the party inside 'Linkspartei', under the alias table's name"
     assert boeller == [] and ungewissen == []
-    assert set(odyssee) == {"Corona", "Trump"}, "a compound about a name gives the name"
+    assert set(odyssee) == {"Iran", "Trump"}, "a compound about a name gives the name"
 
 
 def test_a_word_the_model_left_out_is_kept_only_with_the_models_support(monkeypatch) -> None:
+    monkeypatch.setattr(headlines, "_PANDEMIC", re.compile(r"(?!)"))  # the gate alone, not the topic rule
     title = "ROUNDUP/VIRUS: Ströer zieht Prognosen wegen Corona zurück"
     found = headline_names([title], ["de"])[0]
     assert "Ströer" in found and "Corona" in found
@@ -58,3 +61,16 @@ def test_a_whole_text_given_as_title_is_read_without_failing() -> None:
     title = "Merkel trifft Macron in Paris " + "und redet weiter " * 400
     (found,) = headline_names([title], ["de"])
     assert {"Merkel", "Macron", "Paris"} <= set(found)
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_every_name_of_the_pandemic_is_one_name_in_listings(language) -> None:
+    titles = ["Corona-Krise: Kurzarbeit nimmt zu", "Coronavirus: Israel setzt Überwachung ein",
+              "Fast 3.800 Covid-19-Fälle in Deutschland", "Österreich in Zeiten der Coronakrise",
+              "German coalition agrees on plan amid COVID-19 crisis", "Italienische Corona-Patienten in Halle"]
+    found = headline_names(titles, [language] * len(titles))
+    assert all(names_of[0] == headlines.PANDEMIC_NAME for names_of in found), found
+    assert not any(n != headlines.PANDEMIC_NAME and re.search(r"(?i)corona|covid", n)
+                   for names_of in found for n in names_of), found
+    assert "Israel" in found[1] and "Deutschland" in found[2]
+    assert headlines.PANDEMIC_NAME not in headline_names(["Coronation of King Charles"], [language])[0]

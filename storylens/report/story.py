@@ -15,7 +15,7 @@ import numpy as np
 
 from storylens.model import Article
 from storylens.nlp import names
-from storylens.nlp.headlines import rule_names
+from storylens.nlp.headlines import rule_names, with_topics
 from storylens.report import PAGE_CSS, UNATTRIBUTED
 
 # An archived page's address: the archive's, then the original's ("https://web.archive.org/web/
@@ -52,7 +52,8 @@ def title_terms(
     forms: dict[str, Counter[str]] = {}
     languages = languages or [None] * len(titles)
     for title, language, stored in zip(titles, languages, found or [None] * len(titles), strict=True):
-        read = stored if stored is not None else rule_names(title or "", english=language == "en")
+        read = stored if stored is not None else with_topics(
+            title or "", sorted(rule_names(title or "", english=language == "en")))
         for name in read:
             key = re.sub(r"[\s-]", "", names.entity_key(name, "MISC"))
             forms.setdefault(key, Counter())[name] += 1
