@@ -8,35 +8,19 @@ Output: cuts.json next to this file.
 """
 from __future__ import annotations
 
-import csv
 import json
-import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from german_texts import german_texts  # noqa: E402
 
 from storylens.ingest.reader import make_article  # noqa: E402
 from storylens.nlp import entities  # noqa: E402
 from storylens.nlp.pipeline import analyze  # noqa: E402
-
-SHARED = Path(os.environ.get("STORYLENS_SHARED", ROOT.parent / "shared"))
-
-
-def texts() -> list[tuple[str, str, dict[str, str]]]:
-    out, seen = [], set()
-    with (SHARED / "data" / "semeval-dev" / "pairs.jsonl").open(encoding="utf-8") as f:
-        for line in f:
-            row = json.loads(line)
-            for side in ("1", "2"):
-                if row[f"lang{side}"] == "de" and row[f"url{side}"] not in seen:
-                    seen.add(row[f"url{side}"])
-                    out.append((row[f"url{side}"], row[f"text{side}"], {"title": row[f"title{side}"], "lang": "de"}))
-    with (SHARED / "data" / "10kGNAD" / "test.csv").open(encoding="utf-8") as f:
-        for i, rec in enumerate(csv.reader(f, delimiter=";", quotechar="'")):
-            out.append((f"10kGNAD #{i}", rec[1], {"lang": "de"}))
-    return out
 
 
 def mentions(text: str, meta: dict[str, str], where: str) -> set[tuple[int, str, str]]:
@@ -47,8 +31,8 @@ def mentions(text: str, meta: dict[str, str], where: str) -> set[tuple[int, str,
 def main() -> None:
     cut = entities._split_genitives
     changed = []
-    items = texts()
-    for where, text, meta in items:
+    items = german_texts()
+    for _, where, text, meta in items:
         with_cut = mentions(text, meta, where)
         entities._split_genitives = lambda text, spans: spans  # type: ignore[assignment]
         try:

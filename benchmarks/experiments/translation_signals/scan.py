@@ -9,45 +9,27 @@ and every signal is printed for reading. Output: scan.json next to this file.
 """
 from __future__ import annotations
 
-import csv
 import json
-import os
 import sys
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from german_texts import german_texts  # noqa: E402
 
 from storylens.compare.provenance import provenance  # noqa: E402
 from storylens.ingest.reader import make_article  # noqa: E402
 from storylens.nlp.pipeline import analyze  # noqa: E402
-
-SHARED = Path(os.environ.get("STORYLENS_SHARED", ROOT.parent / "shared"))
-
-
-def texts() -> list[tuple[str, str, dict[str, str]]]:
-    out = []
-    seen = set()
-    with (SHARED / "data" / "semeval-dev" / "pairs.jsonl").open(encoding="utf-8") as f:
-        for line in f:
-            row = json.loads(line)
-            for side in ("1", "2"):
-                if row[f"lang{side}"] == "de" and row[f"url{side}"] not in seen:
-                    seen.add(row[f"url{side}"])
-                    out.append(("semeval-dev", row[f"text{side}"],
-                                {"title": row[f"title{side}"], "url": row[f"url{side}"], "lang": "de"}))
-    with (SHARED / "data" / "10kGNAD" / "test.csv").open(encoding="utf-8") as f:
-        for i, rec in enumerate(csv.reader(f, delimiter=";", quotechar="'")):
-            out.append(("10kGNAD", rec[1], {"url": f"10kGNAD #{i}", "lang": "de"}))
-    return out
 
 
 def main() -> None:
     counts: Counter[tuple[str, str]] = Counter()
     articles: Counter[str] = Counter()
     flagged = []
-    for group, text, meta in texts():
+    for group, _, text, meta in german_texts():
         article = analyze(make_article(text, meta, meta["url"]))
         if article.language != "de":
             continue
