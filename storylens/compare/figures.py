@@ -337,12 +337,25 @@ def figure_table(articles: Sequence[Article]) -> list[dict[str, Any]]:
     def kind(r: dict[str, Any]) -> tuple[str, str]:
         return (r["_figure"].counts, r["_figure"].unit or "")
 
+    by_kind: dict[tuple[str, str], list[int]] = {}
     for i, r in enumerate(reports):
-        for j in range(i):
-            o = reports[j]
-            if kind(r) == kind(o) and (r["_figure"].counts in TOLL_KINDS or r["article"] != o["article"]
-                                       and _one_value(r["_figure"], o["_figure"])):
-                parent[find(i)] = find(j)
+        by_kind.setdefault(kind(r), []).append(i)
+    for (counts, _), members in by_kind.items():
+        if counts in TOLL_KINDS:  # one row per toll
+            for i in members[1:]:
+                parent[find(i)] = find(members[0])
+            continue
+        # Reports of different articles that give one value; a sweep over the value ranges
+        # compares only those that overlap (a story of many reports stays near linear).
+        ranges = {i: value_range(reports[i]["_figure"]) for i in members}
+        open_: list[int] = []
+        for i in sorted(members, key=lambda k: ranges[k][0]):
+            open_ = [j for j in open_ if ranges[j][1] > ranges[i][0]]
+            here = reports[i]
+            for j in open_:
+                if here["article"] != reports[j]["article"] and _one_value(here["_figure"], reports[j]["_figure"]):
+                    parent[find(i)] = find(j)
+            open_.append(i)
     apart: dict[int, list[str]] = {}  # component root -> why its reports disagree
     for i, a in enumerate(articles):
         for b in articles[i + 1 :]:
@@ -358,14 +371,17 @@ def figure_table(articles: Sequence[Article]) -> list[dict[str, Any]]:
     groups: dict[int, list[int]] = {}
     for i in range(len(reports)):
         groups.setdefault(find(i), []).append(i)
-    apart = {find(root): why for root, why in apart.items()}
+    reasons_of: dict[int, list[str]] = {}  # roots may have changed since: merge by the final one
+    for root, why in apart.items():
+        merged = reasons_of.setdefault(find(root), [])
+        merged.extend(w for w in why if w not in merged)
     separate: dict[tuple[str, str], list[int]] = {}
     table: list[dict[str, Any]] = []
     for root, members in groups.items():
         if len({reports[i]["article"] for i in members}) == 1 and reports[root]["_figure"].counts not in TOLL_KINDS:
             separate.setdefault(kind(reports[root]), []).extend(members)
             continue
-        table.append(_figure_row(kind(reports[root]), [reports[i] for i in members], apart.get(root, [])))
+        table.append(_figure_row(kind(reports[root]), [reports[i] for i in members], reasons_of.get(root, [])))
     for what, members in separate.items():
         table.append(_figure_row(what, [reports[i] for i in sorted(members)], [], separate=True))
     table.sort(key=lambda row: (row["separate"], -row["sources"], not row["conflict"], row["what"]))

@@ -16,7 +16,7 @@ from typing import Any
 from storylens.model import Entity, Mention, Token
 from storylens.nlp import names
 from storylens.nlp.intervals import Intervals
-from storylens.nlp.rule_entities import STOP, Span, recognise_rules
+from storylens.nlp.rule_entities import STOP, Span, hanta_german, recognise_rules
 
 # Currency names the model tags as names of things (OTH); figures carry them as units.
 _CURRENCY_NAMES = {
@@ -132,11 +132,9 @@ def _split_genitives(text: str, spans: list[Span]) -> list[Span]:
 def _common_noun(before: str, word: str) -> bool:
     """Whether a capitalised word after ``before`` is a German noun, a compound of one included
     ("Privathandy"); an abbreviation ("TV") is not."""
-    from storylens.nlp.rule_entities import _hanta
-
     if len(word) < 3 or word.isupper():
         return False
-    tag = _hanta().tag_sent([before, word], taglevel=1)[1][2]
+    tag = hanta_german().tag_sent([before, word], taglevel=1)[1][2]
     if tag == "NN" or tag != "NE" and names.is_common_word(word):
         return True
     return any(names.is_common_word(word[i:].capitalize()) for i in range(2, len(word) - 3))

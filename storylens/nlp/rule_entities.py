@@ -122,7 +122,8 @@ _JOINERS = re.compile(r"\s*(?:'s|’s)\s+|\s+(?:and|of|for|&)\s+")
 
 
 @lru_cache(maxsize=1)
-def _hanta() -> Any:
+def hanta_german() -> Any:
+    """HanTa's German tagger, loaded once (proper-noun tags, lemmas)."""
     from HanTa import HanoverTagger
 
     return HanoverTagger.HanoverTagger("morphmodel_ger.pgz")
@@ -218,7 +219,7 @@ def recognise_rules(text: str, sents: list[list[Token]], lang: str | None) -> li
     tags: list[list[str | None]] = []
     for sent in sents:
         if lang == "de":
-            tags.append([t[2] for t in _hanta().tag_sent([t.text for t in sent], taglevel=1)])
+            tags.append([t[2] for t in hanta_german().tag_sent([t.text for t in sent], taglevel=1)])
         else:
             tags.append([None] * len(sent))
     headline = [lang != "de" and _is_headline(sent) for sent in sents]
