@@ -156,9 +156,9 @@ _NAME_JOINERS = frozenset("and of the de der des di du la le van von vom zu & y"
 
 
 # The pandemic, by any of its names and in compounds ("Corona-Krise", "Coronakrise", "COVID-19",
-# "Covid-Weltordnung", "Anti-Corona-Demo"; not "Coronation"): one topic, listed as one name.  The NER model, trained
-# on text from before 2020, gives these words little chance of being a name, and the rules read
-# each spelling apart (benchmarks/experiments/listing_names, session 16).
+# "Covid-Weltordnung", "Anti-Corona-Demo"; not "Coronation"): one topic, listed as one name.
+# The NER model, trained on text from before 2020, gives these words little chance of being a
+# name, and the rules read each spelling apart (benchmarks/experiments/listing_names).
 _PANDEMIC = re.compile(r"(?<![\w])(?:corona(?!tion|do)|covid|sars-cov)", re.I)
 PANDEMIC_NAME = "Coronavirus"
 

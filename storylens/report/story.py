@@ -55,7 +55,7 @@ def title_terms(
         read = stored if stored is not None else with_topics(
             title or "", sorted(rule_names(title or "", english=language == "en")))
         for name in read:
-            key = re.sub(r"[\s-]", "", names.entity_key(name, "MISC"))
+            key = _listing_key(name)
             forms.setdefault(key, Counter())[name] += 1
     for key in [k for k in forms if k.endswith("s") and k[:-1] in forms]:
         forms[key[:-1]].update(forms.pop(key))  # genitive: Netanjahus is Netanjahu
@@ -67,6 +67,12 @@ def title_terms(
     return [name for _, name in sorted(ranked, key=lambda cf: (-cf[0], cf[1]))[:n]]
 
 
+def _listing_key(name: str) -> str:
+    """What two spellings of one name in a listing share (Netanyahu, Netanjahu; Thyssen-Krupp,
+    Thyssenkrupp)."""
+    return re.sub(r"[\s-]", "", names.entity_key(name, "MISC"))
+
+
 def _merge_short_forms(forms: dict[str, Counter[str]]) -> None:
     """A one-word name that opens a longer name of the same listing is that name, shortened as
     headlines shorten it: "Bayern" is "Bayern München", "Eintracht" is "Eintracht Frankfurt".
@@ -76,7 +82,7 @@ def _merge_short_forms(forms: dict[str, Counter[str]]) -> None:
     for key, counts in forms.items():
         form = max(counts, key=counts.__getitem__)
         if " " in form:
-            first = re.sub(r"[\s-]", "", names.entity_key(form.split()[0], "MISC"))
+            first = _listing_key(form.split()[0])
             firsts.setdefault(first, []).append((key, form))
     for key, longer in firsts.items():
         if key in forms and len(longer) == 1:  # two longer names: which one is meant is unknown
