@@ -107,7 +107,8 @@ def _split_genitives(text: str, spans: list[Span]) -> list[Span]:
             words[word][label] += 1
     out: list[Span] = []
     for start, end, label in spans:
-        first, _, rest = text[start:end].partition(" ")
+        first, *more = text[start:end].split(None, 1)  # any space between: "Merkels\nPrivathandy"
+        rest = more[0] if more else ""
         known = names.lookup(rest) if rest else None
         person = label == "PER"
         # The genitive: an s, or an apostrophe after a name ending in s, x or z ("Gantz’").
