@@ -74,3 +74,27 @@ def test_every_name_of_the_pandemic_is_one_name_in_listings(language) -> None:
                    for names_of in found for n in names_of), found
     assert "Israel" in found[1] and "Deutschland" in found[2]
     assert headlines.PANDEMIC_NAME not in headline_names(["Coronation of King Charles"], [language])[0]
+
+
+def test_languages_and_compound_parts_written_once_are_no_names() -> None:
+    titles = ["Unterricht auf Türkisch, Bosnisch/Kroatisch/Serbisch und Albanisch",
+              "Wegen Wind Einzl- statt Mannschaftskonkurrenz in Norwegen", "CDU- und CSU-Politiker streiten"]
+    languages, einzel, parties = headline_names(titles, ["de"] * 3)
+    assert not any(n.endswith("isch") for n in languages), languages
+    assert einzel == ["Norwegen"] and set(parties) == {"CDU", "CSU"}
+
+
+def test_an_untitled_opening_loses_a_first_name_its_cut_parted_from_the_surname() -> None:
+    from storylens.cluster.pipeline import _listed_opening, story_label
+    from storylens.model import Article
+
+    text = ("Elfter Weltcupsieg für die Titelverteidigerin – Pinkelnig Dritte. Nischnij Tagil – "
+            "Daniela Iraschko-Stolz hat am Sonntag das Springen gewonnen.")
+    article = Article(id="x", text=text, language="de")
+    assert story_label(article).endswith("Daniela …")
+    assert not _listed_opening(article).endswith("Daniela")
+    assert "Daniela" not in headline_names([_listed_opening(article)], ["de"])[0]
+    both = Article(id="y", text="Der Parteitag in Iowa beginnt am Montag, und wieder steht im Mittelpunkt der "
+                                "Woche: Hillary Clinton mit ihrer Kampagne.", language="de")
+    assert story_label(both).endswith("Hillary Clinton …")
+    assert _listed_opening(both) == story_label(both)  # Clinton is a first name too, after Hillary

@@ -29,6 +29,7 @@ from storylens.config import settings
 from storylens.embed import Embedder
 from storylens.ingest.folder import Failure, Item
 from storylens.model import Article
+from storylens.nlp import names
 from storylens.nlp.dateline import find_dateline
 from storylens.nlp.dates import parse_published
 from storylens.nlp.headlines import headline_names
@@ -93,6 +94,16 @@ def story_label(article: Article, limit: int = 100) -> str:
     the dateline ("Nur-Sultan (Reuters) -"), cut at a word boundary."""
     dateline = None if article.title else find_dateline(article.text)
     return article.headline(limit, dateline.end if dateline else 0)
+
+
+def _listed_opening(article: Article) -> str:
+    """Where an untitled article's listing names are read: the opening its label shows, without
+    a first name the label's cut has parted from its surname ("Nischnij Tagil – Daniela …")."""
+    label = story_label(article)
+    words = label.split()
+    if len(words) > 2 and words[-1] == "…" and names.is_first_name(words[-2]) and not names.is_first_name(words[-3]):
+        return " ".join(words[:-2])  # not "Hillary Clinton …", whose Clinton is a first name too
+    return label
 
 
 def clusterer_from_settings(**overrides: Any) -> StreamClusterer:
@@ -245,9 +256,7 @@ class Ingestor:
         summary.timings["dedupe"] += time.perf_counter() - t1
         future = queue.submit([(a.title, a.text) for a in fresh], large=len(chunk) == self.batch)
         t2 = time.perf_counter()
-        # An article without a title is listed under the opening of its text (story_label), so
-        # its names are read there.
-        title_names = headline_names([a.title or story_label(a) for a in fresh],
+        title_names = headline_names([a.title or _listed_opening(a) for a in fresh],
                                      [article_language(a) for a in fresh])
         summary.timings["names"] += time.perf_counter() - t2
         return fresh, title_names, future

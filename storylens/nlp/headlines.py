@@ -91,6 +91,11 @@ def _rule_reading(title: str, english: bool = False) -> list[tuple[int, str]]:
         opening = not title[: m.start()].strip() or title[: m.start()].rstrip()[-1] in _OPENERS
         if word in _STOP or (tag and m.start() < tag.end()) or _abbreviation(title, m):
             continue
+        if word.endswith("-"):  # the first part of a compound written once ("CDU- und CSU-Politiker")
+            part = word.rstrip("-")
+            if names.lookup(part) or part.isupper():
+                found.append((m.start(), _canonical(part)))
+            continue
         if "-" in word.strip("-"):
             if not (english and _ordinary(word, opening, True)):  # "Ill-fated" names nothing
                 found.extend((m.start(), name) for name in _compound_names(word))
@@ -239,8 +244,9 @@ def _title_model_names(title: str, spans: list[tuple[int, int, str]], support: d
             found.append(alias[1])
         elif len(words) > 1:
             found.append(words[-1] if label == "PER" else surface)
-        elif surface in known or (label != "PER" and surface.lower() in lower):
-            continue  # a noun HanTa knows or an adjective ("Böller: ...", "Deutsche Hochschulen")
+        elif surface in known or (label != "PER" and surface.lower() in lower) or surface.endswith("isch"):
+            continue  # a noun HanTa knows, an adjective or a language ("Böller: ...", "Deutsche
+            # Hochschulen", "auf Kroatisch")
         else:  # a compound about a name gives the name ("Corona-Odyssee" Corona)
             found.extend(_compound_names(surface))
     for start, name in _rule_reading(title):
