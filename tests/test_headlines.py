@@ -98,3 +98,13 @@ def test_an_untitled_opening_loses_a_first_name_its_cut_parted_from_the_surname(
                                 "Woche: Hillary Clinton mit ihrer Kampagne.", language="de")
     assert story_label(both).endswith("Hillary Clinton …")
     assert _listed_opening(both) == story_label(both)  # Clinton is a first name too, after Hillary
+
+
+def test_english_titles_keep_a_surname_that_is_a_word_and_drop_contractions() -> None:
+    mercury, italy, walz = headline_names(
+        ["Freddie Mercury may have been 'cultured' but he was also 'extremely ordinary'",
+         "Don't treat Italy like a leper colony says foreign minister",
+         "Bill Passes Senate After Long Debate"], ["en"] * 3)
+    assert mercury == ["Mercury"], "after a first name, in a title that capitalises only names"
+    assert "Don" not in italy and "Italien" in italy
+    assert "Passes" not in walz, "in title case a first name's neighbour is no surname for that"

@@ -73,6 +73,7 @@ def _rule_reading(title: str, english: bool = False) -> list[tuple[int, str]]:
     """:func:`rule_names` with where each name starts in the title."""
     words = list(_NAME.finditer(title))
     tag = _TAG.match(title)
+    sentence_case = bool(re.search(r"\b[a-zäöüß]{4,}", title))  # not every word capitalised
     found: list[tuple[int, str]] = []
     paired: set[int] = set()  # words taken with the one before ("York" of "New York")
     for i, m in enumerate(words):
@@ -89,7 +90,8 @@ def _rule_reading(title: str, english: bool = False) -> list[tuple[int, str]]:
             paired.add(i + 1)
             continue
         opening = not title[: m.start()].strip() or title[: m.start()].rstrip()[-1] in _OPENERS
-        if word in _STOP or (tag and m.start() < tag.end()) or _abbreviation(title, m):
+        if (word in _STOP or (tag and m.start() < tag.end()) or _abbreviation(title, m)
+                or title[m.end() : m.end() + 2] in ("'t", "’t")):  # "Don't"
             continue
         if word.endswith("-"):  # the first part of a compound written once ("CDU- und CSU-Politiker")
             part = word.rstrip("-")
@@ -99,9 +101,13 @@ def _rule_reading(title: str, english: bool = False) -> list[tuple[int, str]]:
         if "-" in word.strip("-"):
             if not (english and _ordinary(word, opening, True)):  # "Ill-fated" names nothing
                 found.extend((m.start(), name) for name in _compound_names(word))
+        elif (follows and names.is_first_name(words[i - 1].group()) and not (after and names.is_first_name(word))
+              and (sentence_case or not _ordinary(word, opening, english))):
+            # A surname; in a title that capitalises only names even one that is a word
+            # ("Freddie Mercury may have been ..."; not "May Day Protests Grow" in title case).
+            found.append((m.start(), word))
         elif not _ordinary(word, opening, english) and not (after and names.is_first_name(word)):
-            surname = follows and names.is_first_name(words[i - 1].group())
-            found.append((m.start(), word if surname else _canonical(word)))
+            found.append((m.start(), _canonical(word)))
     return found
 
 
