@@ -101,10 +101,10 @@ def test_an_untitled_opening_loses_a_first_name_its_cut_parted_from_the_surname(
 
 
 def test_english_titles_keep_a_surname_that_is_a_word_and_drop_contractions() -> None:
-    mercury, italy, walz = headline_names(
+    mercury, italy, bill = headline_names(
         ["Freddie Mercury may have been 'cultured' but he was also 'extremely ordinary'",
          "Don't treat Italy like a leper colony says foreign minister",
          "Bill Passes Senate After Long Debate"], ["en"] * 3)
     assert mercury == ["Mercury"], "after a first name, in a title that capitalises only names"
     assert "Don" not in italy and "Italien" in italy
-    assert "Passes" not in walz, "in title case a first name's neighbour is no surname for that"
+    assert "Passes" not in bill, "in title case a first name's neighbour is no surname for that"
