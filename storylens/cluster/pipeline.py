@@ -276,10 +276,10 @@ class Ingestor:
         cluster = store = 0.0
         try:
             with self.store.transaction():
-                for article, names, vector in zip(fresh, title_names, vectors, strict=True):
+                for article, found, vector in zip(fresh, title_names, vectors, strict=True):
                     day = article_day(article)
                     t0 = time.perf_counter()
-                    key = self.store.insert_article(article, vector, day, names)
+                    key = self.store.insert_article(article, vector, day, found)
                     if self._remember is not None:
                         self._remember(key, article)
                     t1 = time.perf_counter()

@@ -93,8 +93,11 @@ def value_range(f: Figure) -> tuple[float, float]:
 def values_agree(x: Figure, y: Figure) -> bool:
     """Whether two figures can be the same number (their ranges overlap; "zwei" and "drei",
     each exact to a half, only touch)."""
-    (lo_x, hi_x), (lo_y, hi_y) = value_range(x), value_range(y)
-    return lo_x < hi_y and lo_y < hi_x
+    return _overlap(value_range(x), value_range(y))
+
+
+def _overlap(range_x: tuple[float, float], range_y: tuple[float, float]) -> bool:
+    return range_x[0] < range_y[1] and range_y[0] < range_x[1]
 
 
 def _is_increment(f: Figure) -> bool:
@@ -353,7 +356,8 @@ def figure_table(articles: Sequence[Article]) -> list[dict[str, Any]]:
             open_ = [j for j in open_ if ranges[j][1] > ranges[i][0]]
             here = reports[i]
             for j in open_:
-                if here["article"] != reports[j]["article"] and _one_value(here["_figure"], reports[j]["_figure"]):
+                if here["article"] != reports[j]["article"] and _one_value(
+                        here["_figure"], reports[j]["_figure"], ranges[i], ranges[j]):
                     parent[find(i)] = find(j)
             open_.append(i)
     apart: dict[int, list[str]] = {}  # component root -> why its reports disagree
@@ -388,13 +392,14 @@ def figure_table(articles: Sequence[Article]) -> list[dict[str, Any]]:
     return table
 
 
-def _one_value(x: Figure, y: Figure) -> bool:
+def _one_value(x: Figure, y: Figure, range_x: tuple[float, float], range_y: tuple[float, float]) -> bool:
     """Whether two figures give one value: equal, or both about a number and overlapping
-    ("rund 1.200" and 1.200); a bound ("mehr als 2 Prozent", "bis zu sechs") gives none."""
+    ("rund 1.200" and 1.200); a bound ("mehr als 2 Prozent", "bis zu sechs") gives none.
+    ``range_x``, ``range_y``: their :func:`value_range`, which the caller has."""
     if x.value == y.value:
         return True
-    (lo_x, hi_x), (lo_y, hi_y) = value_range(x), value_range(y)
-    return lo_x > 0 and lo_y > 0 and math.isfinite(hi_x) and math.isfinite(hi_y) and values_agree(x, y)
+    bounded = all(lo > 0 and math.isfinite(hi) for lo, hi in (range_x, range_y))
+    return bounded and _overlap(range_x, range_y)
 
 
 def _figure_row(what: tuple[str, str], reports: list[dict[str, Any]], why: list[str],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from storylens.model import Dateline
+from storylens.nlp import names
 
 AGENCIES = {
     "reuters": "Reuters", "dpa": "dpa", "afp": "AFP", "ap": "AP", "apa": "APA", "kna": "KNA",
@@ -43,7 +44,5 @@ def find_dateline(text: str) -> Dateline | None:
 
 def _is_place(name: str) -> bool:
     """A place the gazetteers know: "BERLIN:" opens a dateline, "FILE PHOTO:" or "NGO:" a label."""
-    from storylens.nlp import names
-
     hit = names.lookup(name)
     return bool(names.city_of(name)) or (hit is not None and hit[0] == "LOC")

@@ -101,7 +101,7 @@ _OPENING_WORDS = {
 # open a sentence: "La" in "La Croix-Rouge fait état ...", "Selon" before a name.  Never a name
 # alone; cut from the front of a name unless the whole is a known place ("La Paz", "Le Havre",
 # "Los Angeles") or the word stands inside a name elsewhere in the text ("Marine Le Pen").
-_FUNCTION_WORDS = {
+_FUNCTION_WORDS = {lang: frozenset(words.split()) for lang, words in {
     "fr": "le la les l' un une des du de d' au aux et ou en dans sur pour par avec sans ce cette "
           "ces son sa ses leur leurs il elle ils elles on nous vous selon après avant lors mais",
     "es": "el la los las lo un una unos unas del al y o en con por para según tras pero su sus "
@@ -112,8 +112,7 @@ _FUNCTION_WORDS = {
           "mas seu sua este esta",
     "nl": "de het een en of in op met voor door van volgens na maar zijn haar deze dit",
     "ca": "el la els les l' un una del al i o en amb per segons però",
-}
-_FUNCTION_WORDS_OF = {lang: frozenset(words.split()) for lang, words in _FUNCTION_WORDS.items()}
+}.items()}
 # After these a capital starts a sentence of its own ("Related: Hundreds of ...").
 _OPENERS = {":", '"', "“", "„", "«", "»", "(", "–", "—", "|"}
 # Between two parts of one name ("Law and Justice", "Bank of England", "People's Party"):
@@ -249,13 +248,13 @@ def recognise_rules(text: str, sents: list[list[Token]], lang: str | None) -> li
             return i + 1 < len(sent) and _looks_like_name(sent[i + 1], tags_of[i + 1])
         return True
 
-    function_words = _FUNCTION_WORDS_OF.get(lang or "", frozenset())
+    function_words = _FUNCTION_WORDS.get(lang or "", frozenset())
     # Such words inside a name of the text, after a capitalised word ("Marine Le Pen").
     particles = {
         t.text for sent in sents for prev, t in zip(sent, sent[1:], strict=False)
         if t.text.lower() in function_words and prev.text[:1].isupper()
         and prev.text.lower() not in function_words
-    }  # fmt: skip
+    } if function_words else set()  # fmt: skip
 
     def known_from(sent: list[Token], i: int, j: int) -> bool:
         """Whether the run from token i names a known place or body, whole or in its first
