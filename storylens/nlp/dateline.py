@@ -36,13 +36,7 @@ def find_dateline(text: str) -> Dateline | None:
             return None
         return Dateline(place=place.title() if place and place.isupper() else place,
                         agency=agency or raw, start=m.start(), end=m.end())
-    m = _PLACE_ONLY.match(text)
-    if m and _is_place(m.group("place").title()):
+    m = _PLACE_ONLY.match(text)  # a place the gazetteers know: "BERLIN:", not "FILE PHOTO:" or "NGO:"
+    if m and names.is_known_place(m.group("place").title()):
         return Dateline(place=m.group("place").title(), agency=None, start=m.start(), end=m.end())
     return None
-
-
-def _is_place(name: str) -> bool:
-    """A place the gazetteers know: "BERLIN:" opens a dateline, "FILE PHOTO:" or "NGO:" a label."""
-    hit = names.lookup(name)
-    return bool(names.city_of(name)) or (hit is not None and hit[0] == "LOC")

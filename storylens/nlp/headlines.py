@@ -13,12 +13,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from storylens.model import Token
 from storylens.nlp import entities, names
 from storylens.nlp.dates import MONTHS, WEEKDAYS
-from storylens.nlp.rule_entities import is_demonym, is_office
+from storylens.nlp.rule_entities import hanta_german, is_demonym, is_office
 from storylens.nlp.segment import token_sentences
+
+if TYPE_CHECKING:
+    from storylens.nlp.ner.features import Lexicon
 
 __all__ = ["headline_names", "rule_names", "with_topics"]
 
@@ -29,15 +33,19 @@ _STOP = set(
 )
 
 
+def _lexicon() -> Lexicon:
+    from storylens.nlp.ner import LEXICON_FILE, MODEL_DIR
+    from storylens.nlp.ner.features import load_lexicon
+
+    return load_lexicon(MODEL_DIR / LEXICON_FILE)
+
+
 @lru_cache(maxsize=1)
 def _ordinary_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """From the NER lexicon: German words HanTa knows as common nouns (Hochwasser, Polizei),
     words German text writes in lower case (keine, hat, schwacher), and the nouns HanTa has in
     its own lexicon, not guessed from their ending (Krise and Flut; not Karrenbauer)."""
-    from storylens.nlp.ner import LEXICON_FILE, MODEL_DIR
-    from storylens.nlp.ner.features import load_lexicon
-
-    lexicon = load_lexicon(MODEL_DIR / LEXICON_FILE)
+    lexicon = _lexicon()
     nouns = frozenset(w for w, tag in lexicon.pos.items() if tag.startswith("NN"))
     known = frozenset(w for w, tag in lexicon.pos.items() if tag == "NN+")
     return nouns, frozenset(lexicon.lower_seen), known
@@ -155,6 +163,66 @@ def _canonical(name: str) -> str:
     return alias[1] if alias else name
 
 
+def _nominative(name: str) -> str:
+    """A one-word name in the genitive under its own name ("Erdogans" Erdogan, "Chelseas"
+    Chelsea, "Russlands" Russland), where a listing may have no other form to fold it into: HanTa
+    reads it as the genitive of a word German text uses without the s. Not a name that ends in s
+    ("Paris", "Tsipras", "Franziskus", "Sievers": HanTa would take their s for a genitive too,
+    but the text has no "Tsipra") or a first name ("Niklas")."""
+    if " " in name or not name.endswith("s") or name.endswith("ss") or len(name) < 4 or names.is_first_name(name):
+        return name
+    base = name[:-1]
+    return base if base in _lexicon().pos and _proper_lemma(name) == base else name
+
+
+@lru_cache(maxsize=20_000)
+def _proper_lemma(word: str) -> str | None:
+    """HanTa's lemma of ``word`` alone, when it reads it as a proper noun."""
+    ((_, lemma, tag),) = hanta_german().tag_sent([word])
+    return str(lemma) if tag == "NE" else None
+
+
+# Shortest parts of a compound common noun: "Hand|tor", "Groß|siedlung" (not "Ein|tracht").
+_HEAD_MIN, _TAIL_MIN = 4, 3
+
+
+def _compound_noun(word: str) -> bool:
+    """A German compound of a noun HanTa has in its own lexicon, neither known there itself (not
+    "Eintracht", "Staatsanwaltschaft") nor read as a name by the NER lexicon (not "Volkswagen"):
+    "Jihadistenhochburg", "Großsiedlung", "Prachtboulevard"."""
+    known = _ordinary_words()[2]
+    if word in known or _lexicon().pos.get(word, "").startswith("NE"):
+        return False
+    for i in range(_HEAD_MIN, len(word) - _TAIL_MIN + 1):  # the longest known last part
+        if word[i:].title() in known:
+            return not names.is_known_place(word[:i].title())  # "Rhein|metall", "Deutschland|funk"
+    return False
+
+
+def _inhabitant(word: str) -> bool:
+    """A German noun for the people of a known place ("Niederösterreicher", "Münchner",
+    "Bremerin")."""
+    stem = re.sub(r"(?:er|erin|ern|ers)$", "", word)
+    if stem == word:
+        return False
+    return any(names.is_known_place(p) for p in (stem, stem + "en", stem[:-1] + "en" if stem.endswith("n") else ""))
+
+
+def _without_descriptor(words: list[str]) -> tuple[list[str], bool] | None:
+    """A name the model read together with the noun before it that says what it is, and
+    whether what is left is a person: "Großsiedlung Ariel" Ariel, "Jihadistenhochburg Raqqa"
+    Raqqa, "Niederösterreicher Weiss" (a common surname after an inhabitant noun) Weiss; None
+    where the first word is part of the name ("Eintracht Frankfurt", "Hamburger SV",
+    "Berliner Zeitung") or the rest is no name ("Volksbanken AG", "PlayStation 4")."""
+    first, rest = words[0], words[1:]
+    known = _ordinary_words()[2]
+    if _compound_noun(first) and all(w[:1].isupper() and not w.isupper() and w not in known for w in rest):
+        return rest, False
+    if len(rest) == 1 and _inhabitant(first) and names.is_common_surname(rest[0]):
+        return rest, True
+    return None
+
+
 # A rule word the model left out is kept where the model gives it at least this probability of
 # being part of a name ("Corona" 0.5-0.7 in "... wegen Corona zurück"; "Ungewissen" 0.06,
 # "Wochenauftakt" 0.35; benchmarks/experiments/listing_names).
@@ -224,7 +292,9 @@ def _model_names(titles: list[str]) -> list[list[str]]:
         for sent in tagged:
             sent_tags, probs = next(scored)
             tags.append(sent_tags)
-            support.update((t.start, p) for t, p in zip(sent, probs, strict=True))
+            # A word derived from a name is no name, however sure the model is ("Norwegischer").
+            support.update((t.start, 0.0 if tag.endswith("deriv") else p)
+                           for t, tag, p in zip(sent, sent_tags, probs, strict=True))
         spans = entities.completed(title, sents, entities.model_spans(title, tagged, tags))
         out.append(_title_model_names(title, spans, support))
     return out
@@ -246,16 +316,26 @@ def _title_model_names(title: str, spans: list[tuple[int, int, str]], support: d
         if not surface or (tag and start < tag.end()) or entities.is_currency(surface):
             continue
         alias = names.lookup(surface)
+        described = _without_descriptor(words) if len(words) > 1 else None
+        if described:
+            words, person = described
+            label, surface = ("PER" if person else label), " ".join(words)
         if alias:
             found.append(alias[1])
         elif len(words) > 1:
-            found.append(words[-1] if label == "PER" else surface)
+            found.append(_nominative(words[-1]) if label == "PER" else surface)
+        elif described:
+            found.append(_nominative(surface))
         elif surface in known or (label != "PER" and surface.lower() in lower) or surface.endswith("isch"):
             continue  # a noun HanTa knows, an adjective or a language ("Böller: ...", "Deutsche
             # Hochschulen", "auf Kroatisch")
         else:  # a compound about a name gives the name ("Corona-Odyssee" Corona)
-            found.extend(_compound_names(surface))
+            found.extend(_nominative(n) for n in _compound_names(surface))
+    # A word right before a person's full name says who the person is ("Altstar Jaromir Jagr").
+    people = {start for start, end, label in spans if label == "PER" and " " in title[start:end].strip()}
     for start, name in _rule_reading(title):
-        if support.get(start, 0.0) >= RULE_WORD_SUPPORT and not any(a <= start < b for a, b in covered):
+        word = title[start:].split(" ", 1)[0]
+        role = start + len(word) + 1 in people and names.lookup(word) is None
+        if support.get(start, 0.0) >= RULE_WORD_SUPPORT and not role and not any(a <= start < b for a, b in covered):
             found.append(name)
     return list(dict.fromkeys(found))
