@@ -136,6 +136,34 @@ def test_ner_harmonise_surname_after_full_name() -> None:
     assert out[4] == tags[4]
 
 
+def test_ner_harmonise_a_party_after_a_genitive_is_no_surname_and_the_genitive_stays_a_person() -> None:
+    sents = [["Benjamin", "Netanjahu", "führt", "."], ["Das", "Lager", "besteht", "aus", "Netanjahus", "Kadima", "."],
+             ["Gewonnen", "hat", "der", "Kadima", "."], ["Mit", "dem", "Kadima", "nicht", "."],
+             ["Die", "Führung", "Netanjahus", "wankt", "."], ["Netanjahus", "Rede", "."], ["Netanjahus", "Amt", "."]]
+    tags = [["B-PER", "I-PER", "O", "O"], ["O", "O", "O", "O", "B-PER", "I-PER", "O"],
+            ["O", "O", "O", "B-PER", "O"], ["O", "O", "B-ORG", "O", "O"],
+            ["O", "O", "B-LOC", "O", "O"], ["B-LOC", "O", "O"], ["B-PER", "O", "O"]]
+    out = harmonise(sents, tags)
+    assert out[2][3] == "B-ORG"  # "der Kadima": an article, and the model called it ORG elsewhere
+    assert out[4][2] == "B-PER" and out[5][0] == "B-PER"  # the surname's genitive, though LOC twice
+    assert out[1] == tags[1]  # inside the longer span: left for the genitive cut of the entity step
+
+
+def test_ner_harmonise_an_article_alone_does_not_unmake_a_person() -> None:
+    sents = [["Weihnachten", "fragte", "der", "Ferdl", "."],
+             ["Man", "weiß", ",", "woher", "der", "Ferdl", "kommt", "."],
+             ["Ursula", "von", "der", "Leyen", "spricht", "."], ["Das", "sagt", "von", "der", "Leyen", "."],
+             ["Leyen", "lacht", "."], ["Die", "Krempel-Gruppe", "kauft", "."], ["Krempel", "zahlt", "."],
+             ["Krempel", "schweigt", "."]]
+    tags = [["O", "O", "O", "B-PER", "O"], ["O", "O", "O", "O", "O", "B-PER", "O", "O"],
+            ["B-PER", "I-PER", "I-PER", "I-PER", "O", "O"], ["O", "O", "B-PER", "I-PER", "I-PER", "O"],
+            ["B-ORG", "O", "O"], ["O", "B-ORGpart", "O", "O"], ["B-PER", "O", "O"], ["B-PER", "O", "O"]]
+    out = harmonise(sents, tags)
+    assert out[0][3] == out[1][5] == "B-PER"  # "der Ferdl" of a feature page, a person throughout
+    assert out[4][0] == "B-PER"  # von der Leyen's surname
+    assert out[6][0] == out[7][0] == "B-ORG"  # "Krempel-Gruppe": a firm
+
+
 def test_ner_tag_sentences_matches_tag(tagger: Tagger) -> None:
     sents = [["Putin", "sprach", "."], [], ["In", "Berlin", "regnet", "es", "."]]
     assert tagger.tag_sentences(sents) == [tagger.tag(s) for s in sents]
