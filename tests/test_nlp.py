@@ -388,6 +388,10 @@ def test_names_joined_by_a_slash_are_two():
     assert labels.get("CDU") == labels.get("CSU") == "ORG", labels
     assert labels.get("Gregor Fischer") == "PER", labels
     assert not any("/" in m for m in labels)
+    # A two-word place keeps its first word, which the tokenizer leaves outside "Aviv/Berlin".
+    art = analyze(read_text("Tel Aviv/Berlin. Gantz und Netanjahu verhandeln weiter.", lang="de"))
+    labels = {m.text: m.label for m in art.mentions}
+    assert labels.get("Tel Aviv") == labels.get("Berlin") == "LOC" and "Aviv" not in labels, labels
 
 
 def test_a_name_in_the_genitive_is_not_one_name_with_the_word_after_it():
@@ -466,6 +470,14 @@ def test_english_names_without_headline_case_offices_or_nationalities():
     # "European People's Party" and "Law and Justice" are names the alias table knows whole.
     german = analyze(read_text("Die Europäische Volkspartei und die PiS berieten in Budapest.", lang="de"))
     assert {e.id for e in german.entities} - {names.entity_key("Budapest", "LOC")} <= ids
+
+
+def test_english_party_names_are_organisations():
+    text = ("Talks stalled again on Monday. The veteran Moshe Tamir, leader of the small Tikva Hadasha party, "
+            "met Dana Arieli. Arieli's Merkaz party and the Arab-led United List have not decided.")
+    labels = {m.text: m.label for m in analyze(read_text(text, lang="en")).mentions}
+    assert labels.get("Tikva Hadasha") == labels.get("Merkaz") == labels.get("United List") == "ORG", labels
+    assert labels.get("Moshe Tamir") == labels.get("Dana Arieli") == "PER", labels
 
 
 def test_news_outlets_are_organisations_in_both_languages():

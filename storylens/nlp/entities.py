@@ -274,10 +274,16 @@ def _split_slashes(text: str, spans: list[Span]) -> list[Span]:
     credit ("Gregor Fischer/dpa"), parties ("CDU/CSU").  Each part the alias table knows takes
     its type from there, the others keep the span's."""
     split: list[Span] = []
+    ends = {end for _, end, _ in spans}
     for start, end, label in spans:
         surface = text[start:end]
         parts = [(start + m.start(), start + m.end()) for m in re.finditer(r"[^/\s][^/]*[^/\s]|[^/\s]", surface)]
         if "/" in surface and len(parts) > 1:
+            # The tokenizer keeps "Aviv/Berlin" together, so the model may leave "Tel" out.
+            before = re.search(r"(?:^|\s)([A-ZÄÖÜ][\w.-]*) $", text[max(0, start - 30) : start])
+            first = text[parts[0][0] : parts[0][1]]
+            if before and start - 1 not in ends and names.is_known_place(f"{before[1]} {first}"):
+                parts[0] = (start - len(before[1]) - 1, parts[0][1])
             known = [names.lookup(text[s:e]) for s, e in parts]
             if all(text[s].isupper() or hit for (s, _), hit in zip(parts, known, strict=True)):
                 split.extend((s, e, hit[0] if hit else label) for (s, e), hit in zip(parts, known, strict=True))

@@ -36,7 +36,10 @@ from storylens.nlp.segment import segment
 # datelines with a state or country ("KYIV, Ukraine (Reuters) -"), their place and agency typed
 # LOC and ORG in the text; "FILE PHOTO:" no dateline (session 16).  12: a name a document
 # shows to be no person ("Likud-Partei", "der Likud") is none; a name after another's
-# genitive is no surname; a surname's genitive stays a person (session 17).
+# genitive is no surname; a surname's genitive stays a person; in English, a name before
+# "party" (or alliance, coalition, bloc, faction, company, firm) or ending in "List" is an
+# organisation ("Likud party", "Joint List"); "Tel Aviv/Berlin" gives Tel Aviv, not Aviv
+# (session 17).
 ANALYSIS_VERSION = 12
 
 

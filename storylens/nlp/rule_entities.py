@@ -35,8 +35,11 @@ _ORG_WORDS = re.compile(
     r"Fund|Foundation|Institute|Association|Organization|Organisation|Department|Office|"
     r"Company|Corporation|Network|Museum|Parliament|Alliance|Federation|League|Club|Union|"
     r"Bureau|Service|Authority|Commission|Movement|Front|Army|Police|Times|Post|News|Force|"
-    r"Forces|Guard|Guards|Brigade|Brigades)$"
+    r"Forces|Guard|Guards|Brigade|Brigades|List)$"
 )
+# A word after a name that makes it an organisation's ("Netanyahu's Likud party", "the small
+# Yisrael Beiteinu party"; the name alone reads as a person's or as nothing).
+_ORG_AFTER = frozenset({"party", "partei", "alliance", "coalition", "bloc", "faction", "company", "firm"})
 _LOC_SUFFIX = re.compile(r"(?:stan|land|ien|burg|stadt|dorf|heim|hausen|berg|furt|ingen)$")
 STOP = {
     "der", "die", "das", "ein", "eine", "und", "in", "im", "am", "an", "auf", "mit", "von",
@@ -161,7 +164,7 @@ def _known_type(surface: str, before: str, after: str) -> str | None:
     words = surface.split()
     if len(words) > 1 and names.lookup(words[0]) is None and (names.lookup(words[-1]) or ("", ""))[0] in ("LOC", "ORG"):
         return "ORG"  # "Greenpeace USA", "Amnesty International": a name with a country or body after it
-    if _ORG_WORDS.search(surface) or (surface.isupper() and 2 <= len(surface) <= 5):
+    if _ORG_WORDS.search(surface) or (surface.isupper() and 2 <= len(surface) <= 5) or after.lower() in _ORG_AFTER:
         return "ORG"
     if before.lower().rstrip(".") in PERSON_TRIGGERS or is_office(before) or after.lower() in _SPEECH:
         return "PER"
