@@ -216,6 +216,15 @@ def test_jsonl_type_errors_are_per_line_and_the_run_goes_on(tmp_path):
     ]
 
 
+def test_too_short_a_text_is_named_with_its_length_in_plain_words(tmp_path):
+    for text, shown in (("a", "1 character"), ("ab", "2 characters")):
+        path = tmp_path / "short.txt"
+        path.write_text(text, "utf-8")
+        with pytest.raises(InputError) as info:
+            read(path)
+        assert info.value.message == f"[E006] {path} holds no article text: only {shown}."
+
+
 def test_an_empty_json_array_holds_no_articles(tmp_path):
     path = tmp_path / "empty.json"
     path.write_text("[]", "utf-8")

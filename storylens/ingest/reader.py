@@ -38,7 +38,7 @@ def make_article(text: str, meta: dict[str, Any], path: str) -> Article:
     if sum(1 for c in text if not c.isspace()) < settings().input.min_chars:
         if not text:
             raise InputError(Code.E002, path=path)
-        raise InputError(Code.E006, path=path, reason=f"only {len(text)} characters")
+        raise InputError(Code.E006, path=path, reason=f"only {len(text)} character{'' if len(text) == 1 else 's'}")
     clean_meta = {k: clean(str(v)) for k, v in meta.items() if v not in (None, "")}
     clean_meta = {k: v for k, v in clean_meta.items() if v}
     return Article(
