@@ -320,13 +320,13 @@ def city_of(name: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1 << 16)  # the same capitalised words come back in every article
 def is_known_place(name: str) -> bool:
     """A place the gazetteers know: a city of the city table or a place of the alias table."""
     hit = lookup(name)
     return bool(name) and (bool(city_of(name)) or (hit is not None and hit[0] == "LOC"))
 
 
+@lru_cache(maxsize=1 << 16)  # the same capitalised words come back in every article
 def lookup(name: str) -> tuple[str, str] | None:
     """Alias-table hit for a surface form, trying German genitive endings. A two-letter name is
     an acronym and counts only written as one ("US", "EU"; "Contact Us" names no country)."""

@@ -200,14 +200,14 @@ _ORG_HEADS = frozenset("Partei Fraktion Bündnis Konzern Gruppe Verband Verein".
 _ARTICLES = frozenset("der die das des dem den".split())
 
 
-def _no_person(sents: Sequence[Sequence[str]], surnames: set[str], undecided: set[str] | None = None) -> set[str]:
+def _no_person(sents: Sequence[Sequence[str]], surnames: set[str], undecided: set[str]) -> set[str]:
     """Names a document shows to be no person, at least twice: the first part of a compound
     about a party or firm ("Likud-Partei", "Wendel-Gruppe") counts twice, a name right after an
     article ("dem Likud", "der Likud") once, unless it is the surname of a person named in full
     or a first name (feature pages write "das Mariedl", "der Rudi", and "der" is a relative
-    pronoun too: "mit der Celmins arbeitet") or follows "von"/"van" ("von der Leyen").  With
-    ``undecided``, the article counts only for those names (the model typed them as a person in
-    one place and otherwise in another: "der Rudi" of a feature page is a person throughout)."""
+    pronoun too: "mit der Celmins arbeitet") or follows "von"/"van" ("von der Leyen").  The
+    article counts only for the ``undecided`` names, which the model typed as a person in one
+    place and otherwise in another ("der Rudi" of a feature page is a person throughout)."""
     cues: Counter[str] = Counter()
     for toks in sents:
         for i, tok in enumerate(toks):
@@ -216,7 +216,7 @@ def _no_person(sents: Sequence[Sequence[str]], surnames: set[str], undecided: se
                 cues[head] += 2
             elif (i and toks[i - 1] in _ARTICLES and tok[:1].isupper() and len(tok) > 1
                   and tok not in surnames and (i < 2 or toks[i - 2].lower() not in ("von", "van"))
-                  and not is_first_name(tok) and (undecided is None or tok in undecided)):
+                  and not is_first_name(tok) and tok in undecided):
                 cues[tok] += 1
     return {tok for tok, n in cues.items() if n >= 2}
 
