@@ -13,6 +13,11 @@ from storylens.nlp.pipeline import analyze
 from storylens.nlp.segment import segment
 
 
+def mention_labels(text: str, lang: str) -> dict[str, str]:
+    """Each mention's text and type in ``text`` analysed as ``lang``."""
+    return {m.text: m.label for m in analyze(read_text(text, lang=lang)).mentions}
+
+
 def test_segment_offsets_and_german_ordinals():
     text = "Die Wahl findet am 3. März 2026 statt. Danach wird gezählt. Am 5. Mai ist alles vorbei."
     sentences, tokens = segment(text)
@@ -283,7 +288,7 @@ def test_dateline_absent_in_plain_lead_and_labels(text):
 def test_the_place_and_agency_of_a_dateline_are_typed_so_in_the_text():
     text = ("PASSAU, Germany (Example Wire) - The Danube reached 9.8 metres in Passau on Tuesday, "
             "Example Wire reported, citing officials in Passau.")
-    labels = {m.text: m.label for m in analyze(read_text(text, lang="en")).mentions}
+    labels = mention_labels(text, "en")
     assert labels.get("Example Wire") == "ORG" and labels.get("Passau") == "LOC", labels
 
 
@@ -382,15 +387,13 @@ def test_a_compound_with_a_name_is_a_mention_of_that_name_alone():
 
 def test_names_joined_by_a_slash_are_two():
     text = "Berlin/Saarbrücken - Die Abgeordneten der CDU/CSU tagten am Montag. Foto: Gregor Fischer/dpa"
-    art = analyze(read_text(text, lang="de"))
-    labels = {m.text: m.label for m in art.mentions}
+    labels = mention_labels(text, "de")
     assert labels.get("Berlin") == labels.get("Saarbrücken") == "LOC", labels
     assert labels.get("CDU") == labels.get("CSU") == "ORG", labels
     assert labels.get("Gregor Fischer") == "PER", labels
     assert not any("/" in m for m in labels)
     # A two-word place keeps its first word, which the tokenizer leaves outside "Aviv/Berlin".
-    art = analyze(read_text("Tel Aviv/Berlin. Gantz und Netanjahu verhandeln weiter.", lang="de"))
-    labels = {m.text: m.label for m in art.mentions}
+    labels = mention_labels("Tel Aviv/Berlin. Gantz und Netanjahu verhandeln weiter.", "de")
     assert labels.get("Tel Aviv") == labels.get("Berlin") == "LOC" and "Aviv" not in labels, labels
 
 
@@ -475,7 +478,7 @@ def test_english_names_without_headline_case_offices_or_nationalities():
 def test_english_party_names_are_organisations():
     text = ("Talks stalled again on Monday. The veteran Moshe Tamir, leader of the small Tikva Hadasha party, "
             "met Dana Arieli. Arieli's Merkaz party and the Arab-led United List have not decided.")
-    labels = {m.text: m.label for m in analyze(read_text(text, lang="en")).mentions}
+    labels = mention_labels(text, "en")
     assert labels.get("Tikva Hadasha") == labels.get("Merkaz") == labels.get("United List") == "ORG", labels
     assert labels.get("Moshe Tamir") == labels.get("Dana Arieli") == "PER", labels
 
@@ -492,7 +495,7 @@ def test_news_outlets_are_organisations_in_both_languages():
 def test_labels_and_player_buttons_are_no_names():
     text = ("Video Player Close\n\nCDU leader Annegret Kramp-Karrenbauer spoke in Berlin. The US and the EU"
             " watched.\n\nMedia Inquiries\n\nContact Us")
-    labels = {m.text: m.label for m in analyze(read_text(text, lang="en")).mentions}
+    labels = mention_labels(text, "en")
     assert labels.get("Annegret Kramp-Karrenbauer") == "PER" and labels.get("Berlin") == "LOC", labels
     assert labels.get("US") == "LOC" and labels.get("EU") == "ORG", labels
     for word in ("Player", "Close", "Media", "Inquiries", "Us"):
