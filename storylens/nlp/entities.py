@@ -15,8 +15,10 @@ from typing import Any
 
 from storylens.model import Entity, Mention, Token
 from storylens.nlp import names
+from storylens.nlp.hanta import hanta_german
+from storylens.nlp.inflection import nominative
 from storylens.nlp.intervals import Intervals
-from storylens.nlp.rule_entities import STOP, Span, hanta_german, recognise_rules
+from storylens.nlp.rule_entities import STOP, Span, recognise_rules
 
 # Currency names the model tags as names of things (OTH); figures carry them as units.
 _CURRENCY_NAMES = {
@@ -348,6 +350,7 @@ def link(text: str, spans: list[Span], tokens: Sequence[Token]) -> tuple[tuple[M
             # The form with the most words, then the most frequent; the first such in the text.
             count = Counter(forms)  # (forms.count() per form was quadratic in the mentions)
             name = max(count, key=lambda f: (len(f.split()), count[f]))
+            name = nominative(name) or name  # "der Europäischen Zentralbank": Europäische Zentralbank
         entities.append(Entity(key, name, label, tuple(sorted(set(forms)))))
     entities.sort(key=lambda e: -len(surfaces[e.id]))
     return tuple(mentions), tuple(entities)

