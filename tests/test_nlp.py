@@ -688,3 +688,15 @@ def test_a_year_before_its_noun_and_a_count_with_an_adjective():
     figs = {f.text: f for f in _figures("2020 kniet ein Polizist. Es kamen 2000 weitere Menschen.")}
     assert figs["2020"].counts == "year"
     assert figs["2000 weitere Menschen"].counts == "people"
+
+
+def test_a_name_and_the_acronym_in_brackets_after_it_are_one_entity():
+    text = ("Berlin - Der Deutsche Wetterdienst (DWD) warnt vor Sturm. Laut DWD drohen Böen. Die "
+            "Internationale Atomenergiebehörde (IAEA) prüft die Anlage. Kanzlerin Angela Merkel (CDU) "
+            "sagte am Montag, die Lage sei ernst.")
+    entities = {e.name: e for e in analyze(read_text(text, lang="de")).entities}
+    assert set(entities["Internationale Atomenergiebehörde"].aliases) == {"Internationale Atomenergiebehörde", "IAEA"}
+    assert "DWD" in entities["Deutscher Wetterdienst"].aliases
+    assert entities["CDU"].aliases == ("CDU",)  # a person's party, not her acronym
+    assert entities["Angela Merkel"].type == "PER"
+    assert names.entity_key("IAEA", "ORG") != names.entity_key("IAA", "ORG")

@@ -314,6 +314,38 @@ def is_currency(surface: str) -> bool:
     return surface.lower() in _CURRENCY_NAMES
 
 
+def _spelt_in(acronym: str, name: str) -> bool:
+    """Whether the acronym's letters occur in the name in order ("IS" in "Terrormiliz
+    Islamischer Staat", "KHM" in "Kunsthistorisches Museum"; not "FIN" in "TPS Turku")."""
+    rest = iter(names.letters(name))
+    return all(ch in rest for ch in names.letters(acronym))
+
+
+def _acronyms_introduced(text: str, keyed: Sequence[tuple[int, int, str, str, str]]) -> dict[str, str]:
+    """A name and the acronym in brackets right after it are one entity ("der Palästinensischen
+    Befreiungsorganisation (PLO)", "der Deutsche Wetterdienst (DWD)"): the name's key -> the
+    acronym's, which the rest of the text (and other texts) use, unless only the name is in the
+    alias table. Not where the alias table knows the acronym as another name, nor for a
+    country's code, nor for a person ("Merkel (CDU)" names her party)."""
+    remap: dict[str, str] = {}
+    for (_, end, label, name, key), (start, after, _, acronym, short) in zip(keyed, keyed[1:], strict=False):
+        if (text[end:start] != " (" or text[after : after + 1] != ")" or label == "PER" or key == short
+                or not names.is_acronym(acronym) or names.is_acronym(name)):
+            continue
+        if not (len(name.split()) > 1 or "-" in name or name[:1].upper() == acronym[:1]):
+            continue
+        known = names.lookup(acronym)
+        if known and known != names.lookup(name):
+            continue  # "Slowenischen Staatsbahnen (SZ)" are no Süddeutsche Zeitung
+        if names.is_country_code(acronym) and not _spelt_in(acronym, name):
+            continue  # a team and its country in a results table: "HC Litvinov (CZE)"
+        if names.lookup(name) and not known:
+            remap[short] = key
+        else:
+            remap[key] = short
+    return remap
+
+
 def link(text: str, spans: list[Span], tokens: Sequence[Token]) -> tuple[tuple[Mention, ...], tuple[Entity, ...]]:
     """Mentions -> entities: alias table, surname keys for persons, genitive folding."""
     sentence_of = {t.start: t.sentence for t in tokens}
@@ -330,11 +362,13 @@ def link(text: str, spans: list[Span], tokens: Sequence[Token]) -> tuple[tuple[M
     keys = {k for *_, k in keyed}
     # Genitive forms (Tokajews, Nasarbajews) join the entity of their base form.
     remap = {k: k[:-1] for k in keys if k.endswith("s") and k[:-1] in keys}
+    acronyms = _acronyms_introduced(text, keyed)
     surfaces: dict[str, list[str]] = defaultdict(list)
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     mentions = []
     for start, end, label, surface, key in keyed:
         key = remap.get(key, key)
+        key = acronyms.get(key, key)
         if not key:
             continue
         surfaces[key].append(names.strip_titles(surface))
@@ -343,7 +377,7 @@ def link(text: str, spans: list[Span], tokens: Sequence[Token]) -> tuple[tuple[M
     entities = []
     for key, forms in surfaces.items():
         label = labels[key].most_common(1)[0][0]
-        alias = names.lookup(forms[0])
+        alias = next(filter(None, map(names.lookup, dict.fromkeys(forms))), None)
         if alias:
             name = alias[1]
         else:

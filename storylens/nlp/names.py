@@ -100,10 +100,7 @@ def plain(text: str) -> str:
 
 def fold(text: str) -> str:
     """:func:`plain`, with transliteration differences folded away (Schomart = Jomart)."""
-    return _fold_plain(plain(text))
-
-
-def _fold_plain(s: str) -> str:
+    s = plain(text)
     for a, b in _FOLDS:
         s = s.replace(a, b)
     s = re.sub(r"(.)\1+", r"\1", s)  # doubled letters: Kassym / Kasym
@@ -163,11 +160,28 @@ def is_acronym(name: str) -> bool:
     return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
 
 
+@lru_cache(maxsize=1)
+def _country_codes() -> frozenset[str]:
+    return frozenset(code for c in pycountry.countries for code in (c.alpha_2, c.alpha_3))
+
+
+def is_country_code(name: str) -> bool:
+    """ISO 3166 codes as sports results write them: "CZE", "FIN", "SWE", "DE"."""
+    return name in _country_codes()
+
+
+def letters(name: str) -> str:
+    """An acronym's letters and digits in lower case, umlauts without their dots ("ÖVP": "ovp",
+    "U.S.": "us"); unlike :func:`plain`, "IAEA" keeps its "ae"."""
+    low = unicodedata.normalize("NFKD", name.lower().replace("ß", "ss"))
+    return re.sub(r"[^a-z0-9]", "", low)
+
+
 def alias_key(name: str) -> str:
     """How the alias table files a name: an acronym by its letters ("=sz"), a name by
     :func:`fold`. Folding would make acronyms collide: "SZ" and "SS" both fold to "s", "THW" and
     "TV" to "tv", "DWD" and "DVD" to "dvd"."""
-    return "=" + plain(name).replace(" ", "") if is_acronym(name) else fold(name)
+    return "=" + letters(name) if is_acronym(name) else fold(name)
 
 
 # Bump when fold() or the city table's rules change in a way the recipe stamp does not show.
@@ -361,8 +375,7 @@ def lookup(name: str) -> tuple[str, str] | None:
     table = alias_table()
     for form in inflection_variants(name):
         # "Nato" finds NATO by its letters; "ROM" (a dateline in capitals) finds Rom folded.
-        flat = plain(form)
-        hit = table.get("=" + flat.replace(" ", "")) or table.get(_fold_plain(flat))
+        hit = table.get("=" + letters(form)) or table.get(fold(form))
         if hit:
             return hit
     return None
@@ -416,7 +429,7 @@ def entity_key(name: str, label: str) -> str:
         clean = parts[-1] if parts else clean
     elif not is_acronym(clean):
         clean = stem_form(clean)  # "Europäischen Zentralbank" is "Europäische Zentralbank"
-    return plain(clean).replace(" ", "") if is_acronym(clean) else fold(clean)
+    return letters(clean) if is_acronym(clean) else fold(clean)
 
 
 def similarity(a: str, b: str) -> float:

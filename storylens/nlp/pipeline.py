@@ -42,7 +42,8 @@ from storylens.nlp.segment import segment
 # (session 17).  13: names that begin with adjectives are one entity in every case and listed
 # in the nominative ("der Europäischen Zentralbank": Europäische Zentralbank); acronyms are
 # looked up by their letters, not folded ("SS" is not SZ, "App" not AP); more foreign parties
-# in the alias table (session 18).
+# in the alias table; a name and the acronym in brackets after it are one entity ("der
+# Palästinensischen Befreiungsorganisation (PLO)") (session 18).
 ANALYSIS_VERSION = 13
 
 
