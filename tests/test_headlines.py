@@ -126,3 +126,11 @@ def test_listings_drop_the_noun_that_says_what_a_name_is_and_words_derived_from_
     assert "Ariel" in ariel and not any("Großsiedlung" in n for n in ariel)
     assert weiss == ["Weiss"] and jagr == ["Jagr"] and beaver == ["Beaver Creek"]
     assert "Eintracht Frankfurt" in eintracht and hsv == ["Hamburger SV"]  # the first word is the name's own
+
+
+def test_listings_give_a_name_that_begins_with_an_adjective_in_the_nominative() -> None:
+    titles = ["Gedenken an die Opfer des Zweiten Weltkriegs in Moskau",
+              "Kritik an der Schweizerischen Nationalbank wächst"]
+    war, bank = headline_names(titles, ["de"] * 2)
+    assert "Zweiter Weltkrieg" in war and "Moskau" in war
+    assert bank == ["Schweizerische Nationalbank"]

@@ -19,6 +19,7 @@ from storylens.model import Token
 from storylens.nlp import entities, names
 from storylens.nlp.dates import MONTHS, WEEKDAYS
 from storylens.nlp.hanta import hanta_german
+from storylens.nlp.inflection import nominative
 from storylens.nlp.rule_entities import is_demonym, is_office
 from storylens.nlp.segment import token_sentences
 
@@ -324,7 +325,7 @@ def _title_model_names(title: str, spans: list[tuple[int, int, str]], support: d
         if alias:
             found.append(alias[1])
         elif len(words) > 1:
-            found.append(_nominative(words[-1]) if label == "PER" else surface)
+            found.append(_nominative(words[-1]) if label == "PER" else (nominative(surface) or surface))
         elif described:
             found.append(_nominative(surface))
         elif surface in known or (label != "PER" and surface.lower() in lower) or surface.endswith("isch"):
