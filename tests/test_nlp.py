@@ -700,3 +700,12 @@ def test_a_name_and_the_acronym_in_brackets_after_it_are_one_entity():
     assert entities["CDU"].aliases == ("CDU",)  # a person's party, not her acronym
     assert entities["Angela Merkel"].type == "PER"
     assert names.entity_key("IAEA", "ORG") != names.entity_key("IAA", "ORG")
+
+
+def test_a_one_word_person_listed_with_organisations_is_one():
+    labels = mention_labels("Streamingdienste wie Netflix, Hulu und Amazon investieren Milliarden. Zum Links-Lager "
+                            "werden neben Gantz' Bündnis Blau-Weiß die Arbeitspartei, Merez und Gescher gezählt.", "de")
+    assert labels["Hulu"] == labels["Gescher"] == labels["Merez"] == "ORG"
+    # A person named in full keeps the surname a person wherever it is listed.
+    labels = mention_labels("Angela Merkel kam. Später unterschrieben Merkel, Siemens und BASF den Vertrag.", "de")
+    assert labels["Merkel"] == "PER"

@@ -346,11 +346,36 @@ def _acronyms_introduced(text: str, keyed: Sequence[tuple[int, int, str, str, st
     return remap
 
 
+_LIST_GLUE = frozenset({", ", " und ", " oder ", ", und ", " and ", " or ", ", and ", ", or "})
+
+
+def _listed_with_organisations(text: str, spans: list[Span]) -> list[Span]:
+    """A one-word "person" listed with two organisations or more is one of them: "Netflix, Hulu
+    und Amazon", "Arbeitspartei, Meretz und Gescher". Not the surname of a person the text
+    names in full."""
+    spans = sorted((s, e, (names.lookup(text[s:e]) or (label,))[0]) for s, e, label in spans)  # Meretz: ORG
+    surnames = {text[s:e].split()[-1] for s, e, label in spans if label == "PER" and " " in text[s:e]}
+    out = list(spans)
+    run: list[int] = []
+    for i in range(len(spans) + 1):
+        if i < len(spans) and run and text[spans[run[-1]][1] : spans[i][0]] in _LIST_GLUE:
+            run.append(i)
+            continue
+        labels = [spans[j][2] for j in run]
+        if len(run) >= 3 and labels.count("ORG") >= 2:
+            for j in run:
+                start, end, label = spans[j]
+                if label == "PER" and " " not in text[start:end] and text[start:end] not in surnames:
+                    out[j] = (start, end, "ORG")
+        run = [i]
+    return out
+
+
 def link(text: str, spans: list[Span], tokens: Sequence[Token]) -> tuple[tuple[Mention, ...], tuple[Entity, ...]]:
     """Mentions -> entities: alias table, surname keys for persons, genitive folding."""
     sentence_of = {t.start: t.sentence for t in tokens}
     keyed = []
-    for start, end, label in spans:
+    for start, end, label in _listed_with_organisations(text, spans):
         surface = text[start:end]
         if not surface[:1].isupper() and not surface[:1].isdigit():
             continue  # adjectival derivations ("kasachischen") are not entities of their own

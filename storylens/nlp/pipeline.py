@@ -43,7 +43,8 @@ from storylens.nlp.segment import segment
 # in the nominative ("der Europäischen Zentralbank": Europäische Zentralbank); acronyms are
 # looked up by their letters, not folded ("SS" is not SZ, "App" not AP); more foreign parties
 # in the alias table; a name and the acronym in brackets after it are one entity ("der
-# Palästinensischen Befreiungsorganisation (PLO)") (session 18).
+# Palästinensischen Befreiungsorganisation (PLO)"); a one-word "person" listed with two
+# organisations is one ("Netflix, Hulu und Amazon") (session 18).
 ANALYSIS_VERSION = 13
 
 
