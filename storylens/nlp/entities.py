@@ -372,7 +372,8 @@ def _listed_with_organisations(text: str, spans: list[Span]) -> list[Span]:
 
 
 def link(text: str, spans: list[Span], tokens: Sequence[Token]) -> tuple[tuple[Mention, ...], tuple[Entity, ...]]:
-    """Mentions -> entities: alias table, surname keys for persons, genitive folding."""
+    """Mentions -> entities: alias table, surname keys for persons, genitive folding, a name and
+    its acronym in brackets as one, names that begin with adjectives in the nominative."""
     sentence_of = {t.start: t.sentence for t in tokens}
     keyed = []
     for start, end, label in _listed_with_organisations(text, spans):

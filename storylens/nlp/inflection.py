@@ -59,6 +59,12 @@ _GENDER_BY_ENDING = {
 }
 
 
+def without_adjective_ending(word: str) -> str:
+    """The word less the longest adjective ending it has ("europäischen" -> "europäisch")."""
+    ending = next((e for e in _ADJECTIVE_ENDINGS if word.endswith(e)), "")
+    return word[: len(word) - len(ending)]
+
+
 def _gender(lemma: str) -> str | None:
     low = lemma.lower().rsplit("-", 1)[-1]
     # The longest ending decides ("Gericht" n, but "Gerichtshof" m).

@@ -22,7 +22,7 @@ from pathlib import Path
 import pycountry
 
 from storylens.nlp.hanta import hanta_english
-from storylens.nlp.inflection import case_variants, stem_form
+from storylens.nlp.inflection import case_variants, stem_form, without_adjective_ending
 
 # Order matters: longer clusters first.
 _FOLDS = (
@@ -381,19 +381,12 @@ def lookup(name: str) -> tuple[str, str] | None:
     return None
 
 
-def _without_ending(word: str) -> str:
-    for ending in ("en", "em", "er", "es", "e"):
-        if word.endswith(ending):
-            return word[: -len(ending)]
-    return word
-
-
 @lru_cache(maxsize=1)
 def _alias_first_words() -> frozenset[str]:
     """The first words of the alias table's names of several words, lower case and less an
     adjective's ending: only a name that starts like one of them is worth reading for its case
     (HanTa, a millisecond or two)."""
-    stems = (_without_ending(name.split()[0].lower()) for *_, name, _ in _alias_entries() if " " in name)
+    stems = (without_adjective_ending(name.split()[0].lower()) for *_, name, _ in _alias_entries() if " " in name)
     return frozenset(stem for stem in stems if len(stem) >= 3)  # not "d" of "Der Spiegel"
 
 
@@ -407,7 +400,7 @@ def inflection_variants(name: str) -> list[str]:
         forms.append(name[:-2])
     if name.endswith("'s") or name.endswith("’s"):
         forms.append(name[:-2])
-    if " " in name and _without_ending(name.split()[0].lower()) in _alias_first_words():
+    if " " in name and without_adjective_ending(name.split()[0].lower()) in _alias_first_words():
         forms.extend(case_variants(name))  # "Vereinigten Staaten" -> "Vereinigte Staaten"
     return forms
 
