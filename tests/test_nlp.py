@@ -709,3 +709,14 @@ def test_a_one_word_person_listed_with_organisations_is_one():
     # A person named in full keeps the surname a person wherever it is listed.
     labels = mention_labels("Angela Merkel kam. Später unterschrieben Merkel, Siemens und BASF den Vertrag.", "de")
     assert labels["Merkel"] == "PER"
+
+
+def test_a_name_the_model_cut_after_an_adjective_gets_its_noun_back():
+    from storylens.nlp.entities import _with_their_noun
+
+    text = "Zum Lager zählt die Vereinigte Arabische Liste. Deutsche Kinder spielen im Kalten Krieg."
+    liste, kinder, krieg = text.index("Vereinigte"), text.index("Deutsche"), text.index("Kalten")
+    cut = [(liste, liste + len("Vereinigte Arabische"), "ORG"), (kinder, kinder + len("Deutsche"), "ORG"),
+           (krieg, krieg + len("Kalten"), "MISC")]
+    got = [text[s:e] for s, e, _ in _with_their_noun(text, cut)]
+    assert got == ["Vereinigte Arabische Liste", "Deutsche", "Kalten Krieg"]  # "Kinder": no name's noun

@@ -16,7 +16,7 @@ from typing import Any
 from storylens.model import Entity, Mention, Token
 from storylens.nlp import names
 from storylens.nlp.hanta import hanta_german
-from storylens.nlp.inflection import nominative
+from storylens.nlp.inflection import names_a_thing, nominative, reading
 from storylens.nlp.intervals import Intervals
 from storylens.nlp.rule_entities import STOP, Span, recognise_rules
 
@@ -303,10 +303,31 @@ def recognise(text: str, tokens: Sequence[Token], lang: str | None) -> list[Span
 
 
 def completed(text: str, sents: Sequence[Sequence[Token]], spans: list[Span]) -> list[Span]:
-    """The model's spans with names joined by a slash split and the names the alias table knows
-    that the model left out added (:func:`_split_slashes`, :func:`_gazetteer_spans`)."""
-    spans = _split_slashes(text, spans)
+    """The model's spans with names joined by a slash split, names cut after an adjective given
+    their noun, and the names the alias table knows that the model left out added
+    (:func:`_split_slashes`, :func:`_with_their_noun`, :func:`_gazetteer_spans`)."""
+    spans = _with_their_noun(text, _split_slashes(text, spans))
     return sorted(spans + _gazetteer_spans(sents, spans))
+
+
+_NEXT_WORD = re.compile(r" ([A-ZÄÖÜ][\w-]*\w)")
+
+
+def _with_their_noun(text: str, spans: list[Span]) -> list[Span]:
+    """A German name does not end in an adjective: where the model cut one there ("die Vereinigte
+    Arabische | Liste", "im Kalten | Krieg"), the noun after it belongs to it, if it is a noun
+    names are made of (not "Deutsche | Kinder", :func:`inflection.names_a_thing`)."""
+    starts = {start for start, _, _ in spans}
+    out = []
+    for start, end, label in spans:
+        m = _NEXT_WORD.match(text, end)
+        if label != "PER" and m and m.start(1) not in starts:
+            r = reading(text[start : m.end()])
+            if (r is not None and r.noun == m.group(1) and not r.rest and names_a_thing(r)
+                    and all(s is not None for s in r.stems)):
+                end = m.end()
+        out.append((start, end, label))
+    return out
 
 
 def is_currency(surface: str) -> bool:

@@ -133,6 +133,14 @@ def reading(name: str) -> Reading | None:
     return Reading(words, tuple(stems), tuple(endings), noun, lemma, words[n + 1 :])
 
 
+def names_a_thing(r: Reading) -> bool:
+    """Whether the noun of a reading is one names are made of, in the singular ("Liste", "Krieg",
+    "Museums", "Statistikamt"; not "Kinder", "Exporte", "Machtkampf"): a noun whose ending
+    says its gender here."""
+    singular = r.noun in (r.lemma, r.lemma + "s", r.lemma + "es")
+    return singular and _gender(r.lemma) is not None
+
+
 def stem_form(name: str) -> str:
     """The name with its adjectives' endings cut and its noun's lemma, the same for every case
     ("Europäischen Zentralbank" and "Europäische Zentralbank": "Europäisch Zentralbank"); any

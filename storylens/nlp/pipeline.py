@@ -44,7 +44,8 @@ from storylens.nlp.segment import segment
 # looked up by their letters, not folded ("SS" is not SZ, "App" not AP); more foreign parties
 # in the alias table; a name and the acronym in brackets after it are one entity ("der
 # Palästinensischen Befreiungsorganisation (PLO)"); a one-word "person" listed with two
-# organisations is one ("Netflix, Hulu und Amazon") (session 18).
+# organisations is one ("Netflix, Hulu und Amazon"); a name the model cut after an adjective
+# gets its noun back ("Vereinigte Arabische | Liste") (session 18).
 ANALYSIS_VERSION = 13
 
 
