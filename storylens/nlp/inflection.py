@@ -133,6 +133,11 @@ def reading(name: str) -> Reading | None:
     return Reading(words, tuple(stems), tuple(endings), noun, lemma, words[n + 1 :])
 
 
+def _adjectives(r: Reading, ending: str) -> list[str]:
+    """The reading's adjectives, each changing one given ``ending`` ("" for the stem)."""
+    return [w if s is None else s + ending for s, w in zip(r.stems, r.words, strict=False)]
+
+
 def names_a_thing(r: Reading) -> bool:
     """Whether the noun of a reading is one names are made of, in the singular ("Liste", "Krieg",
     "Museums", "Statistikamt"; not "Kinder", "Exporte", "Machtkampf"): a noun whose ending
@@ -148,8 +153,7 @@ def stem_form(name: str) -> str:
     r = reading(name)
     if r is None:
         return name
-    adjectives = [s if s is not None else w for s, w in zip(r.stems, r.words, strict=False)]
-    return " ".join([*adjectives, r.lemma, *r.rest])
+    return " ".join([*_adjectives(r, ""), r.lemma, *r.rest])
 
 
 def nominative(name: str) -> str | None:
@@ -176,8 +180,7 @@ def nominative(name: str) -> str | None:
         if noun.endswith("n"):
             return None  # "Nationen" (nominative) or "Spielen" (dative of "Spiele")
     ending = _STRONG["pl" if number == "pl" else gender]
-    adjectives = [w if s is None else s + ending for s, w in zip(r.stems, r.words, strict=False)]
-    return " ".join([*adjectives, noun, *r.rest])
+    return " ".join([*_adjectives(r, ending), noun, *r.rest])
 
 
 def case_variants(name: str) -> list[str]:
@@ -189,9 +192,8 @@ def case_variants(name: str) -> list[str]:
         return []
     out = []
     for ending in ("e", "er", "es"):
-        adjectives = [w if s is None else s + ending for s, w in zip(r.stems, r.words, strict=False)]
         for noun in dict.fromkeys((r.noun, r.lemma)):
-            form = " ".join([*adjectives, noun, *r.rest])
+            form = " ".join([*_adjectives(r, ending), noun, *r.rest])
             if form != name:
                 out.append(form)
     return out
