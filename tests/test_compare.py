@@ -42,6 +42,18 @@ def test_compare_seeds_shared_entities_are_unified(seed_comparison):
     assert not ({names.entity_key("Kirgistan", "LOC"), names.entity_key("Tokajew", "PER")} & only)
 
 
+def test_compare_seeds_variants_are_spellings_not_cases(seed_comparison):
+    """The variants shown for a shared entity are its name first and the spellings that differ,
+    not the same name in another case ("Tokajews", "Kasachstans")."""
+    by_id = {e["id"]: e for e in seed_comparison.entities["shared"]}
+    toka = by_id[names.entity_key("Tokajew", "PER")]
+    assert toka["variants"][0] == toka["entity"]
+    assert {"Kassym-Schomart Tokajew", "Kassym-Jomart Tokajew"} <= set(toka["variants"])
+    assert "Tokajews" not in toka["variants"]
+    kasach = by_id[names.entity_key("Kasachstan", "LOC")]
+    assert kasach.get("variants", [kasach["entity"]]) == ["Kasachstan"]
+
+
 def _values(items):
     return {(f["value"], f["counts"]) for f in items}
 

@@ -77,9 +77,9 @@ def compare_entities(
             "a": [_mention_dict(m) for m in by_a[e.id]],
         }
         if other is not None:
-            variants = {e.name, other.name, *e.aliases, *other.aliases}
+            variants = names.spellings(e.name, [other.name, *e.aliases, *other.aliases])
             if len(variants) > 1:
-                item["variants"] = sorted(variants, key=lambda v: (-len(v), v))
+                item["variants"] = variants
             item["b"] = [_mention_dict(m) for m in by_b[other.id]]
             shared.append(item)
         else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -342,6 +342,45 @@ def _spelt_in(acronym: str, name: str) -> bool:
     return all(ch in rest for ch in names.letters(acronym))
 
 
+def _without_genitive(name: str, forms: Iterable[str]) -> str:
+    """The name without the genitive ending of its last word where the text also writes that
+    word without it ("Walter Meischbergers" beside "Meischberger": Walter Meischberger)."""
+    *first, last = name.split()
+    lasts = {w for f in forms for w in f.split()[-1:]}
+    for ending in ("s", "es", "’", "'"):
+        if last.endswith(ending) and last[: -len(ending)] in lasts:
+            return " ".join([*first, last[: -len(ending)]])
+    return name
+
+
+def _followed(remap: dict[str, str], key: str) -> str:
+    """Where a key ends up when one remap leads to another ("Abes" -> "Abe" -> "Abe Lucas")."""
+    seen = {key}
+    while key in remap and remap[key] not in seen:
+        key = remap[key]
+        seen.add(key)
+    return key
+
+
+def _first_names_alone(keyed: Sequence[tuple[int, int, str, str, str]]) -> dict[str, str]:
+    """A person the text names in full and then by first name alone ("Ghassem Soleimani" ...
+    „Ghassem hat das verhindert“; "Kim Jong Un" ... "Kims Schwester", a family name that comes
+    first): the first name's key -> the person's, where one person of the
+    text has that first name and no one has it as a surname."""
+    by_first: dict[str, set[str]] = defaultdict(set)
+    for _, _, label, surface, key in keyed:
+        words = names.strip_titles(surface).split()
+        if label == "PER" and len(words) > 1:
+            by_first[names.fold(words[0])].add(key)
+    surnames = set().union(*by_first.values())
+    remap = {}
+    for _, _, label, surface, key in keyed:
+        people = by_first.get(key) or by_first.get(key[:-1] if key.endswith("s") else key, set())
+        if label == "PER" and " " not in surface and len(people) == 1 and key not in surnames:
+            remap[key] = next(iter(people))
+    return remap
+
+
 def _acronyms_introduced(text: str, keyed: Sequence[tuple[int, int, str, str, str]]) -> dict[str, str]:
     """A name and the acronym in brackets right after it are one entity ("der Palästinensischen
     Befreiungsorganisation (PLO)", "der Deutsche Wetterdienst (DWD)"): the name's key -> the
@@ -409,12 +448,13 @@ def link(text: str, spans: list[Span], tokens: Sequence[Token]) -> tuple[tuple[M
     keys = {k for *_, k in keyed}
     # Genitive forms (Tokajews, Nasarbajews) join the entity of their base form.
     remap = {k: k[:-1] for k in keys if k.endswith("s") and k[:-1] in keys}
+    remap.update(_first_names_alone(keyed))
     acronyms = _acronyms_introduced(text, keyed)
     surfaces: dict[str, list[str]] = defaultdict(list)
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     mentions = []
     for start, end, label, surface, key in keyed:
-        key = remap.get(key, key)
+        key = _followed(remap, key)
         key = acronyms.get(key, key)
         if not key:
             continue
@@ -430,7 +470,7 @@ def link(text: str, spans: list[Span], tokens: Sequence[Token]) -> tuple[tuple[M
         else:
             # The form with the most words, then the most frequent; the first such in the text.
             count = Counter(forms)  # (forms.count() per form was quadratic in the mentions)
-            name = max(count, key=lambda f: (len(f.split()), count[f]))
+            name = _without_genitive(max(count, key=lambda f: (len(f.split()), count[f])), count)
             name = nominative(name) or name  # "der Europäischen Zentralbank": Europäische Zentralbank
         entities.append(Entity(key, name, label, tuple(sorted(set(forms)))))
     entities.sort(key=lambda e: -len(surfaces[e.id]))

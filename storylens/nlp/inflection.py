@@ -197,3 +197,27 @@ def case_variants(name: str) -> list[str]:
             if form != name:
                 out.append(form)
     return out
+
+
+# How a name's last letters change with the case where its form is otherwise kept: German
+# genitive ("Orbans", "Kasachstans", "Bundestages"), English possessive ("Orban's").
+_CASE_SUFFIXES = ("s", "es", "'", "’", "'s", "’s")
+
+
+def _same_word_inflected(x: str, y: str) -> bool:
+    if x == y:
+        return True
+    if any(x == y + s or y == x + s for s in _CASE_SUFFIXES):
+        return True
+    # "Europäischen" / "Europäische": an adjective's ending (capitalised words of a name only).
+    stem = without_adjective_ending(x)
+    return x[:1].isupper() and len(stem) >= 4 and stem == without_adjective_ending(y)
+
+
+def is_inflected_form(form: str, of: str) -> bool:
+    """Whether ``form`` is the name ``of`` in another case: the same words but for a genitive
+    or possessive ending or an adjective's ending ("Viktor Orbans" of "Viktor Orban",
+    "Europäischen Volkspartei" of "Europäische Volkspartei"; not "Tehran" of "Teheran", a
+    spelling)."""
+    xs, ys = form.split(), of.split()
+    return form != of and len(xs) == len(ys) and all(map(_same_word_inflected, xs, ys))

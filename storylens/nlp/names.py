@@ -14,7 +14,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -22,7 +22,7 @@ from pathlib import Path
 import pycountry
 
 from storylens.nlp.hanta import hanta_english
-from storylens.nlp.inflection import case_variants, stem_form, without_adjective_ending
+from storylens.nlp.inflection import case_variants, is_inflected_form, stem_form, without_adjective_ending
 
 # Order matters: longer clusters first.
 _FOLDS = (
@@ -407,10 +407,14 @@ def inflection_variants(name: str) -> list[str]:
 
 def entity_key(name: str, label: str) -> str:
     """Cross-document id: alias hit, else the folded name (surname alone for persons), an
-    acronym by its letters ("ZDF" and "SDF" would fold alike)."""
+    acronym by its letters, as the alias table files it (:func:`alias_key`: "ZDF" and "SDF"
+    would fold alike, and "UN" is not Kim Jong Un); an acronym's plural or genitive is the
+    acronym ("EVUs", "CDUs")."""
+    if name.endswith("s") and is_acronym(name[:-1]):
+        name = name[:-1]
     hit = lookup(name)
     if hit:
-        return fold(hit[1])
+        return alias_key(hit[1])
     clean = strip_titles(name)
     if label == "LOC":
         city = city_of(clean)
@@ -422,7 +426,7 @@ def entity_key(name: str, label: str) -> str:
         clean = parts[-1] if parts else clean
     elif not is_acronym(clean):
         clean = stem_form(clean)  # "Europäischen Zentralbank" is "Europäische Zentralbank"
-    return letters(clean) if is_acronym(clean) else fold(clean)
+    return alias_key(clean)
 
 
 def similarity(a: str, b: str) -> float:
@@ -434,3 +438,16 @@ def similarity(a: str, b: str) -> float:
     if not ga or not gb:
         return 0.0
     return 2 * len(ga & gb) / (len(ga) + len(gb))
+
+
+def spellings(name: str, forms: Iterable[str]) -> list[str]:
+    """The ways a text writes an entity that a reader tells apart: ``name`` first, then the
+    other forms, the longest names first, without a form that is one already listed in another
+    case ("Viktor Orban / Orban", not "Viktor Orbans" or "Orbans"; "Kassym-Schomart Tokajew /
+    Kassym-Jomart Tokajew" both). Runs of white space (a no-break space) count as one."""
+    ordered = sorted({" ".join(f.split()) for f in forms} - {""}, key=lambda f: (-len(f.split()), len(f), f))
+    kept = [" ".join(name.split())]
+    for form in ordered:
+        if not any(form == k or is_inflected_form(form, k) or is_inflected_form(k, form) for k in kept):
+            kept.append(form)
+    return kept

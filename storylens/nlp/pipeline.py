@@ -45,8 +45,10 @@ from storylens.nlp.segment import segment
 # in the alias table; a name and the acronym in brackets after it are one entity ("der
 # Palästinensischen Befreiungsorganisation (PLO)"); a one-word "person" listed with two
 # organisations is one ("Netflix, Hulu und Amazon"); a name the model cut after an adjective
-# gets its noun back ("Vereinigte Arabische | Liste") (session 18).
-ANALYSIS_VERSION = 13
+# gets its noun back ("Vereinigte Arabische | Liste") (session 18).  14: a person the text
+# names in full and then by first name alone is one entity ("Ghassem"); European Parliament
+# groups in the alias table (session 19).
+ANALYSIS_VERSION = 14
 
 
 def analysed_part(text: str, limit: int) -> int:

@@ -141,7 +141,9 @@ def _entities(articles: list[Article], number: dict[str, int]) -> list[dict[str,
             if label not in row["sources"]:
                 row["sources"].append(label)
             row["mentions"] += counts.get(e.id, 0)
-            row["variants"] = sorted(set(row["variants"]) | variants.get(e.id, set()))
+            row["variants"].extend(variants.get(e.id, ()))
+    for row in found.values():
+        row["variants"] = names.spellings(row["name"], row["variants"])
     return sorted(found.values(), key=lambda r: (-len(r["articles"]), -r["mentions"], r["name"]))
 
 
