@@ -39,7 +39,7 @@ _GENDER_BY_ENDING = {
         "rundschau", "presse", "woche", "nacht", "schlacht", "krise", "wende", "wehr", "wache",
     ),
     "n": (
-        "ium", "zentrum", "ment", "haus", "amt", "institut", "gericht", "museum", "kreuz", "reich",
+        "ium", "zentrum", "ment", "spiel", "emirat", "haus", "amt", "institut", "gericht", "museum", "kreuz", "reich",
         "land", "meer", "tal", "gebirge", "festival", "forum", "netzwerk", "bündnis", "kabinett",
         "kommando", "team", "orchester", "konsortium", "gremium", "sekretariat", "kommissariat",
         "tribunal", "labor", "stadion", "hotel", "blatt", "magazin", "journal", "portal", "archiv",
@@ -159,13 +159,17 @@ def stem_form(name: str) -> str:
 def nominative(name: str) -> str | None:
     """The name in the form a list gives it, strong nominative ("des Zweiten Weltkriegs" ->
     "Zweiter Weltkrieg", "der Palästinensischen Befreiungsorganisation" -> "Palästinensische
-    Befreiungsorganisation"), or None where it cannot be told: not such a name, a noun of
-    unknown gender, or a case the words leave open (a plural noun in -n may be a dative;
-    "den Freien Wählern", "Wähler" is singular and plural alike)."""
+    Befreiungsorganisation", "den Olympischen Spielen" -> "Olympische Spiele"), or None where
+    it cannot be told: not such a name, a noun of unknown gender, or a case the words leave
+    open (a masculine plural in -en may be a dative, "Staaten" or "Tagen"; "die Freien Wähler",
+    "Wähler" is singular and plural alike)."""
     r = reading(name)
     if r is None:
         return None
     gender = _gender(r.lemma)
+    plural = _plural_nominative(r, gender)
+    if plural is not None:
+        return " ".join([*_adjectives(r, _STRONG["pl"]), plural, *r.rest])
     if gender is None:
         return None
     noun = r.noun
@@ -183,6 +187,21 @@ def nominative(name: str) -> str | None:
     return " ".join([*_adjectives(r, ending), noun, *r.rest])
 
 
+def _plural_nominative(r: Reading, gender: str | None) -> str | None:
+    """The nominative of a plural noun in -n where its form tells: a feminine noun's plural is
+    the same in every case ("Kanarischen Inseln", "Vereinten Nationen"); a noun in -er or -el
+    not feminine takes the -n in the dative only ("den Freien Wählern": Wähler); a neuter
+    noun's -en is the dative of a plural in -e ("den Olympischen Spielen": Spiele)."""
+    noun, lemma = r.noun, r.lemma
+    if gender == "f" and noun in (lemma + "n", lemma + "en"):
+        return noun
+    if gender != "f" and noun == lemma + "n" and lemma.endswith(("er", "el")):
+        return lemma
+    if gender == "n" and noun == lemma + "en":
+        return lemma + "e"
+    return None
+
+
 def case_variants(name: str) -> list[str]:
     """The name with each ending its adjectives can have and its noun as written or as its
     lemma, for looking it up in a table of names in their own form ("Vereinigten Staaten" ->
@@ -191,8 +210,9 @@ def case_variants(name: str) -> list[str]:
     if r is None:
         return []
     out = []
+    plural = _plural_nominative(r, _gender(r.lemma))
     for ending in ("e", "er", "es"):
-        for noun in dict.fromkeys((r.noun, r.lemma)):
+        for noun in dict.fromkeys(n for n in (r.noun, r.lemma, plural) if n):
             form = " ".join([*_adjectives(r, ending), noun, *r.rest])
             if form != name:
                 out.append(form)
