@@ -134,3 +134,15 @@ def test_listings_give_a_name_that_begins_with_an_adjective_in_the_nominative() 
     war, bank = headline_names(titles, ["de"] * 2)
     assert "Zweiter Weltkrieg" in war and "Moskau" in war
     assert bank == ["Schweizerische Nationalbank"]
+
+
+def test_an_english_title_word_that_is_a_surname_and_a_word_is_a_name_only_as_the_text_writes_it() -> None:
+    title = "May Day Protests Grow as Trump Faces Stone Verdict"
+    text = ("Protests grow across the country. On Friday President Donald Trump said the verdict "
+            "on his adviser Roger Stone was unfair.")
+    assert {"Trump", "Stone"} <= rule_names(title, english=True, text=text)
+    assert not {"Grow", "Day"} & rule_names(title, english=True, text=text)
+    # Without the text the title alone cannot tell, and the words stay.
+    assert "Grow" in rule_names(title, english=True)
+    [listed] = headline_names([title], ["en"], [text])
+    assert "Grow" not in listed and "Stone" in listed

@@ -132,6 +132,9 @@ def test_ordinary_words_and_capitals_find_their_alias_as_before():
     assert names.lookup("ROM") == ("LOC", "Rom")  # a dateline in capitals
     assert names.lookup("Taiwan") == ("LOC", "Taiwan")  # not pycountry's "Taiwan, Chinesische Provinz"
     assert names.lookup("Venezuelas") == ("LOC", "Venezuela")
+    # A span that takes in the article at the start of a sentence.
+    assert names.lookup("Die Vereinten Nationen") == names.lookup("Vereinte Nationen") == ("ORG", "UN")
+    assert names.lookup("Die Zeit") is None  # "Zeit" alone names nothing
 
 
 @pytest.mark.parametrize(

@@ -257,7 +257,7 @@ class Ingestor:
         future = queue.submit([(a.title, a.text) for a in fresh], large=len(chunk) == self.batch)
         t2 = time.perf_counter()
         title_names = headline_names([a.title or _listed_opening(a) for a in fresh],
-                                     [article_language(a) for a in fresh])
+                                     [article_language(a) for a in fresh], [a.text for a in fresh])
         summary.timings["names"] += time.perf_counter() - t2
         return fresh, title_names, future
 

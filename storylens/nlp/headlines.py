@@ -65,7 +65,7 @@ _DERIVED_COMPOUND = re.compile(r"[a-zäöüß](?:ung|heit|keit|schaft|tion|ität
 _TAG = re.compile(r"^[A-ZÄÖÜ]{2,}(?:[-/][\wÄÖÜäöü]+)*\s*[:/]")
 
 
-def rule_names(title: str, english: bool = False) -> set[str]:
+def rule_names(title: str, english: bool = False, text: str | None = None) -> set[str]:
     """The capitalised words of a title that may be names: not common nouns, and not ordinary
     words capitalised only because they open the title, a part of it or a quote ("Keine",
     "Schwacher", "„Seinetwegen"); in an English title, no ordinary English words and no
@@ -75,11 +75,14 @@ def rule_names(title: str, english: bool = False) -> set[str]:
     Donau, "Iran-Konflikt" Iran; "Kramp-Karrenbauer" stays whole), a first name before a
     surname gives way to the surname ("Donald Trump" Trump), two words the alias table knows
     together stay together ("New York"), and a name it knows takes its name there ("Danube"
-    Donau; not a surname: "Michael Jordan" is no Jordanien)."""
-    return {name for _, name in _rule_reading(title, english)}
+    Donau; not a surname: "Michael Jordan" is no Jordanien).
+    Given the article's ``text``, an English title word that is a surname and an ordinary word
+    alike ("Day", "Grow", "Stone") is a name only where the text writes it with a capital
+    inside a sentence too ("Roger Stone"; not "protests grow")."""
+    return {name for _, name in _rule_reading(title, english, text)}
 
 
-def _rule_reading(title: str, english: bool = False) -> list[tuple[int, str]]:
+def _rule_reading(title: str, english: bool = False, text: str | None = None) -> list[tuple[int, str]]:
     """:func:`rule_names` with where each name starts in the title."""
     words = list(_NAME.finditer(title))
     tag = _TAG.match(title)
@@ -111,6 +114,8 @@ def _rule_reading(title: str, english: bool = False) -> list[tuple[int, str]]:
         if "-" in word.strip("-"):
             if not (english and _ordinary(word, opening, True)):  # "Ill-fated" names nothing
                 found.extend((m.start(), name) for name in _compound_names(word))
+        elif english and text is not None and _word_not_name_in(word, text):
+            continue
         elif (follows and names.is_first_name(words[i - 1].group()) and not (after and names.is_first_name(word))
               and (sentence_case or not _ordinary(word, opening, english))):
             # A surname; in a title that capitalises only names even one that is a word
@@ -119,6 +124,15 @@ def _rule_reading(title: str, english: bool = False) -> list[tuple[int, str]]:
         elif not _ordinary(word, opening, english) and not (after and names.is_first_name(word)):
             found.append((m.start(), _canonical(word)))
     return found
+
+
+def _word_not_name_in(word: str, text: str) -> bool:
+    """Whether an English title word that is both a surname and an ordinary word ("Grow",
+    "Day") is no name in the article: its text never writes it with a capital inside a
+    sentence (after a letter, digit or comma, not after a full stop or a quote)."""
+    if not (names.is_common_surname(word) and names.reads_as_english_word(word)):
+        return False
+    return re.search(rf"[\w,;] +{re.escape(word)}\b", text) is None
 
 
 def _abbreviation(title: str, m: re.Match[str]) -> bool:
@@ -251,8 +265,11 @@ def with_topics(title: str, found: list[str]) -> list[str]:
     return [PANDEMIC_NAME] + [n for n in found if not _PANDEMIC.search(n)]
 
 
-def headline_names(titles: Sequence[str | None], languages: Sequence[str | None]) -> list[list[str]]:
-    """The names of each title, as :func:`rule_names` reads them for titles not in German and
+def headline_names(
+    titles: Sequence[str | None], languages: Sequence[str | None], texts: Sequence[str] | None = None,
+) -> list[list[str]]:
+    """The names of each title, as :func:`rule_names` reads them (with the article's text, where
+    given) for titles not in German and
     as the German NER model reads them for German ones (all German titles tagged at once); the
     pandemic under one name (:data:`PANDEMIC_NAME`) in any language."""
     found: list[list[str]] = [[] for _ in titles]
@@ -264,7 +281,7 @@ def headline_names(titles: Sequence[str | None], languages: Sequence[str | None]
         if language == "de" and model:
             german.append(i)
         else:
-            found[i] = sorted(rule_names(title, english=language == "en"))
+            found[i] = sorted(rule_names(title, english=language == "en", text=texts[i] if texts else None))
     if german:
         read = _model_names([titles[i] or "" for i in german])
         for i, title_names in zip(german, read, strict=True):

@@ -248,7 +248,13 @@ def is_english_word(word: str) -> bool:
     model knows it (inflected forms too: "Mulls", "Contradicts"), likeliest not as a proper noun
     ("Dust", "Critics", "Amid"; "Amazon", a noun as well, is also a proper noun there and stays a
     name), and it is no common US surname ("Trump", "Stone", "Bush" stay names)."""
-    return plain(word) not in _surnames() and _english_reading(word.lower())
+    return plain(word) not in _surnames() and reads_as_english_word(word)
+
+
+def reads_as_english_word(word: str) -> bool:
+    """Whether HanTa's English model reads ``word`` as an ordinary word, surname or not ("Grow",
+    "Day" and "Stone" do; "Trump" does too, as the verb)."""
+    return _english_reading(word.lower())
 
 
 # HanTa scores the words its model knows above -20 (log probability) and guesses the others
@@ -378,7 +384,14 @@ def lookup(name: str) -> tuple[str, str] | None:
         hit = table.get("=" + letters(form)) or table.get(fold(form))
         if hit:
             return hit
+    first, _, rest = name.partition(" ")
+    if rest and first.lower() in _ARTICLES:
+        return lookup(rest)  # "Die Vereinten Nationen" where "Die Linke" is no entry of its own
     return None
+
+
+# A definite article a name may open with, in a span that begins a sentence.
+_ARTICLES = frozenset({"der", "die", "das", "den", "dem", "des", "the"})
 
 
 @lru_cache(maxsize=1)
