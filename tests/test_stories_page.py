@@ -41,6 +41,27 @@ def test_bars_run_from_first_to_last_seen_on_one_axis():
     assert "No stories to show" in stories_page.render_html([])
 
 
+def test_labels_stay_inside_the_chart_when_every_story_spans_the_axis():
+    """Stories of one day (an ingest of undated articles) each span the whole axis: the labels
+    go inside the bars, not past the chart's right edge where they were cut off."""
+    def labels(stories):
+        html = stories_page.render_html(stories)
+        found = re.findall(r'<text x="([\d.]+)"([^>]*)>(\d+ · [^<]+)</text>', html)
+        for x, attributes, text in found:
+            end = 'text-anchor="end"' in attributes
+            right = float(x) if end else float(x) + len(text) * stories_page.CHAR_WIDTH
+            assert not end or float(x) - len(text) * stories_page.CHAR_WIDTH >= 0, (x, text)
+            assert right <= stories_page.CHART_WIDTH, (x, text)
+        return found, html.count('class="inside"')
+
+    found, inside = labels([_story(i, 2 + i % 3, "2022-01-07", "2022-01-07") for i in range(5)])
+    assert len(found) == 5 and inside == 5
+    # Short bars keep their labels beside them.
+    found, inside = labels([_story(1, 3, "2022-01-01", "2022-01-31"), _story(2, 2, "2022-01-02", "2022-01-02"),
+                            _story(3, 2, "2022-01-30", "2022-01-30")])
+    assert len(found) == 3 and inside == 1  # the month-long bar has no room beside it
+
+
 def test_title_terms_leave_out_common_nouns_and_capitalised_openers():
     from storylens.report.story import title_terms
 

@@ -45,11 +45,31 @@ def _ticks(first: date, last: date, most: int = 8) -> list[date]:
     return ticks if ticks[-1] == last else [*ticks, last]
 
 
-def _shade(size: int, largest: int) -> str:
-    """Darker blue for bigger stories (log scale, so a story of 2 is still visible)."""
+def _lightness(size: int, largest: int) -> int:
+    """Darker blue for bigger stories (log scale, so a story of 2 is still visible): 35-80%."""
     share = math.log(size + 1) / math.log(largest + 1) if largest > 0 else 1.0
-    light = round(80 - 45 * share)
-    return f"hsl(212, 55%, {light}%)"
+    return round(80 - 45 * share)
+
+
+def _shade(size: int, largest: int) -> str:
+    return f"hsl(212, 55%, {_lightness(size, largest)}%)"
+
+
+# About how wide a character of the 11-pixel labels is, to tell whether a label fits.
+CHAR_WIDTH = 6.5
+
+
+def _bar_label(start: float, width: float, y: int, chars: int, dark: bool) -> str:
+    """The opening tag of a bar's label: beside the bar, on the side with room for it, or inside
+    the bar where neither side has room (a bar that spans most of the axis, as every story of
+    one day does), in white on a dark bar."""
+    needed = chars * CHAR_WIDTH + 6
+    if CHART_WIDTH - (start + width) >= needed:
+        return f'<text x="{start + width + 4:.1f}" y="{y}" font-size="11">'
+    if start >= needed:
+        return f'<text x="{start - 4:.1f}" y="{y}" font-size="11" text-anchor="end">'
+    colour = "#fff" if dark else "#111"
+    return f'<text x="{start + 6:.1f}" y="{y}" font-size="11" fill="{colour}" class="inside">'
 
 
 def timeline_svg(stories: list[dict[str, Any]]) -> str:
@@ -96,15 +116,13 @@ def timeline_svg(stories: list[dict[str, Any]]) -> str:
         short = label if len(label) <= 55 else label[:54] + "…"
         sources = ", ".join(s.get("sources") or []) or "no source named"
         tip = f"{label}: {s['size']} articles, {story_when(s)}; {sources}"
+        text = f"{s['size']} · {short}"
         parts.append(
             f'<g class="story-row"><title>{e(tip)}</title>'
             f'<rect class="story-bar" x="{x(a):.1f}" y="{y}" width="{width:.1f}" height="{ROW - 5}"'
             f' rx="3" fill="{_shade(s["size"], largest)}" data-story="{e(s["id"])}"/>'
-            # The label beside the bar, on the side with room for it.
-            + (f'<text x="{x(a) + width + 4:.1f}" y="{y + ROW - 8}" font-size="11">'
-               if x(a) < LEFT + plot / 2 else
-               f'<text x="{x(a) - 4:.1f}" y="{y + ROW - 8}" font-size="11" text-anchor="end">')
-            + f"{s['size']} · {e(short)}</text></g>"
+            + _bar_label(x(a), width, y + ROW - 8, len(text), _lightness(s["size"], largest) < 60)
+            + f"{e(text)}</text></g>"
         )
     svg = (f'<svg class="stories-timeline" width="{CHART_WIDTH}" height="{height}" role="img"'
            f' aria-label="stories over time">{"".join(parts)}</svg>')
