@@ -135,6 +135,7 @@ def test_ordinary_words_and_capitals_find_their_alias_as_before():
     # A span that takes in the article at the start of a sentence.
     assert names.lookup("Die Vereinten Nationen") == names.lookup("Vereinte Nationen") == ("ORG", "UN")
     assert names.lookup("Die Zeit") is None  # "Zeit" alone names nothing
+    assert names.lookup("The Who") is None  # a band, no WHO
 
 
 @pytest.mark.parametrize(
@@ -304,6 +305,11 @@ def test_figures_ages_and_years():
     assert figs[81].counts == "age"
     assert figs[2019].counts == "year"
     assert figs[30].unit == "years"
+    english = {f.text: f for f in _figures(
+        "The wine-loving 56-year-old star thanked Cooper. The 70-year-old alliance holds; he has "
+        "been sober for three years.", "en")}
+    assert english["56-year-old star"].counts == "age" and english["56-year-old star"].value == 56
+    assert english["70-year-old alliance"].counts == "duration"
 
 
 def test_dates_resolved_against_article_date():

@@ -376,7 +376,8 @@ def _first_names_alone(keyed: Sequence[tuple[int, int, str, str, str]]) -> dict[
     remap = {}
     for _, _, label, surface, key in keyed:
         people = by_first.get(key) or by_first.get(key[:-1] if key.endswith("s") else key, set())
-        if label == "PER" and " " not in surface and len(people) == 1 and key not in surnames:
+        # The rules type a lone first name they know no role for as MISC ("Thank you, Bradley").
+        if label in ("PER", "MISC") and " " not in surface and len(people) == 1 and key not in surnames:
             remap[key] = next(iter(people))
     return remap
 

@@ -170,7 +170,7 @@ _NUM = (
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
 )
 _NUMBER_RE = re.compile(
-    r"(?<![\w.,/:-])" + _NUM + r"(?![:\d])(?P<suffix>-(?:jährige[nrm]?|fache[nrm]?|prozentige[nrm]?))?"
+    r"(?<![\w.,/:-])" + _NUM + r"(?![:\d])(?P<suffix>-(?:jährige[nrm]?|year-olds?|fache[nrm]?|prozentige[nrm]?))?"
     r"(?:\s*(?P<scale>" + _SCALES + r")\b)?"
 )
 # "zehn Milliarden Euro": a number word with its scale.
@@ -239,9 +239,11 @@ _REFERS_BACK = re.compile(
 _BARE_AFTER = re.compile(r"\s*(?:$|[,.;:!?)\"“”»«\u2019'-]|[a-zäöüß])")
 # Numbers a bare number looks past for the figure it refers back to ("Im Jahr 2020 waren es 12").
 _SKIPPED_BACK = ("year", "score", "age")
-# "30-jährige Geschichte" is a duration; "81-jährige Ex-Führer" is an age.
+# "30-jährige Geschichte" is a duration; "81-jährige Ex-Führer" is an age (and so are "a
+# 56-year-old star" and "a 70-year-old alliance").
 _SPAN_NOUNS = re.compile(
-    r"(?:\w+\s+)?(?:Geschichte|Herrschaft|Amtszeit|Krieg|Bestehen|Jubiläum|Unabhängigkeit|Tradition)", re.I
+    r"(?:\w+\s+)?(?:Geschichte|Herrschaft|Amtszeit|Krieg|Bestehen|Jubiläum|Unabhängigkeit|Tradition"
+    r"|history|rule|tenure|war|tradition|alliance|conflict|career|marriage|treaty|feud)\b", re.I
 )
 
 
@@ -608,7 +610,7 @@ def find_figures(text: str, sentences: Sequence[Sentence], lang: str | None) -> 
             unit: str | None
             if suffix == "score":
                 counts, unit, pos = "score", None, -1
-            elif suffix and "jährig" in suffix:
+            elif suffix and ("jährig" in suffix or "year-old" in suffix):
                 space = _SPACES.match(sent, end)  # (always matches: it may match nothing)
                 is_span = _SPAN_NOUNS.match(sent, space.end() if space else end) or value >= 130
                 counts, unit, pos = ("duration" if is_span else "age"), "years", 0

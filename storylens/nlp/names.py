@@ -390,8 +390,9 @@ def lookup(name: str) -> tuple[str, str] | None:
     return None
 
 
-# A definite article a name may open with, in a span that begins a sentence.
-_ARTICLES = frozenset({"der", "die", "das", "den", "dem", "des", "the"})
+# A German definite article a name may open with, in a span that begins a sentence (not
+# English "The": "The Who" and "The Room" are no WHO and no Rom).
+_ARTICLES = frozenset({"der", "die", "das", "den", "dem", "des"})
 
 
 @lru_cache(maxsize=1)
