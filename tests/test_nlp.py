@@ -786,3 +786,13 @@ def test_an_entity_is_named_without_the_genitive_the_text_also_drops():
     shown = {e.name for e in art.entities}
     assert "Walter Meischberger" in shown, shown
     assert "Richard Seabrooks" in shown, shown  # no "Seabrook" in the text: the form stays
+
+
+def test_english_bodies_of_something_are_one_organisation_and_prizes_are_events():
+    text = ("Pitt was honoured by the National Board of Review on Tuesday, he told the Hollywood "
+            "Reporter after the American Film Institute Awards. Officials of Germany and France met.")
+    labels = mention_labels(text, "en")
+    assert labels.get("National Board of Review") == "ORG", labels
+    assert labels.get("Hollywood Reporter") == "ORG", labels
+    assert labels.get("American Film Institute Awards") == "MISC", labels
+    assert labels.get("Germany") == labels.get("France") == "LOC", labels  # "of" a country: no body

@@ -33,9 +33,12 @@ _ORG_WORDS = re.compile(
     r"Ministry|Committee|Agency|Council|Court|University|Inc|Corp|Ltd|Group|Bundestag|Senat|"
     r"Fund|Foundation|Institute|Association|Organization|Organisation|Department|Office|"
     r"Company|Corporation|Network|Museum|Parliament|Alliance|Federation|League|Club|Union|"
-    r"Bureau|Service|Authority|Commission|Movement|Front|Army|Police|Times|Post|News|Force|"
-    r"Forces|Guard|Guards|Brigade|Brigades|List)$"
+    r"Bureau|Service|Authority|Commission|Movement|Front|Army|Police|Times|Post|News|Force|Board|"
+    r"Forces|Guard|Guards|Brigade|Brigades|List|Journal|Herald|Tribune|Gazette|Magazine|Reporter|"
+    r"Chronicle)$"
 )
+# Last words that make a name an event's or a prize's ("American Film Institute Awards").
+_EVENT_WORDS = re.compile(r"(?:Awards?|Prize|Festival|Olympics|Championships?|Games|Cup|Open|Summit)$")
 # A word after a name that makes it an organisation's ("Netanyahu's Likud party", "the small
 # Yisrael Beiteinu party"; the name alone reads as a person's or as nothing).
 _ORG_AFTER = frozenset({"party", "partei", "alliance", "coalition", "bloc", "faction", "company", "firm"})
@@ -119,6 +122,7 @@ _FUNCTION_WORDS = {lang: frozenset(words.split()) for lang, words in {
 _OPENERS = {":", '"', "“", "„", "«", "»", "(", "–", "—", "|"}
 # Between two parts of one name ("Law and Justice", "Bank of England", "People's Party"):
 # joined only where the alias table knows the whole.
+_OF_WHAT = re.compile(r"\s+(?:of|for)\s+")
 _JOINERS = re.compile(r"\s*(?:'s|’s)\s+|\s+(?:and|of|for|&)\s+")
 
 
@@ -155,10 +159,13 @@ def _known_type(surface: str, before: str, after: str) -> str | None:
     words = surface.split()
     if len(words) > 1 and names.lookup(words[0]) is None and (names.lookup(words[-1]) or ("", ""))[0] in ("LOC", "ORG"):
         return "ORG"  # "Greenpeace USA", "Amnesty International": a name with a country or body after it
-    if _ORG_WORDS.search(surface) or (surface.isupper() and 2 <= len(surface) <= 5) or after.lower() in _ORG_AFTER:
+    body = _OF_WHAT.split(surface, maxsplit=1)[0]  # "Bank" of "Bank of Japan"
+    if _ORG_WORDS.search(body) or (surface.isupper() and 2 <= len(surface) <= 5) or after.lower() in _ORG_AFTER:
         return "ORG"
     if before.lower().rstrip(".") in PERSON_TRIGGERS or is_office(before) or after.lower() in _SPEECH:
         return "PER"
+    if " " in surface and _EVENT_WORDS.search(surface):
+        return "MISC"
     return None
 
 
@@ -304,13 +311,17 @@ def _spans_of(flags: list[bool]) -> list[tuple[int, int]]:
 
 def _join_known(text: str, sent: list[Token], runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Neighbouring runs joined by "and", "of" or "'s" become one where the alias table knows
-    the whole ("Law and Justice" -> PiS, "European People's Party" -> EVP)."""
+    the whole ("Law and Justice" -> PiS, "European People's Party" -> EVP), and a body "of" or
+    "for" what it is ("National Board of Review", "Bank of Japan", "Institute for Fiscal
+    Studies")."""
     out: list[tuple[int, int]] = []
     for i, j in runs:
         if out:
             pi, pj = out[-1]
             gap = text[sent[pj - 1].end : sent[i].start]
-            if _JOINERS.fullmatch(gap) and names.lookup(text[sent[pi].start : sent[j - 1].end]):
+            whole = text[sent[pi].start : sent[j - 1].end]
+            body = _ORG_WORDS.search(text[sent[pi].start : sent[pj - 1].end]) and _OF_WHAT.fullmatch(gap)
+            if _JOINERS.fullmatch(gap) and (body or names.lookup(whole)):
                 out[-1] = (pi, j)
                 continue
         out.append((i, j))
