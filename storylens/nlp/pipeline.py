@@ -46,8 +46,10 @@ from storylens.nlp.segment import segment
 # Palästinensischen Befreiungsorganisation (PLO)"); a one-word "person" listed with two
 # organisations is one ("Netflix, Hulu und Amazon"); a name the model cut after an adjective
 # gets its noun back ("Vereinigte Arabische | Liste") (session 18).  14: a person the text
-# names in full and then by first name alone is one entity ("Ghassem"); European Parliament
-# groups in the alias table (session 19).
+# names in full and then by first name alone is one entity ("Ghassem"); acronyms keyed apart
+# from folded names ("UN" is not Kim Jong Un); plural names in -n in the nominative; English
+# ages ("56-year-old"), bodies "of" something and prizes; European Parliament groups in the
+# alias table (session 19).
 ANALYSIS_VERSION = 14
 
 
