@@ -16,7 +16,7 @@ from typing import Any
 from storylens.model import Entity, Mention, Token
 from storylens.nlp import names
 from storylens.nlp.hanta import hanta_german
-from storylens.nlp.inflection import names_a_thing, nominative, reading
+from storylens.nlp.inflection import GENITIVE_ENDINGS, names_a_thing, nominative, reading
 from storylens.nlp.intervals import Intervals
 from storylens.nlp.rule_entities import STOP, Span, recognise_rules
 
@@ -347,7 +347,7 @@ def _without_genitive(name: str, forms: Iterable[str]) -> str:
     word without it ("Walter Meischbergers" beside "Meischberger": Walter Meischberger)."""
     *first, last = name.split()
     lasts = {w for f in forms for w in f.split()[-1:]}
-    for ending in ("s", "es", "’", "'"):
+    for ending in GENITIVE_ENDINGS:
         if last.endswith(ending) and last[: -len(ending)] in lasts:
             return " ".join([*first, last[: -len(ending)]])
     return name

@@ -220,8 +220,9 @@ def case_variants(name: str) -> list[str]:
 
 
 # How a name's last letters change with the case where its form is otherwise kept: German
-# genitive ("Orbans", "Kasachstans", "Bundestages"), English possessive ("Orban's").
-_CASE_SUFFIXES = ("s", "es", "'", "’", "'s", "’s")
+# genitive ("Orbans", "Kasachstans", "Bundestages", "Gantz’"), English possessive ("Orban's").
+GENITIVE_ENDINGS = ("s", "es", "'", "’")
+_CASE_SUFFIXES = (*GENITIVE_ENDINGS, "'s", "’s")
 
 
 def _same_word_inflected(x: str, y: str) -> bool:
