@@ -84,6 +84,14 @@ def test_languages_and_compound_parts_written_once_are_no_names() -> None:
     assert einzel == ["Norwegen"] and set(parties) == {"CDU", "CSU"}
 
 
+def test_a_prefix_before_a_hyphen_is_no_name() -> None:
+    fire, deal, demo = headline_names(["Buschfeuer in Australien bilden „Mega-Brand“ – Wetter kühlt ab",
+                                       "Mega-Deal: Bayer kauft Monsanto", "Anti-Merkel-Demo in Dresden"],
+                                      ["de"] * 3)
+    assert fire == ["Australien"] and deal == ["Bayer", "Monsanto"], (fire, deal)
+    assert set(demo) == {"Merkel", "Dresden"}, demo
+
+
 def test_an_untitled_opening_loses_a_first_name_its_cut_parted_from_the_surname() -> None:
     from storylens.cluster.pipeline import _listed_opening, story_label
     from storylens.model import Article

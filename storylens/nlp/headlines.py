@@ -162,9 +162,16 @@ def _compound_names(word: str) -> list[str]:
     "Schwarz-grün" none); else the whole is a name
     ("Kramp-Karrenbauer", "Thyssen-Krupp")."""
     parts = [p for p in word.split("-") if p]
+    if len(parts) > 1 and parts[0] in _PREFIXES:  # "Mega-Deal": no name; "Anti-Merkel-Demo": Merkel
+        return _compound_names("-".join(parts[1:])) if len(parts) > 2 else []
     if len(parts) > 1 and (parts[-1] in _ordinary_words()[2] or parts[-1][0].islower()):
         return [_canonical(p) for p in parts[:-1] if not names.is_common_word(p)]
     return [_canonical(word)]
+
+
+# Prefixes written with a hyphen before a noun ("Mega-Brand", "Anti-Terror-Einsatz", "Ex-Chef"):
+# no names of their own.
+_PREFIXES = frozenset("Mega Super Ultra Hyper Anti Pro Ex Top Mini Maxi Multi Öko Bio Neo Vize Turbo".split())
 
 
 def _known_as_itself(word: str) -> bool:
