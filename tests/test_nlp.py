@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from storylens.ingest import read_text
+from storylens.model import Article
 from storylens.nlp import names
 from storylens.nlp.dateline import find_dateline
 from storylens.nlp.dates import find_dates
@@ -13,9 +14,15 @@ from storylens.nlp.pipeline import analyze
 from storylens.nlp.segment import segment
 
 
+def labelled(text: str, lang: str) -> tuple[Article, dict[str, str]]:
+    """``text`` analysed as ``lang``, and each mention's text and type in it."""
+    art = analyze(read_text(text, lang=lang))
+    return art, {m.text: m.label for m in art.mentions}
+
+
 def mention_labels(text: str, lang: str) -> dict[str, str]:
     """Each mention's text and type in ``text`` analysed as ``lang``."""
-    return {m.text: m.label for m in analyze(read_text(text, lang=lang)).mentions}
+    return labelled(text, lang)[1]
 
 
 def test_segment_offsets_and_german_ordinals():
@@ -495,8 +502,7 @@ def test_a_name_in_the_genitive_is_not_one_name_with_the_word_after_it():
         "ein, Servus TV berichtete. Der Casino-Chef lobte die Casinos. Benny Gantz sprach, "
         "Gantz’ Likud-Gegner jubelten. Merkels\nPrivathandy klingelte."
     )
-    art = analyze(read_text(text, lang="de"))
-    labels = {m.text: m.label for m in art.mentions}
+    art, labels = labelled(text, "de")
     # Without the cut the model reads "Netanjahus Likud" and "Merkels Privathandy" as persons.
     assert labels.get("Netanjahus") == labels.get("Merkels") == labels.get("Orbans") == "PER", labels
     assert labels.get("Likud") == labels.get("Fidesz") == "ORG", labels
@@ -549,8 +555,7 @@ def test_english_names_without_headline_case_offices_or_nationalities():
         "Justice Party may join. Climate policy was not discussed, and the party met in Budapest. "
         "Zoltan Simon reported from Budapest. Many Germans and Spaniards watched from Berlin and Texas."
     )
-    art = analyze(read_text(text, lang="en"))
-    labels = {m.text: m.label for m in art.mentions}
+    art, labels = labelled(text, "en")
     assert labels.get("Viktor Orban") == "PER" and labels.get("Donald Tusk") == "PER", labels
     assert labels.get("Zoltan Simon") == "PER", labels  # a name opening a sentence
     assert "EPP" in labels

@@ -113,7 +113,7 @@ def _split_genitives(text: str, spans: list[Span]) -> list[Span]:
         rest = more[0] if more else ""
         # The genitive: an s, or an apostrophe after a name ending in s, x or z ("Gantz’").  The
         # cheap tests first: this runs on every span of every German article.
-        if (not rest or not first.endswith(("s", "'", "’")) or len(first) < 4 or first.isupper()
+        if (not rest or not first.endswith(GENITIVE_ENDINGS) or len(first) < 4 or first.isupper()
                 or names.is_first_name(first)):
             out.append((start, end, label))
             continue

@@ -51,10 +51,6 @@ def _lightness(size: int, largest: int) -> int:
     return round(80 - 45 * share)
 
 
-def _shade(size: int, largest: int) -> str:
-    return f"hsl(212, 55%, {_lightness(size, largest)}%)"
-
-
 # About how wide a character of the 11-pixel labels is, to tell whether a label fits.
 CHAR_WIDTH = 6.5
 
@@ -117,11 +113,12 @@ def timeline_svg(stories: list[dict[str, Any]]) -> str:
         sources = ", ".join(s.get("sources") or []) or "no source named"
         tip = f"{label}: {s['size']} articles, {story_when(s)}; {sources}"
         text = f"{s['size']} · {short}"
+        light = _lightness(s["size"], largest)
         parts.append(
             f'<g class="story-row"><title>{e(tip)}</title>'
             f'<rect class="story-bar" x="{x(a):.1f}" y="{y}" width="{width:.1f}" height="{ROW - 5}"'
-            f' rx="3" fill="{_shade(s["size"], largest)}" data-story="{e(s["id"])}"/>'
-            + _bar_label(x(a), width, y + ROW - 8, len(text), _lightness(s["size"], largest) < 60)
+            f' rx="3" fill="hsl(212, 55%, {light}%)" data-story="{e(s["id"])}"/>'
+            + _bar_label(x(a), width, y + ROW - 8, len(text), light < 60)
             + f"{e(text)}</text></g>"
         )
     svg = (f'<svg class="stories-timeline" width="{CHART_WIDTH}" height="{height}" role="img"'
