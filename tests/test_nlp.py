@@ -650,6 +650,27 @@ def test_a_clause_that_names_its_own_source_attributes_its_figures():
     assert all(f.certainty == "attributed" for f in found.values())
 
 
+def test_a_reporting_subject_is_the_subject_and_the_verb_reports():
+    """"X hat/hatte ... berichtet" names X as the source only where X is the subject and the
+    verb reports something: not an adverb before the auxiliary ("Zuvor hatte ..."), not a
+    declaration ("seinen Rücktritt erklärt"), not "wie berichtet"."""
+    def who(text: str) -> list[str | None]:
+        sentences, _ = segment(text)
+        return [f.attribution for f in find_figures(text, sentences, "de") if f.counts != "year"]
+
+    assert who("Die Agentur Bloomberg hatte zuvor berichtet, 164 Menschen seien getötet worden.") \
+        == ["Die Agentur Bloomberg"]
+    assert who("Das Ministerium hatte im Juni mitgeteilt, es würden 900 Soldaten verlegt.") \
+        == ["Das Ministerium"]
+    # The subject stands after the auxiliary, and "erklärt" declares rather than reports.
+    assert who("Zuvor hatte der neue Ministerpräsident nach nur 25 Stunden im Amt "
+               "seinen Rücktritt erklärt.") == [None]
+    assert who("Im Jahr 2014 hatte ein Netzwerk über 340 Firmen berichtet.") == [None]
+    assert who("Sie hatte erklärt, dass 40 Menschen kamen.") == [None]
+    assert who("Die Partei hat wie berichtet 300 Mitglieder verloren.") == [None]
+    assert who("Der Verband hatte den Vertrag mit 30 Clubs für nichtig erklärt.") == [None]
+
+
 def test_a_bare_number_that_refers_back_counts_what_its_antecedent_counts():
     text = (
         "Die Polizei meldete drei Verletzte, nach Angaben des Roten Kreuzes waren es vier. "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from storylens.report import stories_page
+from storylens.report import stories_page, story
 
 
 def _story(i: int, size: int, first: str | None, last: str | None) -> dict:
@@ -36,7 +36,7 @@ def test_bars_run_from_first_to_last_seen_on_one_axis():
     assert abs((x2 - x1) / w1 - 15 / 31) < 0.05  # the 16th sits half-way through January
     ticks = re.findall(r">(\d{4}-\d\d-\d\d)</text>", html)
     assert ticks[0] == "2022-01-01" and ticks[-1] == "2022-01-31"
-    assert stories_page._day("2022-01-07T10:00:00") == date(2022, 1, 7)
+    assert story.iso_day("2022-01-07T10:00:00") == date(2022, 1, 7)
     assert "No story has a date" in stories_page.render_html([_story(1, 2, None, None)])
     assert "No stories to show" in stories_page.render_html([])
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from itertools import chain
 
 from storylens.model import Figure, Sentence
-from storylens.nlp import names
+from storylens.nlp import hanta, names
 
 _WORD_NUMBERS = {
     "ein": 1,
@@ -214,9 +214,19 @@ _SUBJECT_REPORTS = re.compile(
     r"(?:meldete|meldeten|meldet|berichtete|berichteten|berichtet|zählte|zählten|nannte|nannten|nennt"
     r"|bezifferte|bezifferten|beziffert|(?:sprach|sprachen|spricht)(?=\s+(?:[a-zäöüß]+\s+)?von\b))\b"
 )
+# "Die Agentur Bloomberg hatte zuvor berichtet, ...": the subject before the auxiliary reports.
+# "erklärt" and "mitgeteilt" report only when a clause follows ("hatte erklärt, ein Abitur ...";
+# not "zum Feiertag erklärt", "seinen Rücktritt erklärt"); "wie berichtet" cites no one.
 _REPORTER = re.compile(
-    r"^(?P<who>[^,.;:]{3,60}?)\s+(?:haben|hat|hatten|hatte)\b.*\b(?:berichtet|gemeldet|mitgeteilt|erklärt)\b", re.I
+    r"^(?P<who>[^,.;:]{3,60}?)\s+(?:haben|hat|hatten|hatte)\b.*"
+    r"(?<!\bwie)(?<!\bwie bereits)\s(?:berichtet|gemeldet|(?:mitgeteilt|erklärt)(?=\s*(?:[,:]|dass\b)))\b",
+    re.I,
 )
+# What may open the subject of a reporting clause (HanTa's STTS tags): an article, a noun or
+# name, an adjective or a possessive or demonstrative before its noun. Not an adverb, a
+# preposition or a pronoun: "Zuvor hatte ...", "Im Jahr 2014 hatte ...", "Sie hatte ..." put the
+# subject after the auxiliary or name no source.
+_SUBJECT_OPENS = frozenset({"ART", "NN", "NE", "ADJ(A)", "PPOSAT", "PDAT", "PIAT"})
 _UNCONFIRMED = re.compile(
     r"nicht bestätigt|unbestätigt|nicht unabhängig (?:überprüft|bestätigt)|nicht überprüfbar|"
     r"not (?:been )?(?:confirmed|verified)|unconfirmed|could not (?:be )?(?:confirmed|verified)",
@@ -367,6 +377,13 @@ def _preferred(phrase: str | None) -> str | None:
     return known[1] if known else (phrase or None)
 
 
+def _opens_subject(sentence: str) -> bool:
+    """Whether a sentence opens with its subject, by the first word's part of speech (tagged
+    in the context of the words after it)."""
+    tagged = hanta.hanta_german().tag_sent(sentence.split()[:6])
+    return bool(tagged) and tagged[0][2] in _SUBJECT_OPENS
+
+
 def _attribution(sentence: str, context: str) -> tuple[str | None, str]:
     who = None
     for pattern in _ATTRIBUTION:
@@ -378,7 +395,7 @@ def _attribution(sentence: str, context: str) -> tuple[str | None, str]:
         subject = _SUBJECT_REPORTS.match(sentence)
         who = _preferred(subject.group("who")) if subject else None
     reporter = _REPORTER.search(sentence)
-    if reporter:
+    if reporter and _opens_subject(sentence):
         name = reporter.group("who").strip()
         who = f"{name}, citing {who}" if who else name
     if _UNCONFIRMED.search(sentence) or (_UNCONFIRMED.search(context) and _THIS_NUMBER.search(context)):

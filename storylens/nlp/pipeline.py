@@ -49,8 +49,9 @@ from storylens.nlp.segment import segment
 # names in full and then by first name alone is one entity ("Ghassem"); acronyms keyed apart
 # from folded names ("UN" is not Kim Jong Un); plural names in -n in the nominative; English
 # ages ("56-year-old"), bodies "of" something and prizes; European Parliament groups in the
-# alias table (session 19).
-ANALYSIS_VERSION = 14
+# alias table (session 19). A reporting subject is a subject ("Zuvor hatte ... erklärt" names no
+# source); a role in a body ("FDP-Vorsitzende") is a mention of the body (session 20).
+ANALYSIS_VERSION = 15
 
 
 def analysed_part(text: str, limit: int) -> int:

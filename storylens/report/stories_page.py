@@ -13,26 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from storylens.report import PAGE_CSS
-from storylens.report.story import ingest_dated, story_when
+from storylens.report.story import ingest_dated, iso_day, story_when
 
 # The chart shows the largest stories; the table below it lists all of them.
 CHART_STORIES = 80
 ROW = 18
 LEFT = 10
 CHART_WIDTH = 900
-
-
-def _day(value: str | None) -> date | None:
-    """The day of an ISO date or timestamp ("2022-01-07", "2022-01-07T10:00", "2022-01")."""
-    if not value:
-        return None
-    text = str(value)[:10]
-    for candidate in (text, f"{text}-01", f"{text}-01-01"):
-        try:
-            return date.fromisoformat(candidate)
-        except ValueError:
-            continue
-    return None
 
 
 def _ticks(first: date, last: date, most: int = 8) -> list[date]:
@@ -77,9 +64,9 @@ def timeline_svg(stories: list[dict[str, Any]]) -> str:
     placed = published or stories
     dated: list[tuple[dict[str, Any], date, date]] = []
     for story in placed:
-        begun = _day(story.get("first_seen"))
+        begun = iso_day(story.get("first_seen"))
         if begun is not None:
-            dated.append((story, begun, _day(story.get("last_seen")) or begun))
+            dated.append((story, begun, iso_day(story.get("last_seen")) or begun))
     if not stories:
         return "<p>No stories to show.</p>"
     if not dated:

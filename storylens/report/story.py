@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
@@ -251,35 +252,86 @@ def _similarity(articles: list[Article], vectors: list[np.ndarray]) -> dict[str,
             "shown": len(cos), "of": len(articles)}
 
 
+# The timeline's geometry: pixels per day at most, the axis's length at most, a dot's step.
+DAY_PX, AXIS_PX, DOT_STEP = 70, 760, 14
+
+
+def iso_day(value: str | None, *, to_the_day: bool = False) -> dt.date | None:
+    """The day of an ISO date or timestamp ("2022-01-07", "2022-01-07T10:00"); a month or a
+    year ("2022-01", "2022") gives its first day, or None ``to_the_day`` (no place on a day
+    axis)."""
+    if not value:
+        return None
+    text = str(value)[:10]
+    for candidate in (text, f"{text}-01", f"{text}-01-01")[: 1 if to_the_day else 3]:
+        try:
+            return dt.date.fromisoformat(candidate)
+        except ValueError:
+            continue
+    return None
+
+
 def _timeline_svg(report: dict[str, Any]) -> str:
-    """Articles over time: one column per publication date, one dot per article, coloured by
-    source (a legend names them); hovering a dot shows the article's title."""
-    timeline = report.get("timeline", [])
-    if not timeline:
+    """Articles over time: the days between the first and the last publication date to scale,
+    one dot per article stacked on its day, coloured by source (a legend names them); hovering
+    a dot shows the article's title. Articles dated only to a month or a year, and undated
+    ones, stand in columns of their own after the axis; a story with no dates at all gets a
+    sentence, not a column of dots."""
+    articles = report.get("articles") or []
+    if not articles:
         return ""
     e = html.escape
+    if not any(a.get("published") for a in articles):
+        return ("<p class=\"no-dates\">No article of this story gives a publication date, so "
+                "there is no timeline: the articles are listed in the order storylens read them."
+                "</p>")
     sources = report.get("sources") or []
     palette = ["#3b6ea5", "#d1603d", "#3a9d5d", "#8e5ea2", "#c9a227", "#5a5a5a", "#1b998b"]
     colour = {s: palette[i % len(palette)] for i, s in enumerate(sources)}
-    by_date: dict[str, list[dict[str, Any]]] = {}
-    for a in report["articles"]:
-        by_date.setdefault(a.get("published") or "unknown", []).append(a)
-    dates = [t["date"] for t in timeline]
-    peak = max(len(v) for v in by_date.values())
-    step = 14
-    height = 30 + step * peak
-    width = max(70 * len(dates) + 20, 200)
-    parts = [f'<line x1="10" y1="{height - 25}" x2="{width - 10}" y2="{height - 25}"'
-             ' stroke="#999"/>']
-    for i, date in enumerate(dates):
-        x = 45 + 70 * i
-        parts.append(f'<text x="{x}" y="{height - 8}" font-size="10" text-anchor="middle">'
-                     f"{e(str(date))}</text>")
-        for j, a in enumerate(by_date.get(date, [])):
+    on_days: dict[dt.date, list[dict[str, Any]]] = {}
+    apart: dict[str, list[dict[str, Any]]] = {}
+    for a in articles:
+        day = iso_day(a.get("published"), to_the_day=True)
+        if day is None:
+            apart.setdefault(a.get("published") or "no date", []).append(a)
+        else:
+            on_days.setdefault(day, []).append(a)
+    # x of each column: the days to scale (at most DAY_PX a day), then the undated ones.
+    x_of: dict[Any, float] = {}
+    left = 45.0
+    if on_days:
+        first, last = min(on_days), max(on_days)
+        span = (last - first).days
+        per_day = min(DAY_PX, AXIS_PX / span) if span else 0.0
+        x_of.update({d: left + per_day * (d - first).days for d in on_days})
+        left += per_day * span
+    axis_end = left
+    for i, kind in enumerate(sorted(apart, key=lambda k: (k == "no date", k))):
+        x_of[kind] = axis_end + (70 if on_days or i else 0) + 70 * i
+    columns: list[tuple[dt.date | str, list[dict[str, Any]]]] = [*on_days.items(), *apart.items()]
+    peak = max(len(v) for _, v in columns)
+    height = 30 + DOT_STEP * peak
+    width = max(int(max(x_of.values())) + 45, 200)
+    base = height - 25
+    parts = []
+    if on_days:
+        parts.append(f'<line x1="25" y1="{base}" x2="{axis_end + 20:.0f}" y2="{base}" stroke="#999"/>')
+    labelled_to = -1e9  # where the last day label ends: labels closer than that are left out
+    for key, column in columns:
+        x = x_of[key]
+        dated = isinstance(key, dt.date)
+        label = key.isoformat() if isinstance(key, dt.date) else key
+        if not dated or x - labelled_to >= 66:
+            style = "" if dated else ' font-style="italic"'
+            parts.append(f'<text x="{x:.0f}" y="{height - 8}" font-size="10" text-anchor="middle"'
+                         f"{style}>{e(label)}</text>")
+            labelled_to = x
+        for j, a in enumerate(column):
             source = source_of(a) or ""
             fill = colour.get(source, "#999")
-            tip = e(f"#{a.get('number')} {source}: {a.get('headline') or a['id']}")
-            parts.append(f'<circle class="article-dot" cx="{x}" cy="{height - 35 - step * j}"'
+            tip = e(f"#{a.get('number')} {a.get('published') or 'no date'} {source}: "
+                    f"{a.get('headline') or a['id']}")
+            parts.append(f'<circle class="article-dot" cx="{x:.0f}" cy="{base - 10 - DOT_STEP * j}"'
                          f' r="5" fill="{fill}"><title>{tip}</title></circle>')
     legend = " ".join(
         f'<span class="legend"><span style="color:{colour[s]}">&#9679;</span> {e(s)}</span>'
