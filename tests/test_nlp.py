@@ -824,3 +824,15 @@ def test_english_bodies_of_something_are_one_organisation_and_prizes_are_events(
     assert labels.get("Hollywood Reporter") == "ORG", labels
     assert labels.get("American Film Institute Awards") == "MISC", labels
     assert labels.get("Germany") == labels.get("France") == "LOC", labels  # "of" a country: no body
+
+
+def test_english_quoted_titles_are_one_name_and_a_quoted_opening_word_none():
+    text = ("Pitt played a stunt double in the flick “Once Upon A Time… In Hollywood.” Later he "
+            "told Bradley Cooper: “I thought, ‘Wow, I’m actually gonna ruin my life.’” The crowd "
+            "chanted “Lock her up” outside the Wyld Hotel.")
+    labels = mention_labels(text, "en")
+    assert labels.get("Once Upon A Time… In Hollywood") == "MISC", labels
+    assert "Once Upon" not in labels and "Hollywood" not in labels, labels
+    assert "Wow" not in labels, labels  # opens a quotation in single marks
+    assert "Lock her up" not in labels, labels  # a slogan in sentence case is no title
+    assert labels.get("Bradley Cooper") == "PER", labels

@@ -50,7 +50,8 @@ from storylens.nlp.segment import segment
 # from folded names ("UN" is not Kim Jong Un); plural names in -n in the nominative; English
 # ages ("56-year-old"), bodies "of" something and prizes; European Parliament groups in the
 # alias table (session 19). A reporting subject is a subject ("Zuvor hatte ... erklärt" names no
-# source); a role in a body ("FDP-Vorsitzende") is a mention of the body (session 20).
+# source); a role in a body ("FDP-Vorsitzende") is a mention of the body; English titles of
+# works quoted in title case are one name (session 20).
 ANALYSIS_VERSION = 15
 
 

@@ -119,7 +119,10 @@ _FUNCTION_WORDS = {lang: frozenset(words.split()) for lang, words in {
     "ca": "el la els les l' un una del al i o en amb per segons però",
 }.items()}
 # After these a capital starts a sentence of its own ("Related: Hundreds of ...").
-_OPENERS = {":", '"', "“", "„", "«", "»", "(", "–", "—", "|"}
+_OPENERS = {":", '"', "“", "„", "«", "»", "(", "–", "—", "|", "‘", "‚", "‹", "›", "'"}
+# A title in quotation marks written in title case: a film's, a book's, a song's ("“Once Upon A
+# Time… In Hollywood”"), one name however many words it has (English text).
+_QUOTED_TITLE = re.compile(r"[“\"](?P<title>[A-Z0-9][^“”\"\n]{2,80}?)[.,!?…]?[”\"]")
 # Between two parts of one name ("Law and Justice", "Bank of England", "People's Party"):
 # joined only where the alias table knows the whole.
 _OF_WHAT = re.compile(r"\s+(?:of|for)\s+")
@@ -269,12 +272,13 @@ def recognise_rules(text: str, sents: list[list[Token]], lang: str | None) -> li
             i += 1
         return i
 
+    titles = [] if lang == "de" else _quoted_titles(text)
     runs: list[tuple[int, int, str, str]] = []  # start, end, token before, token after
     for sent, sent_tags, hl in zip(sents, tags, headline, strict=True):
         flags = [is_name(sent, i, sent_tags, hl) for i in range(len(sent))]
         for i, j in _join_known(text, sent, _spans_of(flags)):
             i = without_function_words(sent, i, j)
-            if i == j:
+            if i == j or any(s <= sent[i].start < e for s, e, _ in titles):
                 continue
             before = sent[i - 1].text if i > 0 else ""
             after = sent[j].text if j < len(sent) else ""
@@ -295,7 +299,20 @@ def recognise_rules(text: str, sents: list[list[Token]], lang: str | None) -> li
         if " " not in surface and surface.lower() in lower and names.lookup(surface) is None:
             continue  # "Climate", "Party": words the text also writes in lower case
         spans.append((start, end, _type_of(surface, kind, persons)))
-    return spans
+    return sorted(spans + titles)
+
+
+def _quoted_titles(text: str) -> list[Span]:
+    """Titles of works quoted in title case (:data:`_QUOTED_TITLE`): two words at least, every
+    word capitalised, none of them a sentence's end; typed MISC."""
+    out: list[Span] = []
+    for m in _QUOTED_TITLE.finditer(text):
+        title = m.group("title").rstrip(" .,…")
+        words = re.findall(r"[^\W\d_][\w'’-]*", title)
+        if (2 <= len(words) <= 10 and all(w[:1].isupper() for w in words)
+                and not re.search(r"[.!?]\s", title)):
+            out.append((m.start("title"), m.start("title") + len(title), "MISC"))
+    return out
 
 
 def _spans_of(flags: list[bool]) -> list[tuple[int, int]]:
