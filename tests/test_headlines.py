@@ -92,6 +92,14 @@ def test_a_prefix_before_a_hyphen_is_no_name() -> None:
     assert set(demo) == {"Merkel", "Dresden"}, demo
 
 
+def test_an_adverb_or_pronoun_that_opens_a_quote_is_no_name() -> None:
+    clean, deshalb = headline_names(['"Seinetwegen bin ich clean": Cooper half Pitt im Kampf',
+                                     "„Deshalb bleibe ich“: Merkel über ihre Zukunft"], ["de"] * 2)
+    assert clean == ["Cooper", "Pitt"] and deshalb == ["Merkel"], (clean, deshalb)
+    assert "Seinetwegen" not in rule_names('"Seinetwegen bin ich clean": Cooper half Pitt')
+    assert "Frank" in rule_names("Frank: Die Lage ist ernst"), "a name that is also a word stays"
+
+
 def test_an_untitled_opening_loses_a_first_name_its_cut_parted_from_the_surname() -> None:
     from storylens.cluster.pipeline import _listed_opening, story_label
     from storylens.model import Article

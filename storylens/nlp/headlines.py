@@ -149,7 +149,7 @@ def _ordinary(word: str, opening: bool, english: bool) -> bool:
             return True
         return not (word.isupper() or _known_as_itself(word)) and names.is_english_word(word)
     nouns, lower, known = _ordinary_words()
-    if word in nouns or (opening and word.lower() in lower):
+    if word in nouns or (opening and (word.lower() in lower or _function_word(word))):
         return True
     derived = _DERIVED_COMPOUND.search(word)  # Genehmigungs|antrag: not in the lexicon, a noun
     return derived is not None and derived["tail"].title() in known
@@ -196,6 +196,21 @@ def _nominative(name: str) -> str:
         return name
     base = name[:-1]
     return base if base in _lexicon().pos and _proper_lemma(name) == base else name
+
+
+# Parts of speech (STTS) of words that are never names: adverbs, conjunctions, pronouns,
+# prepositions, articles, particles.
+_FUNCTION_TAGS = frozenset(
+    "ADV PROAV KON KOUS KOUI KOKOM PPER PPOSS PIS PDS PRELS PWAV PWS APPR APPRART APPO ART PTKNEG".split()
+)
+
+
+@lru_cache(maxsize=20_000)
+def _function_word(word: str) -> bool:
+    """Whether HanTa reads a word, in lower case, as an adverb, a conjunction, a pronoun or
+    the like: one that opens a quote in a title ("„Seinetwegen bin ich clean“") is no name."""
+    ((_, _, tag),) = hanta_german().tag_sent([word.lower()])
+    return tag in _FUNCTION_TAGS
 
 
 @lru_cache(maxsize=20_000)
