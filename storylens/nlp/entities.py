@@ -347,6 +347,17 @@ def is_currency(surface: str) -> bool:
     return surface.lower() in _CURRENCY_NAMES
 
 
+# Between a name and its acronym in brackets: a space, or a possessive ("the Party’s (SPD)").
+_BEFORE_ACRONYM = frozenset({" (", "’s (", "'s ("})
+
+
+def _initials_cover(acronym: str, name: str) -> bool:
+    """Whether every letter of the acronym starts a word of the name, in any order: a name
+    translated keeps its initials, not their order ("SPD" of "Social Democratic Party")."""
+    initials = {names.letters(w)[:1] for w in re.split(r"[\s-]+", name) if names.letters(w)}
+    return len(names.letters(acronym)) > 1 and set(names.letters(acronym)) <= initials
+
+
 def _spelt_in(acronym: str, name: str) -> bool:
     """Whether the acronym's letters occur in the name in order ("IS" in "Terrormiliz
     Islamischer Staat", "KHM" in "Kunsthistorisches Museum"; not "FIN" in "TPS Turku")."""
@@ -402,14 +413,15 @@ def _acronyms_introduced(text: str, keyed: Sequence[tuple[int, int, str, str, st
     country's code, nor for a person ("Merkel (CDU)" names her party)."""
     remap: dict[str, str] = {}
     for (_, end, label, name, key), (start, after, _, acronym, short) in zip(keyed, keyed[1:], strict=False):
-        if (text[end:start] != " (" or text[after : after + 1] != ")" or label == "PER" or key == short
+        if (text[end:start] not in _BEFORE_ACRONYM or text[after : after + 1] != ")" or label == "PER" or key == short
                 or not names.is_acronym(acronym) or names.is_acronym(name)):
             continue
         if not (len(name.split()) > 1 or "-" in name or name[:1].upper() == acronym[:1]):
             continue
         known = names.lookup(acronym)
-        if known and known != names.lookup(name):
-            continue  # "Slowenischen Staatsbahnen (SZ)" are no Süddeutsche Zeitung
+        if known and known != names.lookup(name) and not _initials_cover(acronym, name):
+            continue  # "Slowenischen Staatsbahnen (SZ)" are no Süddeutsche Zeitung; but "the
+            # Social Democratic Party’s (SPD)" is the SPD, its name translated
         if names.is_country_code(acronym) and not _spelt_in(acronym, name):
             continue  # a team and its country in a results table: "HC Litvinov (CZE)"
         if names.lookup(name) and not known:

@@ -51,7 +51,8 @@ from storylens.nlp.segment import segment
 # ages ("56-year-old"), bodies "of" something and prizes; European Parliament groups in the
 # alias table (session 19). A reporting subject is a subject ("Zuvor hatte ... erklärt" names no
 # source); a role in a body ("FDP-Vorsitzende") is a mention of the body; English titles of
-# works quoted in title case are one name (session 20).
+# works quoted in title case are one name; a name translated keeps its acronym ("Social
+# Democratic Party’s (SPD)"); "Berlin SPD" is Berlin and the SPD (session 20).
 ANALYSIS_VERSION = 15
 
 

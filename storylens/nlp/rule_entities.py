@@ -285,7 +285,8 @@ def recognise_rules(text: str, sents: list[list[Token]], lang: str | None) -> li
             whole = names.lookup(text[sent[i].start : sent[j - 1].end]) is not None
             pieces = [(sent[i:j], before)] if lang == "de" or whole else _split_roles(sent[i:j], before)
             for words, word_before in pieces:
-                runs.append((words[0].start, words[-1].end, word_before, after))
+                for part, part_before in _place_and_body(text, words, word_before):
+                    runs.append((part[0].start, part[-1].end, part_before, after))
     known = [_known_type(text[start:end], before, after) for start, end, before, after in runs]
     # Surnames of the full names typed as persons: "Trump" alone is the "Donald Trump" of before.
     persons: set[str] = set()
@@ -313,6 +314,18 @@ def _quoted_titles(text: str) -> list[Span]:
                 and not re.search(r"[.!?]\s", title)):
             out.append((m.start("title"), m.start("title") + len(title), "MISC"))
     return out
+
+
+def _place_and_body(text: str, words: list[Token], before: str) -> list[tuple[list[Token], str]]:
+    """A run of a known place and a known body after it is two names: "the Berlin SPD" is the
+    SPD of Berlin (the whole known stays whole: "Bank of England", "New York Times")."""
+    if len(words) > 1 and not names.lookup(text[words[0].start : words[-1].end]):
+        for k in range(1, len(words)):
+            place = text[words[0].start : words[k - 1].end]
+            body = names.lookup(text[words[k].start : words[-1].end])
+            if body and body[0] == "ORG" and ((names.lookup(place) or ("",))[0] == "LOC" or names.city_of(place)):
+                return [(words[:k], before), (words[k:], words[k - 1].text)]
+    return [(words, before)]
 
 
 def _spans_of(flags: list[bool]) -> list[tuple[int, int]]:
