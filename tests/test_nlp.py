@@ -143,6 +143,17 @@ def test_ordinary_words_and_capitals_find_their_alias_as_before():
     assert names.lookup("Die Vereinten Nationen") == names.lookup("Vereinte Nationen") == ("ORG", "UN")
     assert names.lookup("Die Zeit") is None  # "Zeit" alone names nothing
     assert names.lookup("The Who") is None  # a band, no WHO
+    # An article before an adjective is no name: "Das türkische (Parlament)" is no Türkei.
+    assert names.lookup("türkische") == ("LOC", "Türkei")
+    assert names.lookup("Das türkische") is None and names.lookup("Der grüne") is None
+
+
+def test_a_known_name_after_the_article_that_opens_its_sentence_is_the_name_alone():
+    text = ("Das Nationale Sicherheitskomitee, der Nachfolger des KGB, schweigt. Das türkische "
+            "Parlament tagt. Die Türkei schweigt.")
+    shown = [(m.text, m.label) for m in analyze(read_text(text, lang="de")).mentions]
+    assert ("Nationale Sicherheitskomitee", "ORG") in shown, shown
+    assert ("Türkei", "LOC") in shown and not any(t.startswith(("Das", "Die")) for t, _ in shown), shown
 
 
 @pytest.mark.parametrize(

@@ -191,8 +191,20 @@ def model_spans(text: str, sents: Sequence[Sequence[Token]], tags: Sequence[Sequ
             if coarse and _ROLE_COMPOUND.fullmatch(text[start:end]):
                 spans.extend(embedded_names(text[start:end], start, "ORG"))
             elif coarse:
-                spans.append((start, end, coarse))
+                spans.append((_past_article(text, start, end), end, coarse))
     return spans
+
+
+_LEADING_ARTICLE = re.compile(r"(?:Der|Die|Das|Den|Dem|Des)\s+(?=[A-ZÄÖÜ])")
+
+
+def _past_article(text: str, start: int, end: int) -> int:
+    """Where a name the model marked with the article that opens its sentence begins: past
+    the article where the alias table knows the name without it ("Das Nationale
+    Sicherheitskomitee", "Die Türkei"); a title that has its article stays whole ("Die Zeit",
+    "Der Hobbit")."""
+    m = _LEADING_ARTICLE.match(text, start, end)
+    return m.end() if m and names.lookup(text[m.end() : end]) else start
 
 
 # A person named by a role in a body ("FDP-Vorsitzende", "SPÖ-Chef", "UN-Hochkommissar"),
@@ -234,7 +246,7 @@ def embedded_names(surface: str, start: int, base: str) -> list[Span]:
     return found
 
 
-def _gazetteer_spans(sents: Sequence[Sequence[Token]], taken: list[Span]) -> list[Span]:
+def _gazetteer_spans(text: str, sents: Sequence[Sequence[Token]], taken: list[Span]) -> list[Span]:
     """Alias-table names (countries, alliances, known people) the model left untagged.
 
     The model is statistical and misses rare acronyms ("OVKS") or names in datelines; a name
@@ -258,7 +270,10 @@ def _gazetteer_spans(sents: Sequence[Sequence[Token]], taken: list[Span]) -> lis
                     continue
                 found = names.lookup(surface)
                 if found:
-                    hit = (window[0].start, window[-1].end, found[0], width)
+                    # (the name, not the article that opens its sentence: "Das Nationale
+                    # Sicherheitskomitee"; but "Den Haag")
+                    begin = _past_article(text, window[0].start, window[-1].end)
+                    hit = (begin, window[-1].end, found[0], width)
                     break
             if hit is None:
                 i += 1
@@ -319,7 +334,7 @@ def completed(text: str, sents: Sequence[Sequence[Token]], spans: list[Span]) ->
     their noun, and the names the alias table knows that the model left out added
     (:func:`_split_slashes`, :func:`_with_their_noun`, :func:`_gazetteer_spans`)."""
     spans = _with_their_noun(text, _split_slashes(text, spans))
-    return sorted(spans + _gazetteer_spans(sents, spans))
+    return sorted(spans + _gazetteer_spans(text, sents, spans))
 
 
 _NEXT_WORD = re.compile(r" ([A-ZÄÖÜ][\w-]*\w)")

@@ -385,8 +385,10 @@ def lookup(name: str) -> tuple[str, str] | None:
         if hit:
             return hit
     first, _, rest = name.partition(" ")
-    if rest and first.lower() in _ARTICLES:
-        return lookup(rest)  # "Die Vereinten Nationen" where "Die Linke" is no entry of its own
+    if rest[:1].isupper() and first.lower() in _ARTICLES:
+        # "Die Vereinten Nationen" where "Die Linke" is no entry of its own; not "Das
+        # türkische (Parlament)", an article and an adjective
+        return lookup(rest)
     return None
 
 

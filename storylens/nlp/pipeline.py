@@ -52,7 +52,8 @@ from storylens.nlp.segment import segment
 # alias table (session 19). A reporting subject is a subject ("Zuvor hatte ... erklärt" names no
 # source); a role in a body ("FDP-Vorsitzende") is a mention of the body; English titles of
 # works quoted in title case are one name; a name translated keeps its acronym ("Social
-# Democratic Party’s (SPD)"); "Berlin SPD" is Berlin and the SPD (session 20).
+# Democratic Party’s (SPD)"); "Berlin SPD" is Berlin and the SPD; a known name after the
+# article that opens its sentence is the name alone; "Das türkische" is no Türkei (session 20).
 ANALYSIS_VERSION = 15
 
 
