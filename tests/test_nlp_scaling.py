@@ -236,7 +236,7 @@ def test_gazetteer_spans_skip_exactly_the_windows_that_overlap_model_spans() -> 
     text = "Die OVKS schickte Truppen nach Kasachstan, Almaty und Nur-Sultan. Russland und China schwiegen. " * 20
     _, tokens = segment(text, "de")
     sents = _by_sentence(tokens)
-    free = _gazetteer_spans(sents, [])
+    free = _gazetteer_spans(text, sents, [])
     assert len(free) >= 20 * 5
     rng = random.Random(5)
     for _ in range(5):
@@ -244,7 +244,7 @@ def test_gazetteer_spans_skip_exactly_the_windows_that_overlap_model_spans() -> 
         for _ in range(40):
             s = rng.randrange(0, len(text))
             taken.append((s, s + rng.randrange(1, 30), "ORG"))
-        got = _gazetteer_spans(sents, taken)
+        got = _gazetteer_spans(text, sents, taken)
         assert got == [g for g in free if not any(s < g[1] and g[0] < e for s, e, _ in taken)]
 
 
