@@ -195,7 +195,7 @@ def model_spans(text: str, sents: Sequence[Sequence[Token]], tags: Sequence[Sequ
     return spans
 
 
-_LEADING_ARTICLE = re.compile(r"(?:Der|Die|Das|Den|Dem|Des)\s+(?=[A-ZÄÖÜ])")
+_LEADING_ARTICLE = re.compile("(?:" + "|".join(sorted(a.title() for a in names.ARTICLES)) + r")\s+(?=[A-ZÄÖÜ])")
 
 
 def _past_article(text: str, start: int, end: int) -> int:

@@ -385,7 +385,7 @@ def lookup(name: str) -> tuple[str, str] | None:
         if hit:
             return hit
     first, _, rest = name.partition(" ")
-    if rest[:1].isupper() and first.lower() in _ARTICLES:
+    if rest[:1].isupper() and first.lower() in ARTICLES:
         # "Die Vereinten Nationen" where "Die Linke" is no entry of its own; not "Das
         # türkische (Parlament)", an article and an adjective
         return lookup(rest)
@@ -394,7 +394,7 @@ def lookup(name: str) -> tuple[str, str] | None:
 
 # A German definite article a name may open with, in a span that begins a sentence (not
 # English "The": "The Who" and "The Room" are no WHO and no Rom).
-_ARTICLES = frozenset({"der", "die", "das", "den", "dem", "des"})
+ARTICLES = frozenset({"der", "die", "das", "den", "dem", "des"})
 
 
 @lru_cache(maxsize=1)

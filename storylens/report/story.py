@@ -306,9 +306,12 @@ def _timeline_svg(report: dict[str, Any]) -> str:
         x_of.update({d: left + per_day * (d - first).days for d in on_days})
         left += per_day * span
     axis_end = left
-    for i, kind in enumerate(sorted(apart, key=lambda k: (k == "no date", k))):
+    undated = sorted(apart, key=lambda k: (k == "no date", k))  # months and years, then none
+    for i, kind in enumerate(undated):
         x_of[kind] = axis_end + (70 if on_days or i else 0) + 70 * i
-    columns: list[tuple[dt.date | str, list[dict[str, Any]]]] = [*on_days.items(), *apart.items()]
+    # left to right, so that a day label too close to the one before is left out
+    columns: list[tuple[dt.date | str, list[dict[str, Any]]]] = [
+        *sorted(on_days.items()), *((kind, apart[kind]) for kind in undated)]
     peak = max(len(v) for _, v in columns)
     height = 30 + DOT_STEP * peak
     width = max(int(max(x_of.values())) + 45, 200)

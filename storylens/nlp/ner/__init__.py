@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from storylens.nlp.names import is_first_name
+from storylens.nlp.names import ARTICLES, is_first_name
 from storylens.nlp.ner import chain
 from storylens.nlp.ner.corpora import spans
 
@@ -197,7 +197,6 @@ class Tagger:
 # The last part of a compound about the organisation named in its first part ("Likud-Partei",
 # "Siemens-Konzern"); "Merkel-Regierung" or "Trump-Anhänger" say nothing of the kind.
 _ORG_HEADS = frozenset("Partei Fraktion Bündnis Konzern Gruppe Verband Verein".split())
-_ARTICLES = frozenset("der die das des dem den".split())
 
 
 def _no_person(sents: Sequence[Sequence[str]], surnames: set[str], undecided: set[str]) -> set[str]:
@@ -214,7 +213,7 @@ def _no_person(sents: Sequence[Sequence[str]], surnames: set[str], undecided: se
             head, _, tail = tok.rpartition("-")
             if tail in _ORG_HEADS and head[:1].isupper() and "-" not in head:
                 cues[head] += 2
-            elif (i and toks[i - 1] in _ARTICLES and tok[:1].isupper() and len(tok) > 1
+            elif (i and toks[i - 1] in ARTICLES and tok[:1].isupper() and len(tok) > 1
                   and tok not in surnames and (i < 2 or toks[i - 2].lower() not in ("von", "van"))
                   and not is_first_name(tok) and tok in undecided):
                 cues[tok] += 1
