@@ -207,18 +207,17 @@ def _past_article(text: str, start: int, end: int) -> int:
     return m.end() if m and names.lookup(text[m.end() : end]) else start
 
 
+# An abbreviation inside a compound ("CDU-Spitze", "ÖVP-Chef", "NEOS-Sprecher").
+_ACRONYM = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ0-9&]{1,5}")
+
 # A person named by a role in a body ("FDP-Vorsitzende", "SPÖ-Chef", "UN-Hochkommissar"),
 # which the model sometimes marks as a name of its own: a mention of the body, as GermEval
 # annotates it (ORGpart).
 _ROLE_COMPOUND = re.compile(
-    r"[A-ZÄÖÜ][A-ZÄÖÜ0-9&]{1,5}-(?:Chef|Vorsitzend|Sprecher|Präsident|Minister|Politiker|Abgeordnet"
+    _ACRONYM.pattern + r"-(?:Chef|Vorsitzend|Sprecher|Präsident|Minister|Politiker|Abgeordnet"
     r"|Kandidat|Generalsekretär|Hochkommissar|Vize|Mann|Frau|Funktionär|Mitglied|Anhänger|Wähler"
     r"|Kreis|Spitze|Führung)(?:in|e|er|en|n|s)?"
 )
-
-
-# An abbreviation inside a compound ("CDU-Spitze", "ÖVP-Chef", "NEOS-Sprecher").
-_ACRONYM = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ0-9&]{1,5}")
 
 
 def embedded_names(surface: str, start: int, base: str) -> list[Span]:

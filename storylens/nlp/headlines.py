@@ -205,19 +205,23 @@ _FUNCTION_TAGS = frozenset(
 )
 
 
-@lru_cache(maxsize=20_000)
 def _function_word(word: str) -> bool:
     """Whether HanTa reads a word, in lower case, as an adverb, a conjunction, a pronoun or
     the like: one that opens a quote in a title ("„Seinetwegen bin ich clean“") is no name."""
-    ((_, _, tag),) = hanta_german().tag_sent([word.lower()])
-    return tag in _FUNCTION_TAGS
+    return _tagged_alone(word.lower())[1] in _FUNCTION_TAGS
 
 
-@lru_cache(maxsize=20_000)
 def _proper_lemma(word: str) -> str | None:
     """HanTa's lemma of ``word`` alone, when it reads it as a proper noun."""
+    lemma, tag = _tagged_alone(word)
+    return lemma if tag == "NE" else None
+
+
+@lru_cache(maxsize=40_000)
+def _tagged_alone(word: str) -> tuple[str, str]:
+    """HanTa's (lemma, tag) of a word on its own."""
     ((_, lemma, tag),) = hanta_german().tag_sent([word])
-    return str(lemma) if tag == "NE" else None
+    return str(lemma), str(tag)
 
 
 # Shortest parts of a compound common noun: "Hand|tor", "Groß|siedlung" (not "Ein|tracht").

@@ -59,10 +59,14 @@ _GENDER_BY_ENDING = {
 }
 
 
+def _adjective_ending(word: str) -> str:
+    """The longest adjective ending ``word`` has, or ""."""
+    return next((e for e in _ADJECTIVE_ENDINGS if word.endswith(e)), "")
+
+
 def without_adjective_ending(word: str) -> str:
     """The word less the longest adjective ending it has ("europäischen" -> "europäisch")."""
-    ending = next((e for e in _ADJECTIVE_ENDINGS if word.endswith(e)), "")
-    return word[: len(word) - len(ending)]
+    return word[: len(word) - len(_adjective_ending(word))]
 
 
 def _gender(lemma: str) -> str | None:
@@ -115,8 +119,8 @@ def reading(name: str) -> Reading | None:
         if tag != "ADJ(A)" or not word[:1].isupper() or not _is_adjective(word.lower(), lemma.lower()):
             break
         low = word.lower()
-        ending = next((e for e in _ADJECTIVE_ENDINGS if low.endswith(e)), None)
-        if lemma.lower() == low or ending is None or len(word) - len(ending) < 3:
+        ending = _adjective_ending(low)
+        if lemma.lower() == low or not ending or len(word) - len(ending) < 3:
             stems.append(None)  # "Frankfurter", "Wiener": one form in every case
             endings.append("")
         else:

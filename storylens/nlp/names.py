@@ -248,7 +248,7 @@ def is_english_word(word: str) -> bool:
     model knows it (inflected forms too: "Mulls", "Contradicts"), likeliest not as a proper noun
     ("Dust", "Critics", "Amid"; "Amazon", a noun as well, is also a proper noun there and stays a
     name), and it is no common US surname ("Trump", "Stone", "Bush" stay names)."""
-    return plain(word) not in _surnames() and reads_as_english_word(word)
+    return not is_common_surname(word) and reads_as_english_word(word)
 
 
 def reads_as_english_word(word: str) -> bool:

@@ -323,7 +323,7 @@ def _place_and_body(text: str, words: list[Token], before: str) -> list[tuple[li
         for k in range(1, len(words)):
             place = text[words[0].start : words[k - 1].end]
             body = names.lookup(text[words[k].start : words[-1].end])
-            if body and body[0] == "ORG" and ((names.lookup(place) or ("",))[0] == "LOC" or names.city_of(place)):
+            if body and body[0] == "ORG" and names.is_known_place(place):
                 return [(words[:k], before), (words[k:], words[k - 1].text)]
     return [(words, before)]
 

@@ -307,8 +307,9 @@ def _timeline_svg(report: dict[str, Any]) -> str:
         left += per_day * span
     axis_end = left
     undated = sorted(apart, key=lambda k: (k == "no date", k))  # months and years, then none
+    gap = DAY_PX if on_days else 0  # a column's width between the axis and the first of them
     for i, kind in enumerate(undated):
-        x_of[kind] = axis_end + (70 if on_days or i else 0) + 70 * i
+        x_of[kind] = axis_end + gap + DAY_PX * i
     # left to right, so that a day label too close to the one before is left out
     columns: list[tuple[dt.date | str, list[dict[str, Any]]]] = [
         *sorted(on_days.items()), *((kind, apart[kind]) for kind in undated)]
