@@ -645,3 +645,36 @@ def test_an_older_store_opened_read_only_is_refused_and_left_as_it_was(tmp_path)
     assert path.read_bytes() == before
     with open_store(path, create=False) as store:  # with write access it is brought up to date
         assert store.count() == 1 and store.integrity() == "ok"
+
+
+def test_boilerplate_is_left_out_of_the_vectors_across_restarts(url) -> None:
+    """Teaser stubs that end in one disclaimer: from the third unrelated one on (in a later
+    run too) the disclaimer is not embedded, so the stubs no longer make one story of it."""
+    disclaimer = " ".join(["Disclaimer"] + [f"legal{i}" for i in range(12)]) + "."
+    stubs = [article(f"{words(p)} teaser. {disclaimer}", "2024-03-01") for p in "pqrstu"]
+    with open_store(url) as store:
+        ingestor(store).run(stubs[:2])
+    with open_store(url) as store:  # a new process: the contexts come from the store
+        ingestor(store).run(stubs[2:])
+        story_of = {a["id"]: s["id"] for s in list_stories(store) for a in s["articles"]}
+        # The first two were embedded with the disclaimer (half their words) and joined.
+        assert story_of[stubs[0].id] == story_of[stubs[1].id]
+        assert len({story_of[a.id] for a in stubs[2:]} | {story_of[stubs[0].id]}) == 5
+        assert store.article(stubs[4].id).text == stubs[4].text  # stored as it came
+
+
+def test_an_older_store_without_the_boilerplate_table_is_read_and_gains_it(tmp_path) -> None:
+    import sqlite3
+
+    from storylens.store.sqlite import SQLiteStore
+
+    path = tmp_path / "old.db"
+    with open_store(path) as store:
+        ingestor(store).run(stream()[:1])
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("DROP TABLE lead_sentences")
+        db.commit()
+    with closing(SQLiteStore(path, create=False, read_only=True)) as reader:
+        assert reader.count() == 1  # a reader needs no boilerplate table
+    with open_store(path, create=False) as store:
+        assert ingestor(store).run(stream()).new == 4 and store.integrity() == "ok"

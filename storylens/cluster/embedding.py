@@ -55,12 +55,17 @@ class Recipe:
         return embedding_dim + (self.names_dim if self.names_weight > 0 else 0)
 
 
+def lead_sentences(text: str, sentences: int, chars: int) -> list[str]:
+    """The first ``sentences`` sentences of the text's first ``chars`` characters (pieces of 25
+    characters or fewer skipped)."""
+    body = " ".join(text[:chars].split())
+    return [p for p in (x.strip() for x in _SPLIT.split(body)) if len(p) > 25][:sentences]
+
+
 def lead_pieces(title: str | None, text: str, sentences: int, chars: int) -> list[str]:
     """What is embedded: the title and the first sentences of the text."""
-    body = " ".join(text[:chars].split())
-    pieces = [p for p in (x.strip() for x in _SPLIT.split(body)) if len(p) > 25][:sentences]
     head = [title] if title else []
-    return head + pieces or [body[:300]]
+    return head + lead_sentences(text, sentences, chars) or [" ".join(text[:chars].split())[:300]]
 
 
 def names_vector(text: str, dim: int) -> np.ndarray:

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from storylens.cluster.boilerplate import BoilerplateFilter, Chunk
 from storylens.cluster.embedding import EmbedQueue, Recipe, article_vectors
 from storylens.cluster.score import article_language
 from storylens.cluster.stream import Decision, StreamClusterer, Verifier
@@ -181,6 +182,9 @@ class Ingestor:
         from storylens.nlp.pipeline import ANALYSIS_VERSION
 
         store.pin_analysis_version(ANALYSIS_VERSION)  # older analyses marked stale at once
+        self.boilerplate = BoilerplateFilter(
+            store.lead_contexts, after=cfg.boilerplate_after,
+            sentences=self.recipe.sentences, chars=self.recipe.chars)
         self.workers = cfg.embed_workers if workers is None else workers
         self.batch = batch or cfg.batch
         self._seen: set[str] = set()  # ids read but not yet committed
@@ -202,7 +206,7 @@ class Ingestor:
                            backend=settings().embedding.backend, workers=self.workers)
         # Embedding (>90 % of the time) of the next chunks runs beside reading, clustering and
         # writing the current one.
-        inflight: deque[tuple[list[Article], list[list[str]], Future[np.ndarray]]] = deque()
+        inflight: deque[tuple[list[Article], list[list[str]], Chunk, Future[np.ndarray]]] = deque()
         more = True
         try:
             # One BLAS thread here while embedding workers run: they have the cores, and the
@@ -218,25 +222,26 @@ class Ingestor:
                             inflight.append(prepared)
                     if not inflight:
                         break
-                    fresh, title_names, future = inflight.popleft()
+                    fresh, title_names, lines, future = inflight.popleft()
                     t0 = time.perf_counter()
                     vectors = future.result()
                     summary.timings["embed"] += time.perf_counter() - t0
-                    self._place(fresh, title_names, vectors, summary, done)
+                    self._place(fresh, title_names, lines, vectors, summary, done)
                     summary.seconds = time.perf_counter() - start
                     if progress:
                         progress(summary)
         finally:
             self._seen.clear()  # chunks read ahead but never placed may come again
+            self.boilerplate.forget_pending()
         if calls_before is not None:
             summary.verified = getattr(verifier, "calls", 0) - calls_before
         return summary
 
     def _prepare(
         self, stream: Iterator[Item], summary: Summary, queue: EmbedQueue
-    ) -> tuple[list[Article], list[list[str]], Future[np.ndarray]] | None:
-        """Read the next chunk, drop failures and duplicates, start embedding the rest and read
-        the names in their titles meanwhile."""
+    ) -> tuple[list[Article], list[list[str]], Chunk, Future[np.ndarray]] | None:
+        """Read the next chunk, drop failures and duplicates, start embedding the rest (without
+        their boilerplate sentences) and read the names in their titles meanwhile."""
         t0 = time.perf_counter()
         chunk = list(islice(stream, self.batch))  # reading and parsing happen here
         t1 = time.perf_counter()
@@ -253,17 +258,21 @@ class Ingestor:
             else:
                 self._seen.add(article.id)
                 fresh.append(article)
-        summary.timings["dedupe"] += time.perf_counter() - t1
-        future = queue.submit([(a.title, a.text) for a in fresh], large=len(chunk) == self.batch)
         t2 = time.perf_counter()
+        summary.timings["dedupe"] += t2 - t1
+        leads, lines = self.boilerplate.strip([(a.title, a.text) for a in fresh])
+        t3 = time.perf_counter()
+        summary.timings["boilerplate"] += t3 - t2
+        future = queue.submit(leads, large=len(chunk) == self.batch)
+        t4 = time.perf_counter()
         title_names = headline_names([a.title or _listed_opening(a) for a in fresh],
                                      [article_language(a) for a in fresh], [a.text for a in fresh])
-        summary.timings["names"] += time.perf_counter() - t2
-        return fresh, title_names, future
+        summary.timings["names"] += time.perf_counter() - t4
+        return fresh, title_names, lines, future
 
     def _place(
-        self, fresh: list[Article], title_names: list[list[str]], vectors: np.ndarray,
-        summary: Summary, done: Callable[[Article, Decision], None] | None,
+        self, fresh: list[Article], title_names: list[list[str]], lines: Chunk,
+        vectors: np.ndarray, summary: Summary, done: Callable[[Article, Decision], None] | None,
     ) -> None:
         """Cluster and write one chunk in one transaction (group commit), then report it.
 
@@ -294,6 +303,7 @@ class Ingestor:
                     store += (t1 - t0) + (t3 - t2)
                     decisions.append(decision)
                 t4 = time.perf_counter()
+                self.store.add_lead_contexts(lines.rows)
             store += time.perf_counter() - t4
         except BaseException:
             self.clusterer = load_clusterer(self.store, self.clusterer.clone())
@@ -301,6 +311,7 @@ class Ingestor:
         finally:
             # Committed (the store knows them now) or rolled back (they may come again).
             self._seen.difference_update(a.id for a in fresh)
+            self.boilerplate.settle(lines)
         summary.timings["cluster"] += cluster
         summary.timings["store"] += store
         for article, decision in zip(fresh, decisions, strict=True):

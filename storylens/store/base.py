@@ -37,6 +37,11 @@ _FOLD = (
 ADDED_COLUMNS: dict[str, dict[str, str]] = {"articles": {"title_names": "TEXT"}}
 
 
+#: Tables only ingest reads (boilerplate sentences): a reader of a store made before them does
+#: without them.
+WRITER_TABLES = frozenset({"lead_sentences"})
+
+
 def identifying(table: str, columns: frozenset[str]) -> frozenset[str]:
     """The columns of ``table`` that any storylens store has, however old."""
     return columns - ADDED_COLUMNS.get(table, {}).keys()
@@ -181,6 +186,24 @@ class SQLStore:
             rows = self._execute(f"SELECT id FROM articles WHERE id IN ({marks})", part)
             found.update(r[0] for r in rows)
         return found
+
+    def lead_contexts(self, keys: Sequence[int]) -> dict[int, list[str]]:
+        """The contexts stored for these lead-sentence keys (:mod:`storylens.cluster.boilerplate`)."""
+        found: dict[int, list[str]] = {}
+        for start in range(0, len(keys), 500):
+            part = list(keys[start : start + 500])
+            marks = ",".join("?" * len(part))
+            rows = self._execute(
+                f"SELECT sentence, context FROM lead_sentences WHERE sentence IN ({marks})", part)
+            for key, context in rows:
+                found.setdefault(int(key), []).append(context)
+        return found
+
+    def add_lead_contexts(self, rows: Sequence[tuple[int, str]]) -> None:
+        """Note (sentence key, context) rows; call inside :meth:`transaction`."""
+        for key, context in rows:
+            self._execute("INSERT INTO lead_sentences (sentence, context) VALUES (?, ?)"
+                          " ON CONFLICT DO NOTHING", (key, context))
 
     def insert_article(
         self, article: Article, vector: np.ndarray, day: int | None,

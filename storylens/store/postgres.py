@@ -49,6 +49,9 @@ SCHEMA = [
     )""",
     "CREATE INDEX IF NOT EXISTS stories_merged ON stories(merged_into)",
     "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    # Where lead sentences stood: tells boilerplate (storylens.cluster.boilerplate).
+    "CREATE TABLE IF NOT EXISTS lead_sentences (sentence BIGINT NOT NULL, context TEXT NOT NULL)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS lead_sentences_key ON lead_sentences(sentence, context)",
     """CREATE OR REPLACE VIEW story_view AS
         SELECT id, size, coalesce(first_pub, first_ing) AS first_seen,
                coalesce(last_pub, last_ing) AS last_seen, label, merged_into, created_seq

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from storylens.errors import Code, NotFoundError, StorylensError
-from storylens.store.base import ADDED_COLUMNS, SQLStore, StoreError, identifying
+from storylens.store.base import ADDED_COLUMNS, WRITER_TABLES, SQLStore, StoreError, identifying
 
 __all__ = ["SCHEMA", "SQLiteStore", "StoreError"]
 
@@ -52,6 +52,11 @@ CREATE TABLE IF NOT EXISTS settings (  -- what the stored data depends on, e.g. 
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS lead_sentences (  -- where lead sentences stood: tells boilerplate
+    sentence INTEGER NOT NULL,  -- 64-bit hash of the sentence (storylens.cluster.boilerplate)
+    context TEXT NOT NULL,      -- hashes of the other lead sentences of an article that held it
+    PRIMARY KEY (sentence, context)
+) WITHOUT ROWID;
 -- Seen dates: publication dates where known, the ingest date only for stories none of whose
 -- articles carries one (mixing the two would stretch a 2022 story into today).
 CREATE VIEW IF NOT EXISTS story_view AS
@@ -109,9 +114,12 @@ def _writable(file: Path) -> bool:
     return os.access(file, os.W_OK) and os.access(file.absolute().parent, os.W_OK | os.X_OK)
 
 
-def _current(found: dict[str, frozenset[str]]) -> bool:
+def _current(found: dict[str, frozenset[str]], *, reading: bool = False) -> bool:
+    """Whether the file holds every object of the schema; ``reading``: every object a reader
+    uses (not the tables only ingest reads, :data:`WRITER_TABLES`)."""
     expected = _expected()
-    return all(name in found and cols <= found[name] for name, cols in expected.items())
+    return all(name in found and cols <= found[name] for name, cols in expected.items()
+               if not (reading and name in WRITER_TABLES))
 
 
 def _add_columns(db: sqlite3.Connection) -> None:
@@ -224,7 +232,7 @@ class SQLiteStore(SQLStore):
             held = ", ".join(sorted(found)[:5])
             raise StoreError(Code.E019, db=self.path, reason=(
                 f"it is another database, not a storylens store (it holds {held})"))
-        if self.read_only and not _current(found):
+        if self.read_only and not _current(found, reading=True):
             raise StoreError(Code.E019, db=self.path, reason=(
                 "it was made by an older storylens and is read-only here:"
                 " open it once with write access to update it"))
