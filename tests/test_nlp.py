@@ -493,6 +493,15 @@ def test_a_compound_with_a_name_is_a_mention_of_that_name_alone():
     assert not any("Bundestagswahl" in m.text or "Spitze" in m.text for m in art.mentions)
 
 
+def test_a_dative_article_inside_a_marked_body_parts_two_names():
+    text = ("„Die Milizen sind gut organisiert“, sagt Sascha Lohmann von der Stiftung Wissenschaft "
+            "und Politik dem RedaktionsNetzwerk Deutschland (RND).")
+    art = analyze(read_text(text, lang="de"))
+    found = {e.name for e in art.entities}
+    assert {"Stiftung Wissenschaft und Politik", "RedaktionsNetzwerk Deutschland"} <= found, found
+    assert not any(" dem " in m.text for m in art.mentions)
+
+
 def test_names_joined_by_a_slash_are_two():
     text = "Berlin/Saarbrücken - Die Abgeordneten der CDU/CSU tagten am Montag. Foto: Gregor Fischer/dpa"
     labels = mention_labels(text, "de")

@@ -191,8 +191,25 @@ def model_spans(text: str, sents: Sequence[Sequence[Token]], tags: Sequence[Sequ
             if coarse and _ROLE_COMPOUND.fullmatch(text[start:end]):
                 spans.extend(embedded_names(text[start:end], start, "ORG"))
             elif coarse:
-                spans.append((_past_article(text, start, end), end, coarse))
+                spans.extend(_apart_at_dative((_past_article(text, start, end), end, coarse), text))
     return spans
+
+
+# A dative article inside what the model marked as one name of a body or a place joins two
+# names ("der Stiftung Wissenschaft und Politik dem RedaktionsNetzwerk Deutschland"): in the
+# GermEval data 1 of 6,691 organisations and none of 12,650 places holds one.
+_DATIVE = re.compile(r"\s+dem\s+(?=[A-ZÄÖÜ])")
+
+
+def _apart_at_dative(span: Span, text: str) -> list[Span]:
+    start, end, label = span
+    if label not in ("ORG", "LOC"):
+        return [span]
+    cuts = list(_DATIVE.finditer(text, start, end))
+    if not cuts:
+        return [span]
+    bounds = [start, *(x for m in cuts for x in m.span()), end]
+    return [(a, b, label) for a, b in zip(bounds[::2], bounds[1::2], strict=True) if b > a]
 
 
 _LEADING_ARTICLE = re.compile("(?:" + "|".join(sorted(a.title() for a in names.ARTICLES)) + r")\s+(?=[A-ZÄÖÜ])")

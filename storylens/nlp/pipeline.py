@@ -54,7 +54,9 @@ from storylens.nlp.segment import segment
 # works quoted in title case are one name; a name translated keeps its acronym ("Social
 # Democratic Party’s (SPD)"); "Berlin SPD" is Berlin and the SPD; a known name after the
 # article that opens its sentence is the name alone; "Das türkische" is no Türkei (session 20).
-ANALYSIS_VERSION = 15
+# A dative article inside a marked body or place parts two names ("Stiftung Wissenschaft und
+# Politik dem RedaktionsNetzwerk Deutschland"; session 21).
+ANALYSIS_VERSION = 16
 
 
 def analysed_part(text: str, limit: int) -> int:
