@@ -80,6 +80,16 @@ def test_a_sentence_shared_by_two_articles_only_stays() -> None:
     assert run(table, filt, texts) == texts
 
 
+def test_a_lead_of_the_sentence_alone_tells_nothing() -> None:
+    """An untitled article of the disclaimer alone has no other sentence to compare: it neither
+    counts towards boilerplate nor leaves a row the store could not hold twice."""
+    table = Table()
+    filt = BoilerplateFilter(table.contexts, after=3, sentences=6, chars=1200)
+    for _ in range(4):
+        assert run(table, filt, [DISCLAIMER]) == [DISCLAIMER]
+    assert not table.rows
+
+
 def test_off_keeps_every_sentence() -> None:
     table = Table()
     filt = BoilerplateFilter(table.contexts, after=0, sentences=6, chars=1200)

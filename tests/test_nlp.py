@@ -502,6 +502,15 @@ def test_a_dative_article_inside_a_marked_body_parts_two_names():
     assert not any(" dem " in m.text for m in art.mentions)
 
 
+def test_languages_city_adjectives_and_cents_are_no_names():
+    text = ("Die Bonner Polizei ermittelt. Das Video ist auf Deutsch und Englisch verfügbar. "
+            "Der Kaffee kostet 50 Cent. Der Bürgermeister von Bonn sprach.")
+    art = analyze(read_text(text, lang="de"))
+    found = {m.text for m in art.mentions}
+    assert not found & {"Bonner", "Deutsch", "Englisch", "Cent"}, found
+    assert "Bonn" in found
+
+
 def test_names_joined_by_a_slash_are_two():
     text = "Berlin/Saarbrücken - Die Abgeordneten der CDU/CSU tagten am Montag. Foto: Gregor Fischer/dpa"
     labels = mention_labels(text, "de")

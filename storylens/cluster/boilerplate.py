@@ -50,7 +50,7 @@ def parse_context(text: str) -> Context:
 
 def _contexts(keys: list[int], title: str | None) -> dict[int, Context]:
     """Per sentence key of one lead, the sketch of the lead's other sentences; a lead of one
-    sentence is known by its title, if any (else its context matches no other)."""
+    sentence is known by its title, if any (else its context is empty: it tells nothing)."""
     out: dict[int, Context] = {}
     for key in keys:
         others = sorted(k for k in set(keys) if k != key)[:SKETCH]
@@ -61,7 +61,8 @@ def _contexts(keys: list[int], title: str | None) -> dict[int, Context]:
 
 
 def _new_context(known: Iterable[Context], context: Context) -> bool:
-    return not context or not any(context & seen for seen in known)
+    """Whether ``context`` is unrelated to every one in ``known`` (shares no sentence)."""
+    return bool(context) and not any(context & seen for seen in known)
 
 
 @dataclass
@@ -74,9 +75,9 @@ class Chunk:
 class BoilerplateFilter:
     """Strips boilerplate sentences from the leads of a chunk before they are embedded.
 
-    ``stored(keys)``: the contexts the store holds for these sentence keys (as written). ``after``: how many
-    unrelated contexts make a sentence boilerplate (0: never). ``sentences``/``chars``: the lead
-    the clusterer embeds (:class:`storylens.cluster.embedding.Recipe`).
+    ``stored(keys)``: the contexts the store holds for these sentence keys, as written.
+    ``after``: how many unrelated contexts make a sentence boilerplate (0: never).
+    ``sentences``/``chars``: the lead the clusterer embeds (:class:`~storylens.cluster.embedding.Recipe`).
     """
 
     def __init__(

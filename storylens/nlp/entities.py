@@ -23,8 +23,14 @@ from storylens.nlp.rule_entities import STOP, Span, recognise_rules
 # Currency names the model tags as names of things (OTH); figures carry them as units.
 _CURRENCY_NAMES = {
     "euro", "euros", "dollar", "dollars", "us-dollar", "us-dollars", "franken", "pfund",
-    "rubel", "yen", "yuan", "lira", "zloty", "forint", "kronen", "rupien",
+    "rubel", "yen", "yuan", "lira", "zloty", "forint", "kronen", "rupien", "cent",
 }  # fmt: skip
+
+# A language the model marks as a name of a thing ("auf Deutsch", "ins Englische", "Arabisch"):
+# a word derived from a place or people, as GermEval annotates it (LOCderiv), not a name.
+_LANGUAGE = re.compile(r"(?:Deutsch|[A-ZÄÖÜ][a-zäöüß]{2,}isch)(?:e|en|es)?")
+# What follows a word used as an attribute ("Bonner Polizei", "Genfer Abkommen").
+_BEFORE_NOUN = re.compile(r"\s+[A-ZÄÖÜ]")
 
 
 @lru_cache(maxsize=1)
@@ -373,6 +379,21 @@ def _with_their_noun(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+def _derived_word(surface: str, label: str, text: str, end: int) -> bool:
+    """Whether a one-word name the model marked as a thing or a place is a word derived from a
+    place: a language ("Deutsch", "Englischen") or a city's adjective before a noun ("Bonner
+    Polizei", "Pekinger Flughafen"; the retailer "bei Hofer" stands before no noun, and Hof is
+    no city of the table). An organisation stays: the model marks "Warschauer" of "Warschauer
+    Pakt" so, and the word is the mention of the pact that is left."""
+    if label not in ("MISC", "LOC") or " " in surface or "-" in surface:
+        return False
+    if label == "MISC" and _LANGUAGE.fullmatch(surface):
+        return True
+    stem = surface[:-2]
+    return (surface.endswith("er") and len(stem) >= 3 and _BEFORE_NOUN.match(text, end) is not None
+            and names.city_of(stem) is not None)
+
+
 def is_currency(surface: str) -> bool:
     """Whether a name is a currency's ("Euro", "US-Dollar"): the unit of a figure, not a name."""
     return surface.lower() in _CURRENCY_NAMES
@@ -500,6 +521,8 @@ def link(text: str, spans: list[Span], tokens: Sequence[Token]) -> tuple[tuple[M
         label = alias[0] if alias else label  # the alias table knows Kirgistan is a place
         if label == "MISC" and is_currency(surface):
             continue  # "10 Milliarden Euro": the unit of a figure, not a name
+        if _derived_word(surface, label, text, end):
+            continue
         keyed.append((start, end, label, surface, names.entity_key(surface, label)))
     keys = {k for *_, k in keyed}
     # Genitive forms (Tokajews, Nasarbajews) join the entity of their base form.

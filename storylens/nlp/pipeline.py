@@ -55,8 +55,9 @@ from storylens.nlp.segment import segment
 # Democratic Party’s (SPD)"); "Berlin SPD" is Berlin and the SPD; a known name after the
 # article that opens its sentence is the name alone; "Das türkische" is no Türkei (session 20).
 # A dative article inside a marked body or place parts two names ("Stiftung Wissenschaft und
-# Politik dem RedaktionsNetzwerk Deutschland"; session 21).
-ANALYSIS_VERSION = 16
+# Politik dem RedaktionsNetzwerk Deutschland"; 16). Languages ("auf Deutsch"), a city's adjective
+# before a noun ("Bonner Polizei") and "Cent" are no names (17; session 21).
+ANALYSIS_VERSION = 17
 
 
 def analysed_part(text: str, limit: int) -> int:
