@@ -66,8 +66,8 @@ def _new_context(known: Iterable[Context], context: Context) -> bool:
 
 
 @dataclass
-class Chunk:
-    """What one chunk of articles adds: the (sentence, context) rows to write with it."""
+class LeadRows:
+    """The (sentence, context) rows one chunk of articles adds, to write with the chunk."""
 
     rows: list[tuple[int, str]] = field(default_factory=list)
 
@@ -90,9 +90,9 @@ class BoilerplateFilter:
         self.chars = chars
         self._pending: dict[int, list[Context]] = {}  # contexts of chunks not yet written
 
-    def strip(self, leads: Sequence[Lead]) -> tuple[list[Lead], Chunk]:
+    def strip(self, leads: Sequence[Lead]) -> tuple[list[Lead], LeadRows]:
         """The leads without their boilerplate sentences, and the rows the chunk adds."""
-        chunk = Chunk()
+        chunk = LeadRows()
         if self.after <= 0:
             return list(leads), chunk
         pieces = [lead_sentences(text, self.sentences, self.chars) for _, text in leads]
@@ -115,7 +115,7 @@ class BoilerplateFilter:
             out.append((title, _without(text, ps, kept)) if dropped and (kept or title) else (title, text))
         return out, chunk
 
-    def settle(self, chunk: Chunk) -> None:
+    def settle(self, chunk: LeadRows) -> None:
         """The chunk's rows are written (or rolled back): they are no longer pending."""
         for key, text in chunk.rows:
             contexts = self._pending.get(key)

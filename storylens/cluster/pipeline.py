@@ -3,9 +3,11 @@
 Where the time goes (measured, see benchmarks/scale_RESULTS.md): embedding dominates, so
 chunks of articles are embedded by worker processes while earlier chunks are clustered and
 written, and only as much text as the clustering needs (title + lead) is embedded
-(:mod:`storylens.cluster.embedding`). Full analysis is not run at ingest; ``story`` analyses a story's articles on first
-read and stores the result, so nothing is computed twice. Ingest does read the names in each
-title (:mod:`storylens.nlp.headlines`, German through the NER model) for the story listings.
+(:mod:`storylens.cluster.embedding`), less the boilerplate sentences of the lead
+(:mod:`storylens.cluster.boilerplate`). Full analysis is not run at ingest; ``story``
+analyses a story's articles on first read and stores the result, so nothing is computed twice.
+Ingest does read the names in each title (:mod:`storylens.nlp.headlines`, German through the
+NER model) for the story listings.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from storylens.cluster.boilerplate import BoilerplateFilter, Chunk
+from storylens.cluster.boilerplate import BoilerplateFilter, LeadRows
 from storylens.cluster.embedding import EmbedQueue, Recipe, article_vectors
 from storylens.cluster.score import article_language
 from storylens.cluster.stream import Decision, StreamClusterer, Verifier
@@ -206,7 +208,7 @@ class Ingestor:
                            backend=settings().embedding.backend, workers=self.workers)
         # Embedding (>90 % of the time) of the next chunks runs beside reading, clustering and
         # writing the current one.
-        inflight: deque[tuple[list[Article], list[list[str]], Chunk, Future[np.ndarray]]] = deque()
+        inflight: deque[tuple[list[Article], list[list[str]], LeadRows, Future[np.ndarray]]] = deque()
         more = True
         try:
             # One BLAS thread here while embedding workers run: they have the cores, and the
@@ -222,11 +224,11 @@ class Ingestor:
                             inflight.append(prepared)
                     if not inflight:
                         break
-                    fresh, title_names, lines, future = inflight.popleft()
+                    fresh, title_names, lead_rows, future = inflight.popleft()
                     t0 = time.perf_counter()
                     vectors = future.result()
                     summary.timings["embed"] += time.perf_counter() - t0
-                    self._place(fresh, title_names, lines, vectors, summary, done)
+                    self._place(fresh, title_names, lead_rows, vectors, summary, done)
                     summary.seconds = time.perf_counter() - start
                     if progress:
                         progress(summary)
@@ -239,7 +241,7 @@ class Ingestor:
 
     def _prepare(
         self, stream: Iterator[Item], summary: Summary, queue: EmbedQueue
-    ) -> tuple[list[Article], list[list[str]], Chunk, Future[np.ndarray]] | None:
+    ) -> tuple[list[Article], list[list[str]], LeadRows, Future[np.ndarray]] | None:
         """Read the next chunk, drop failures and duplicates, start embedding the rest (without
         their boilerplate sentences) and read the names in their titles meanwhile."""
         t0 = time.perf_counter()
@@ -260,7 +262,7 @@ class Ingestor:
                 fresh.append(article)
         t2 = time.perf_counter()
         summary.timings["dedupe"] += t2 - t1
-        leads, lines = self.boilerplate.strip([(a.title, a.text) for a in fresh])
+        leads, lead_rows = self.boilerplate.strip([(a.title, a.text) for a in fresh])
         t3 = time.perf_counter()
         summary.timings["boilerplate"] += t3 - t2
         future = queue.submit(leads, large=len(chunk) == self.batch)
@@ -268,10 +270,10 @@ class Ingestor:
         title_names = headline_names([a.title or _listed_opening(a) for a in fresh],
                                      [article_language(a) for a in fresh], [a.text for a in fresh])
         summary.timings["names"] += time.perf_counter() - t4
-        return fresh, title_names, lines, future
+        return fresh, title_names, lead_rows, future
 
     def _place(
-        self, fresh: list[Article], title_names: list[list[str]], lines: Chunk,
+        self, fresh: list[Article], title_names: list[list[str]], lead_rows: LeadRows,
         vectors: np.ndarray, summary: Summary, done: Callable[[Article, Decision], None] | None,
     ) -> None:
         """Cluster and write one chunk in one transaction (group commit), then report it.
@@ -303,7 +305,7 @@ class Ingestor:
                     store += (t1 - t0) + (t3 - t2)
                     decisions.append(decision)
                 t4 = time.perf_counter()
-                self.store.add_lead_contexts(lines.rows)
+                self.store.add_lead_contexts(lead_rows.rows)
             store += time.perf_counter() - t4
         except BaseException:
             self.clusterer = load_clusterer(self.store, self.clusterer.clone())
@@ -311,7 +313,7 @@ class Ingestor:
         finally:
             # Committed (the store knows them now) or rolled back (they may come again).
             self._seen.difference_update(a.id for a in fresh)
-            self.boilerplate.settle(lines)
+            self.boilerplate.settle(lead_rows)
         summary.timings["cluster"] += cluster
         summary.timings["store"] += store
         for article, decision in zip(fresh, decisions, strict=True):
