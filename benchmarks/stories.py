@@ -316,7 +316,7 @@ def main() -> None:
         " decided (Overall <= 1.5 same, >= 2.5 different).",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores,"
         f" Python {platform.python_version()}; load average (1 min) {load} during the run.",
-        f"Command: `.venv/bin/python benchmarks/stories.py {' '.join(sys.argv[1:])}`."
+        f"Command: `{' '.join(['.venv/bin/python', 'benchmarks/stories.py', *sys.argv[1:]])}`."
         f" Settings: {json.dumps(settings().stories.as_dict())}.",
         "",
         "| precision | recall | F1 | TP | FP | FN | seeds in one story | stories |",

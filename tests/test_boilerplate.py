@@ -28,7 +28,7 @@ class Table:
 def run(table: Table, filt: BoilerplateFilter, texts: list[str], commit: bool = True) -> list[str]:
     leads, chunk = filt.strip([(None, t) for t in texts])
     if commit:
-        table.rows.update(chunk.rows)
+        table.rows.update(chunk)
     filt.settle(chunk)
     return [text for _, text in leads]
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 
 from storylens.cluster.embedding import lead_sentences
 
@@ -51,9 +50,10 @@ def parse_context(text: str) -> Context:
 def _contexts(keys: list[int], title: str | None) -> dict[int, Context]:
     """Per sentence key of one lead, the sketch of the lead's other sentences; a lead of one
     sentence is known by its title, if any (else its context is empty: it tells nothing)."""
+    ordered = sorted(set(keys))
     out: dict[int, Context] = {}
     for key in keys:
-        others = sorted(k for k in set(keys) if k != key)[:SKETCH]
+        others = [k for k in ordered if k != key][:SKETCH]
         if not others and title:
             others = [sentence_key(title)]
         out[key] = frozenset(others)
@@ -65,11 +65,8 @@ def _new_context(known: Iterable[Context], context: Context) -> bool:
     return bool(context) and not any(context & seen for seen in known)
 
 
-@dataclass
-class LeadRows:
-    """The (sentence, context) rows one chunk of articles adds, to write with the chunk."""
-
-    rows: list[tuple[int, str]] = field(default_factory=list)
+#: the (sentence key, context) rows one chunk of articles adds, written with the chunk
+LeadRows = list[tuple[int, str]]
 
 
 class BoilerplateFilter:
@@ -92,9 +89,9 @@ class BoilerplateFilter:
 
     def strip(self, leads: Sequence[Lead]) -> tuple[list[Lead], LeadRows]:
         """The leads without their boilerplate sentences, and the rows the chunk adds."""
-        chunk = LeadRows()
+        rows: LeadRows = []
         if self.after <= 0:
-            return list(leads), chunk
+            return list(leads), rows
         pieces = [lead_sentences(text, self.sentences, self.chars) for _, text in leads]
         keys = [[sentence_key(p) for p in ps] for ps in pieces]
         wanted = sorted({k for ks in keys for k in ks})
@@ -108,16 +105,16 @@ class BoilerplateFilter:
                 if len(seen) < self.after and _new_context(seen, context):
                     seen.append(context)
                     self._pending.setdefault(key, []).append(context)
-                    chunk.rows.append((key, context_text(context)))
+                    rows.append((key, context_text(context)))
                 if len(seen) >= self.after:
                     dropped.add(key)
             kept = [p for p, k in zip(ps, ks, strict=True) if k not in dropped]
             out.append((title, _without(text, ps, kept)) if dropped and (kept or title) else (title, text))
-        return out, chunk
+        return out, rows
 
-    def settle(self, chunk: LeadRows) -> None:
+    def settle(self, rows: LeadRows) -> None:
         """The chunk's rows are written (or rolled back): they are no longer pending."""
-        for key, text in chunk.rows:
+        for key, text in rows:
             contexts = self._pending.get(key)
             if contexts:
                 context = parse_context(text)

@@ -305,7 +305,7 @@ class Ingestor:
                     store += (t1 - t0) + (t3 - t2)
                     decisions.append(decision)
                 t4 = time.perf_counter()
-                self.store.add_lead_contexts(lead_rows.rows)
+                self.store.add_lead_contexts(lead_rows)
             store += time.perf_counter() - t4
         except BaseException:
             self.clusterer = load_clusterer(self.store, self.clusterer.clone())
