@@ -445,15 +445,56 @@ def test_the_place_and_agency_of_a_dateline_are_typed_so_in_the_text():
             "de", ["Strube", "Peskow"], id="possessors",
         ),
         pytest.param(
+            # Johnson owns the thoughts; the spokesman, named by no name, speaks.
             "Prime Minister Boris Johnson left hospital. A spokesman said Mr Johnson's thoughts are with "
             "\"those affected by this terrible disease.\"",
-            "en", [None], id="english-possessive",
+            "en", ["spokesman"], id="english-possessive",
+        ),
+        pytest.param(
+            # A colon after a name opens that person's quote; "Die Ministerin weiter:" goes on with her.
+            "Die Ministerin Leonore Gewessler kündigte das an. Gewessler: \"Die Verordnung ist schon in Arbeit.\" "
+            "Die Ministerin weiter: \"Das wird in den nächsten Wochen sein.\"",
+            "de", ["Gewessler", "Gewessler"], id="colon-after-a-name",
+        ),
+        pytest.param(
+            # The verb of the next sentence reports that sentence, not the quote before it; a group's
+            # "Sie schrieben" names no one.
+            "Der Regierungschef Kyriakos Mitsotakis reiste ab. In dem Bericht steht: „Die Lage an der Grenze "
+            "ist sehr angespannt.“ Olaf Scholz teilte mit, sein Land werde helfen. Die Ministerinnen berieten. "
+            "Sie schrieben: „Wir brauchen mehr Geld für die Länder.“",
+            "de", [None, None], id="no-speaker-from-the-next-sentence-or-a-group",
         ),
     ],
 )
 def test_quotes_speakers(text, lang, speakers):
     article = analyze(read_text(text, lang=lang))
     assert [q.speaker.split()[-1] if q.speaker else None for q in article.quotes] == speakers
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "speaker", "entity"),
+    [
+        ('Das kasachische Außenministerium erklärte, bei den Angreifern handele es sich um "Personen, die in '
+         'den Reihen radikaler Gruppen Erfahrung haben".', "de", "das kasachische Außenministerium", False),
+        ("„Wir prüfen alle Möglichkeiten sehr genau“, schrieb die Zeitung am Montag.", "de", "die Zeitung", False),
+        ("Ein Sprecher des Auswärtigen Amtes sagte: „Wir beobachten die Lage sehr genau.“", "de",
+         "ein Sprecher des Auswärtigen Amtes", False),
+        ("„Die Lage ist ernst und wir handeln“, teilte die Polizei am Montag mit.", "de", "die Polizei", False),
+        ("„Die Lage ist ernst und wir handeln“, erklärte die OVKS am Montag.", "de", "OVKS", True),
+        ("„Wir treffen logistische Vorbereitungen, falls nötig“, heißt es bei Stora Enso.", "de", "Stora Enso", True),
+        ("„Die Zahl der Studenten hat sich verdoppelt“, heißt es im Migrationsbericht.", "de", None, False),
+        ('"We are watching the situation very closely," the ministry said in a statement.', "en", "the ministry",
+         False),
+        ('"We are watching the situation very closely," said a spokesman for the ministry.', "en",
+         "a spokesman for the ministry", False),
+    ],
+)
+def test_quotes_by_sources_no_person_names(text, lang, speaker, entity):
+    """Who speaks where no person is named: the noun phrase as written (no entity id, so it never
+    matches another article's quote by speaker alone), or the organisation named there."""
+    (quote,) = analyze(read_text(text, lang=lang)).quotes
+    assert quote.speaker == speaker
+    assert (quote.speaker_id is not None) == entity
 
 
 def test_quotes_scare_quotes_are_not_speech():

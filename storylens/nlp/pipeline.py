@@ -56,8 +56,10 @@ from storylens.nlp.segment import segment
 # article that opens its sentence is the name alone; "Das türkische" is no Türkei (session 20).
 # A dative article inside a marked body or place parts two names ("Stiftung Wissenschaft und
 # Politik dem RedaktionsNetzwerk Deutschland"; 16). Languages ("auf Deutsch"), a city's adjective
-# before a noun ("Bonner Polizei") and "Cent" are no names (17; session 21).
-ANALYSIS_VERSION = 17
+# before a noun ("Bonner Polizei") and "Cent" are no names (17; session 21). Quotes name the
+# source that speaks where no person is named ("das Außenministerium", "die Polizei"), and more
+# speech verbs and "Name: „…“" find their speakers (18; session 22).
+ANALYSIS_VERSION = 18
 
 
 def analysed_part(text: str, limit: int) -> int:

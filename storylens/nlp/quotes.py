@@ -1,8 +1,13 @@
 """Direct quotes in German and English quotation styles, with their speaker.
 
-A speaker is a person mention next to a speech verb ("sagte Putin", "Putin said"); a pronoun
-("sagte er", "he said") resolves to the last named speaker; a quote standing alone after a
-sentence like "Tokajew sagte, ..." belongs to that sentence's speaker.
+A speaker is a person mention next to a speech verb ("sagte Putin", "Putin said") or before a
+colon that opens the quote ("Gewessler: „…“"); a pronoun ("sagte er", "he said") resolves to the
+last named speaker; a quote standing alone after a sentence like "Tokajew sagte, ..." belongs to
+that sentence's speaker. Where no person is named, the noun phrase that speaks is the speaker
+("schrieb die Zeitung", "Ein Sprecher sagte", "the ministry said", "heißt es bei Stora Enso"):
+a source an analyst wants to see, though without an entity id, so it never matches a quote of
+another article by speaker alone. An organisation the analysis knows by name ("erklärte die
+OVKS") is that entity.
 """
 
 from __future__ import annotations
@@ -13,15 +18,20 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from storylens.model import Entity, Mention, Quote, Sentence
+from storylens.nlp.intervals import Intervals
 from storylens.nlp.names import is_common_word
 
 _PAIRS = {"„": "“", "»": "«", "«": "»", "“": "”", "‚": "‘"}
 _SPEECH = (
-    r"sagte|sagt|sagten|erklärte|erklärt|erklärten|betonte|betont|meinte|warnte|"
+    r"sagte|sagt|sagten|sagen|gesagt|erklärte|erklärt|erklärten|erklären|betonte|betont|betonten|"
+    r"meinte|meint|warnte|warnt|warnten|gewarnt|erläuterte|erläutert|"
     r"(?:fügte|setzte)\s+(?:\w+\s+)?hinzu|"
-    r"schrieb|schreibt|twitterte|kritisierte|forderte|versicherte|ergänzte|fragte|antwortete|"
-    r"bekräftigte|unterstrich|ergänzt|(?<=, )so(?= (?-i:[A-ZÄÖÜ])| (?:die|der|das|ein|eine)\s)|"
-    r"said|says|told|tells|added|adds|wrote|writes|warned|stated|"
+    r"schrieb|schreibt|schrieben|schreiben|geschrieben|twitterte|twittert|kritisierte|kritisiert|"
+    r"kritisierten|forderte|fordert|forderten|versicherte|versichert|ergänzte|ergänzt|fragte|fragt|"
+    r"antwortete|antwortet|bekräftigte|bekräftigt|unterstrich|unterstreicht|"
+    r"teilten?(?=\s[^.!?\n]{0,80}\bmit\b)|hie(?:ß|ss) es|hei(?:ß|ss)t es|"
+    r"(?<=, )so(?= (?-i:[A-ZÄÖÜ])| (?:die|der|das|ein|eine)\s)|"
+    r"said|says|say|told|tells|added|adds|wrote|writes|warned|stated|"
     r"tweeted|explained|continued|noted|argued|insisted|claimed|commented|asked|replied|"
     r"declared|stressed|urged|posted"
 )
@@ -73,6 +83,61 @@ def _spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Who speaks when no person is named: a German noun phrase with its article, lower-case
+# adjectives before capitalised words, a genitive or a "von"/"für"/"bei" after them ("das
+# kasachische Außenministerium", "ein Sprecher des Auswärtigen Amtes", "ein Sprecher von Amazon");
+# an English one with its determiner ("the ministry", "a spokesman for the company"), or a body
+# named by a bare plural ("Police said").
+_CAPS = r"[A-ZÄÖÜ][\wäöüß&-]*(?:\s+[A-ZÄÖÜ][\wäöüß&-]*){0,3}"
+_GERMAN_ADJECTIVES = r"(?:[a-zäöüß][\wäöüß-]*(?:e|en|er|es|em)\s+){0,2}"
+_GERMAN_PHRASE = (
+    r"(?:[Dd]er|[Dd]ie|[Dd]as|[Ee]in|[Ee]ine|[Ss]eine?|[Ii]hre?)\s+" + _GERMAN_ADJECTIVES + _CAPS
+    + r"(?:\s+(?:des|der)\s+" + _GERMAN_ADJECTIVES + _CAPS + r")?"
+    + r"(?:\s+(?:von|für|bei)\s+" + _CAPS + r")?"
+)
+_ENGLISH_PHRASE = (
+    r"(?:[Tt]he|[Aa]n?)\s+(?:[a-z][\w'-]*\s+){0,3}(?:[\w'-]+)(?:\s+(?:of|for|at)\s+(?:the\s+)?" + _CAPS + r")?"
+    r"|(?:Police|Officials|Authorities|Prosecutors|Witnesses|Experts|Analysts|Researchers|Scientists)\b"
+)
+_PHRASE = r"(?<![\w-])(?P<who>" + _GERMAN_PHRASE + "|" + _ENGLISH_PHRASE + r")"
+# The phrase right after the speech verb (an adverb between: "sagte zudem ein Sprecher"), or the
+# source of "heißt es bei Stora Enso".
+_PHRASE_AFTER_VERB = re.compile(
+    r"\s+(?:(?:zudem|dazu|weiter|außerdem|auch|später|damals|jedoch|dann|nun|bereits|"
+    r"bei|von|aus|aus\s+dem|aus\s+der|vom)\s+)?" + _PHRASE + r"(?=\s|[,.;:!?]|$)"
+)
+# The phrase that opens a sentence and then speaks ("Das Ministerium erklärte", "The ministry
+# said", "Die Forscher haben geschrieben").
+_PHRASE_BEFORE_VERB = re.compile(
+    r"[\s,„“”\"»«'’]*" + _PHRASE + r"\s+(?:(?:hat|hatte|haben|hatten|has|have|had)\s+)?$")
+# In the sentence that opens a quote, a phrase after the verb is its subject only where it runs
+# to the colon or comma before the quote ("Am Montag erklärte das Ministerium: „…“"), not an
+# object ("betont die Bedeutung der Tiere als Bestäuber: „…“", "tweeted a response: “…”").
+_GERMAN_SUBJECT_AFTER_VERB = re.compile(
+    r"\s+(?:(?:zudem|dazu|weiter|außerdem|auch|später|damals|jedoch|dann|nun|bereits)\s+)?"
+    r"(?<![\w-])(?P<who>" + _GERMAN_PHRASE + r")\s*[:,]\s*[„“\"»«]?$"
+)
+# ', wie die „New York Times“ schrieb': the source stands between "wie" and its verb.
+_AS = re.compile(r"\W*wie\s+")
+_QUOTE_MARKS = re.compile(r"[„“”\"»«]")
+# A word that goes on past a name ("SPD-Politiker", "Amazon-Chef"): a role, not the body itself.
+_WORD_GOES_ON = re.compile(r"[\w-]")
+# The source of "heißt es": after "bei", "aus", "von" ("heißt es bei Stora Enso", "hieß es aus
+# dem Ministerium"); "heißt es in der Vorlage" names a document, not who speaks.
+_HEARSAY_SOURCE = re.compile(
+    r"\s+(?:(?:dazu|weiter|auch|zudem)\s+)?(?:bei|aus|von|vom)\s+(?P<who>(?:dem\s+|der\s+)?"
+    + _GERMAN_ADJECTIVES + _CAPS + r")(?=\s|[,.;:!?]|$)"
+)
+# A quote that ends its sentence, and the next sentence; a speech verb that brings content of
+# its own (a clause after a comma, "that", "dass").
+_NEW_SENTENCE = re.compile(r"\.[\"“”»«'’]\s+[A-ZÄÖÜ]")
+_OWN_CONTENT = re.compile(r"\s*(?:mit\s*)?,|\s+(?:that|dass)\b")
+# A colon right before the quote opens it: "Gewessler: „…“", "Die Ministerin weiter: „…“".
+_COLON_BEFORE = re.compile(r"\s*:\s*[„“\"»«]?$")
+_OPENS_WITH_PRONOUN = re.compile(r"\s*(?:Er|He|She)\s")
+_ROLE_GOES_ON = re.compile(r"^\s*(?:der|die)\s+\w+\s+weiter\s*:\s*[„“\"»«]?$", re.I)
+
+
 _ENGLISH_POSSESSIVE = re.compile(r"['’]s\s+[a-z]")
 _NOUN_AFTER = re.compile(r"\s+([A-ZÄÖÜ][a-zäöüß]+)\b")
 
@@ -88,15 +153,16 @@ def _possessor(text: str, m: Mention) -> bool:
     return noun is not None and is_common_word(noun.group(1))
 
 
-class _Persons:
-    """Person mentions in text order, indexed for the questions attribution asks of them.
+class _Named:
+    """Mentions of one type (persons unless told) in text order, indexed for the questions
+    attribution asks of them.
 
     Mentions do not overlap (``entities.recognise``), so their ends rise with their starts
     and both answers are binary searches; should the ends not rise, the ends are scanned.
     """
 
-    def __init__(self, mentions: Sequence[Mention]) -> None:
-        self.items = sorted((m for m in mentions if m.label == "PER"), key=lambda m: m.start)
+    def __init__(self, mentions: Sequence[Mention], label: str = "PER") -> None:
+        self.items = sorted((m for m in mentions if m.label == label), key=lambda m: m.start)
         self.starts = [m.start for m in self.items]
         ends = [m.end for m in self.items]
         self.ends = ends if all(a <= b for a, b in pairwise(ends)) else None
@@ -148,7 +214,11 @@ class _Sentences:
         return self.items[k - 1] if k else None
 
 
-def _antecedent(text: str, persons: _Persons, before: int) -> Mention | None:
+# Who speaks: a person or organisation mention, or the noun phrase that speaks where none is named.
+Speaker = Mention | str
+
+
+def _antecedent(text: str, persons: _Named, before: int) -> Mention | None:
     """What "er"/"sie" most likely points to: the last person seen speaking, else the last named."""
     earlier = persons.ending_by(before, 6)
     for m in reversed(earlier):
@@ -166,94 +236,184 @@ def find_quotes(
     min_words: int = 4,
 ) -> tuple[Quote, ...]:
     names = {e.id: e.name for e in entities}
-    persons = _Persons(mentions)
-    sents = _Sentences(sentences)
+    spans = _spans(text)
+    said = _Said(text, _Named(mentions), _Named(mentions, "ORG"), _Sentences(sentences), Intervals(spans))
     quotes: list[Quote] = []
-    last_speaker: Mention | None = None
+    last_speaker: Speaker | None = None
     last_end = -1  # where the last quote with a speaker ended
-    for qs, qe in _spans(text):
+    for qs, qe in spans:
         body = text[qs:qe].strip()
         if len(body.split()) < min_words:
             continue
-        speaker = _speaker(text, qs, qe, persons, sents, last_speaker, last_end)
+        speaker = said.speaker(qs, qe, last_speaker, last_end)
         if speaker is not None:
             last_speaker, last_end = speaker, qe
-        idx = sents.index_at(qs)
-        quotes.append(
-            Quote(
-                start=qs,
-                end=qe,
-                text=body,
-                speaker=names.get(speaker.entity_id, speaker.text) if speaker else None,
-                speaker_id=speaker.entity_id if speaker else None,
-                sentence=idx,
-            )
-        )
+        who: str | None = speaker if isinstance(speaker, str) else None
+        who_id = None
+        if isinstance(speaker, Mention):
+            who, who_id = names.get(speaker.entity_id, speaker.text), speaker.entity_id
+        quotes.append(Quote(start=qs, end=qe, text=body, speaker=who, speaker_id=who_id,
+                            sentence=said.sentences.index_at(qs)))
     return tuple(quotes)
 
 
-def _speaker(
-    text: str,
-    qs: int,
-    qe: int,
-    persons: _Persons,
-    sents: _Sentences,
-    last: Mention | None,
-    last_end: int = -1,
-) -> Mention | None:
-    # After the quote: ', sagte Putin.' / '", he said'
-    after = text[qe : qe + 120]
-    clause_end = re.search(r"[.!?\n]", after[1:])
-    after_clause = after[: clause_end.start() + 2] if clause_end else after
-    # A clause that runs into the next quote introduces that one ('" Jardim explained, "...').
-    introduces_next = _INTRODUCES.search(after_clause, 1) is not None
-    verb = None if introduces_next else _SPEECH_RE.search(after_clause)
-    if verb:
-        rest_start = qe + verb.end()
-        named = persons.within(qe, qe + len(after_clause), text)
-        if named:
-            return named
-        if _PRONOUN.search(text[rest_start : rest_start + 30]) or _PRONOUN.search(after_clause[: verb.start()]):
-            return _antecedent(text, persons, qs) or last
-        return None  # '", schrieb die Zeitung.': a speaker who is not a named person
-    # Before the quote, same sentence: 'Putin sagte: "…"' / 'sagte er: "…"'
-    lead_start = max(0, qs - 160)
-    lead = text[lead_start:qs]
-    # The sentence before the quote: after the last full stop, line break, or earlier quote that
-    # closed a sentence ('... help." AECJ members continued, "When ...').
-    closed = [m.end() for m in _CLOSED_QUOTE.finditer(lead, 0, max(0, len(lead) - 1))]
-    cut = max(lead.rfind(". "), lead.rfind("\n"), closed[-1] - 1 if closed else -1)
-    lead_start += cut + 1 if cut >= 0 else 0
-    lead = text[lead_start:qs]
-    if _SPEECH_RE.search(lead):
-        named = persons.within(lead_start, qs, text)
-        if named:
-            return named
-        if _PRONOUN.search(lead):
-            return _antecedent(text, persons, qs) or last
-        return None  # 'Ein Sprecher sagte: "…"'
-    # Standing alone: the previous sentence introduced the speaker ('Tokajew sagte, …').
-    s = sents.last_ending_by(qs)
-    if s is not None and qs - s.end < 5:
-        sent = text[s.start : s.end]
-        verbs = list(_SPEECH_RE.finditer(sent))
-        if verbs:
-            # '..., sagte Lindner.': the person right after the last speech verb, else the first.
-            # ('Casado told Sánchez.': after "told" stands who was told.)
-            after_verb = s.start + verbs[-1].end()
-            told = verbs[-1].group().lower() in ("told", "tells")
-            right_after = None if told else persons.within(after_verb, after_verb + 40, text)
-            if right_after is not None and right_after.start - after_verb > 2:
-                right_after = None  # 'Pitt said of Cooper': only a name right after the verb
-            named = right_after or persons.within(s.start, s.end, text)
+class _Said:
+    """Who says the quotes of one text: its person and organisation mentions and sentences."""
+
+    def __init__(
+        self, text: str, persons: _Named, bodies: _Named, sentences: _Sentences, quoted: Intervals
+    ) -> None:
+        self.text = text
+        self.persons = persons
+        self.bodies = bodies
+        self.sentences = sentences
+        self.quoted = quoted  # the quotes' spans: a sentence said inside one names no source
+
+    def phrase(self, m: re.Match[str] | None) -> Speaker | None:
+        """The speaking noun phrase a pattern matched in the text: the organisation it names
+        where it is nothing more ("die OVKS"), else the phrase as written, its determiner in
+        lower case ("das kasachische Außenministerium")."""
+        if m is None:
+            return None
+        body = self.bodies.within(m.start("who"), m.end("who"))
+        words = m.group("who").split()
+        rest = " ".join(words[1:]) if words[0].lower() in _DETERMINERS else " ".join(words)
+        if body is not None and _QUOTE_MARKS.sub("", rest) == body.text:
+            return body
+        return " ".join([words[0].lower() if words[0].lower() in _DETERMINERS else words[0], *words[1:]])
+
+    def after_verb(self, at: int, end: int, pattern: re.Pattern[str] = _PHRASE_AFTER_VERB) -> Speaker | None:
+        """Who speaks right after a speech verb that ends at ``at`` (clause up to ``end``): an
+        organisation named there ("teilte Siemens mit", "erklärte die OVKS"), else the noun
+        phrase ``pattern`` finds there."""
+        body = self.bodies.within(at, min(end, at + 40))
+        if (body is not None and not self.text[at : body.start].strip(" „“\"»«").split()[1:]
+                and not _WORD_GOES_ON.match(self.text, body.end)):
+            return body  # nothing but an article or a quotation mark before it, nothing after
+        return self.phrase(pattern.match(self.text, at, end))
+
+    def subject_before(self, start: int, verb_at: int) -> Speaker | None:
+        """The organisation or noun phrase that opens ``start``..``verb_at`` and speaks with the
+        verb there ("Greenpeace USA tweeted", "Das Ministerium erklärte")."""
+        body = self.bodies.within(start, verb_at)
+        if body is not None and not self.text[start : body.start].strip(" ,„“”\"»«").split()[1:] \
+                and not self.text[body.end : verb_at].strip():
+            return body
+        return self.phrase(_PHRASE_BEFORE_VERB.match(self.text, start, verb_at))
+
+    def speaker(self, qs: int, qe: int, last: Speaker | None, last_end: int = -1) -> Speaker | None:
+        text, persons = self.text, self.persons
+        # After the quote: ', sagte Putin.' / '", he said' / '", schrieb die Zeitung.'
+        after = text[qe : qe + 120]
+        clause_end = re.search(r"[.!?\n]", after[1:])
+        after_clause = after[: clause_end.start() + 2] if clause_end else after
+        # A clause that runs into the next quote introduces that one ('" Jardim explained, "...').
+        introduces_next = _INTRODUCES.search(after_clause, 1) is not None
+        verb = None if introduces_next else _SPEECH_RE.search(after_clause)
+        if verb and _NEW_SENTENCE.match(text, qe - 1) and _OWN_CONTENT.match(text, qe + verb.end()):
+            # A quote that ended its sentence, and a new one whose verb brings its own content:
+            # that sentence reports something else ('„…Lage.“ Mitsotakis teilte mit, sein Land …').
+            verb = None
+        if verb and _hearsay(verb):  # '", heißt es bei Stora Enso.' (not "in der Vorlage")
+            return self.after_verb(qe + verb.end(), qe + len(after_clause), _HEARSAY_SOURCE)
+        if verb:
+            rest_start = qe + verb.end()
+            clause_stop = qe + len(after_clause)
+            before_verb = after_clause[: verb.start()]
+            verb_at = qe + verb.start()
+            as_source = _AS.match(before_verb)
+            if as_source:  # ', wie die „New York Times“ schrieb'
+                found = persons.within(qe, verb_at, text) or self.bodies.within(qe, verb_at)
+                return found or self.phrase(_PHRASE_AFTER_VERB.match(text, qe + as_source.end() - 1, verb_at))
+            named = persons.within(qe, clause_stop, text)
             if named:
                 return named
-            if _PRONOUN.search(_QUOTED.sub(" ", sent)):  # "he said", not a "he" inside a quote
+            pronoun = _PRONOUN.search(text, rest_start, min(rest_start + 30, clause_stop))
+            pronoun = pronoun or _PRONOUN.search(before_verb)
+            if pronoun and not _plural(verb):
+                return _antecedent(text, persons, qs) or last
+            # '", schrieb die Zeitung.' / '", the ministry said.' (an unnamed source only where the
+            # clause goes on from the quote: not after a quote that ended its sentence, nor from
+            # inside the next quote)
+            if not _QUOTE_MARKS.search(text, qe + 1, verb_at) and (
+                    text[qe - 1 : qe] not in ".!?" or before_verb.lstrip(" „“”\"»«'’").startswith(",")):
+                speaks = self.after_verb(rest_start, clause_stop) or self.subject_before(qe, verb_at)
+                if speaks is not None:
+                    return speaks
+            if not before_verb.strip(" ,„“”\"»«'’"):
+                return None  # '", sagte ein 43-Jähriger.': said right after the quote, by no one named
+            # The verb of a later clause ('„…“ Diese Noten könnten …, sagte sie.') reports that
+            # clause; the sentence before the quote may name its speaker ('Hoffmann erläuterte:').
+        # Before the quote, same sentence: 'Putin sagte: "…"' / 'sagte er: "…"'
+        lead_start = max(0, qs - 160)
+        lead = text[lead_start:qs]
+        # The sentence before the quote: after the last full stop, line break, or earlier quote that
+        # closed a sentence ('... help." AECJ members continued, "When ...').
+        closed = [m.end() for m in _CLOSED_QUOTE.finditer(lead, 0, max(0, len(lead) - 1))]
+        cut = max(lead.rfind(". "), lead.rfind("\n"), closed[-1] - 1 if closed else -1)
+        lead_start += cut + 1 if cut >= 0 else 0
+        lead = text[lead_start:qs]
+        verb = _SPEECH_RE.search(lead)
+        if verb and _hearsay(verb):  # 'In den Dokumenten heißt es dazu: "…"'
+            return self.after_verb(lead_start + verb.end(), qs, _HEARSAY_SOURCE)
+        if verb:
+            named = persons.within(lead_start, qs, text)
+            if named:
+                return named
+            if _PRONOUN.search(lead):  # 'sagte er: „…“' ('Sie schrieben: „…“' is a group: no one)
+                return None if _plural(verb) else _antecedent(text, persons, qs) or last
+            # 'Ein Sprecher sagte: "…"' / 'Am Montag erklärte das Ministerium: "…"'
+            return self.subject_before(lead_start, lead_start + verb.start()) or self.after_verb(
+                lead_start + verb.end(), qs, _GERMAN_SUBJECT_AFTER_VERB)
+        colon = _COLON_BEFORE.search(lead)
+        if colon:  # 'Gewessler: „…“' / 'Die Ministerin weiter: „…“'
+            named = persons.within(lead_start, qs, text)
+            if named is not None and not lead[named.end - lead_start : colon.start()].strip():
+                return named
+            if _ROLE_GOES_ON.search(lead) or _OPENS_WITH_PRONOUN.match(lead):  # 'He called for unity: "…"'
+                return _antecedent(text, persons, qs) or last
+        # Standing alone: the previous sentence introduced the speaker ('Tokajew sagte, …').
+        s = self.sentences.last_ending_by(qs)
+        if s is not None and qs - s.end < 5:
+            sent = text[s.start : s.end]
+            verbs = [v for v in _SPEECH_RE.finditer(sent) if not _hearsay(v)]
+            if verbs:
+                # '..., sagte Lindner.': the person right after the last speech verb, else the first.
+                # ('Casado told Sánchez.': after "told" stands who was told.)
+                after_verb = s.start + verbs[-1].end()
+                told = verbs[-1].group().lower() in ("told", "tells")
+                right_after = None if told else persons.within(after_verb, after_verb + 40, text)
+                if right_after is not None and right_after.start - after_verb > 2:
+                    right_after = None  # 'Pitt said of Cooper': only a name right after the verb
+                named = right_after or persons.within(s.start, s.end, text)
+                if named:
+                    return named
+                if _PRONOUN.search(_QUOTED.sub(" ", sent)):  # "he said", not a "he" inside a quote
+                    return None if _plural(verbs[-1]) else last
+                # 'Das Ministerium erklärte, …. „…“' / '…, schreiben die Wissenschaftler. „…“'
+                said_at = s.start + verbs[0].start()
+                speaks = None if self.quoted.overlaps(said_at, said_at + 1) else (
+                    self.subject_before(s.start, said_at) or (None if told else self.after_verb(after_verb, s.end)))
+                if speaks is not None:
+                    return speaks
+        # Reported speech going on from the last quote ('Schuster sagt: "…" Es gehe darum, "…"'):
+        # close after it, with no one named and no other speech verb in between.
+        if last is not None and 0 <= qs - last_end <= _GOES_ON:
+            gap = text[last_end:qs]
+            if persons.within(last_end, qs) is None and not _SPEECH_RE.search(gap) and not _PRONOUN.search(gap):
                 return last
-    # Reported speech going on from the last quote ('Schuster sagt: "…" Es gehe darum, "…"'):
-    # close after it, with no one named and no other speech verb in between.
-    if last is not None and 0 <= qs - last_end <= _GOES_ON:
-        gap = text[last_end:qs]
-        if persons.within(last_end, qs) is None and not _SPEECH_RE.search(gap) and not _PRONOUN.search(gap):
-            return last
-    return None
+        return None
+
+
+_DETERMINERS = frozenset("der die das ein eine sein seine ihr ihre the a an".split())
+
+
+def _hearsay(verb: re.Match[str]) -> bool:
+    """ "heißt es", "hieß es": a source only where one is named after it."""
+    return verb.group()[:3].lower() in ("hei", "hie")
+
+
+def _plural(verb: re.Match[str]) -> bool:
+    """A German speech verb in the plural ("sagten", "schrieben"): its "sie" is a group."""
+    word = verb.group().lower()
+    return word.endswith("en") and not word.startswith("ge")

@@ -28,7 +28,7 @@ def main() -> None:
     found = {}
     for i, (lang, text) in enumerate(texts):
         for q in analyze(read_text(text, lang=lang)).quotes:
-            found[f"{i}:{q.start}"] = {"lang": lang, "speaker": q.speaker, "quote": q.text[:80]}
+            found[f"{i}:{q.start}"] = {"lang": lang, "speaker": q.speaker, "quote": q.text[:80], "end": q.end}
     named = sum(1 for v in found.values() if v["speaker"])
     print(f"{len(texts)} texts, {len(found)} quotes, {named} with a speaker")
     out.write_text(json.dumps(found, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
