@@ -25,7 +25,7 @@ from storylens.nlp.intervals import Intervals
 from storylens.nlp.ner import MAX_TOKENS, Tagger, load_tagger, pieces, tag_conll, tag_text
 from storylens.nlp.ner.corpora import data_dir, read_conll, read_conll_docs, read_germeval_tsv
 from storylens.nlp.pipeline import analyze
-from storylens.nlp.quotes import _Persons, _Sentences, _spans
+from storylens.nlp.quotes import _Named, _Sentences, _spans
 from storylens.nlp.segment import _ORDINAL_END, _ends_with_ordinal, segment
 
 # A sentence that never ends: names, commas now and then, no full stop.
@@ -295,18 +295,19 @@ def test_sentence_lookups_answer_as_a_scan() -> None:
         assert index.index_at(pos) == next((s.index for s in shuffled if s.start <= pos < s.end + 1), 0)
 
 
-def test_person_lookups_answer_as_a_scan() -> None:
+@pytest.mark.parametrize("label", ["PER", "ORG"])
+def test_mention_lookups_answer_as_a_scan(label: str) -> None:
     rng = random.Random(4)
     mentions = []
     pos = 0
     for i in range(80):
         pos += rng.randrange(0, 12)
         end = pos + rng.randrange(1, 15)
-        label = rng.choice(["PER", "PER", "LOC"])
-        mentions.append(Mention(pos, end, f"N{i}", label, f"n{i}", 0))
+        kind = rng.choice(["PER", "ORG", "LOC"])
+        mentions.append(Mention(pos, end, f"N{i}", kind, f"n{i}", 0))
         pos = end
-    persons = _Persons(mentions)
-    ordered = sorted((m for m in mentions if m.label == "PER"), key=lambda m: m.start)
+    persons = _Named(mentions, label)
+    ordered = sorted((m for m in mentions if m.label == label), key=lambda m: m.start)
     for _ in range(500):
         a = rng.randrange(-5, pos + 5)
         b = a + rng.randrange(0, 60)
