@@ -100,12 +100,9 @@ _ENGLISH_PHRASE = (
     r"|(?:Police|Officials|Authorities|Prosecutors|Witnesses|Experts|Analysts|Researchers|Scientists)\b"
 )
 _PHRASE = r"(?<![\w-])(?P<who>" + _GERMAN_PHRASE + "|" + _ENGLISH_PHRASE + r")"
-# The phrase right after the speech verb (an adverb between: "sagte zudem ein Sprecher"), or the
-# source of "heißt es bei Stora Enso".
-_PHRASE_AFTER_VERB = re.compile(
-    r"\s+(?:(?:zudem|dazu|weiter|außerdem|auch|später|damals|jedoch|dann|nun|bereits|"
-    r"bei|von|aus|aus\s+dem|aus\s+der|vom)\s+)?" + _PHRASE + r"(?=\s|[,.;:!?]|$)"
-)
+# The phrase right after the speech verb (an adverb between: "sagte zudem ein Sprecher").
+_ADVERB = r"(?:(?:zudem|dazu|weiter|außerdem|auch|später|damals|jedoch|dann|nun|bereits)\s+)?"
+_PHRASE_AFTER_VERB = re.compile(r"\s+" + _ADVERB + _PHRASE + r"(?=\s|[,.;:!?]|$)")
 # The phrase that opens a sentence and then speaks ("Das Ministerium erklärte", "The ministry
 # said", "Die Forscher haben geschrieben").
 _PHRASE_BEFORE_VERB = re.compile(
@@ -114,9 +111,7 @@ _PHRASE_BEFORE_VERB = re.compile(
 # to the colon or comma before the quote ("Am Montag erklärte das Ministerium: „…“"), not an
 # object ("betont die Bedeutung der Tiere als Bestäuber: „…“", "tweeted a response: “…”").
 _GERMAN_SUBJECT_AFTER_VERB = re.compile(
-    r"\s+(?:(?:zudem|dazu|weiter|außerdem|auch|später|damals|jedoch|dann|nun|bereits)\s+)?"
-    r"(?<![\w-])(?P<who>" + _GERMAN_PHRASE + r")\s*[:,]\s*[„“\"»«]?$"
-)
+    r"\s+" + _ADVERB + r"(?<![\w-])(?P<who>" + _GERMAN_PHRASE + r")\s*[:,]\s*[„“\"»«]?$")
 # ', wie die „New York Times“ schrieb': the source stands between "wie" and its verb.
 _AS = re.compile(r"\W*wie\s+")
 _QUOTE_MARKS = re.compile(r"[„“”\"»«]")
@@ -125,8 +120,8 @@ _WORD_GOES_ON = re.compile(r"[\w-]")
 # The source of "heißt es": after "bei", "aus", "von" ("heißt es bei Stora Enso", "hieß es aus
 # dem Ministerium"); "heißt es in der Vorlage" names a document, not who speaks.
 _HEARSAY_SOURCE = re.compile(
-    r"\s+(?:(?:dazu|weiter|auch|zudem)\s+)?(?:bei|aus|von|vom)\s+(?P<who>(?:dem\s+|der\s+)?"
-    + _GERMAN_ADJECTIVES + _CAPS + r")(?=\s|[,.;:!?]|$)"
+    r"\s+" + _ADVERB + r"(?:bei|aus|von|vom)\s+(?:dem\s+|der\s+)?(?P<who>" + _GERMAN_ADJECTIVES + _CAPS
+    + r")(?=\s|[,.;:!?]|$)"
 )
 # A quote that ends its sentence, and the next sentence; a speech verb that brings content of
 # its own (a clause after a comma, "that", "dass").
