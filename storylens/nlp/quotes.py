@@ -270,76 +270,99 @@ class _Said:
         lower case ("das kasachische Außenministerium")."""
         if m is None:
             return None
-        body = self.bodies.within(m.start("who"), m.end("who"))
         words = m.group("who").split()
-        rest = " ".join(words[1:]) if words[0].lower() in _DETERMINERS else " ".join(words)
-        if body is not None and _QUOTE_MARKS.sub("", rest) == body.text:
+        determined = words[0].lower() in _DETERMINERS
+        body = self.bodies.within(m.start("who"), m.end("who"))
+        if body is not None and _QUOTE_MARKS.sub("", " ".join(words[determined:])) == body.text:
             return body
-        return " ".join([words[0].lower() if words[0].lower() in _DETERMINERS else words[0], *words[1:]])
+        return " ".join([words[0].lower(), *words[1:]]) if determined else " ".join(words)
+
+    def _body_alone(self, start: int, end: int, body: Mention | None) -> bool:
+        """Whether ``body`` stands in ``start``..``end`` with at most an article (or quotation
+        marks) before it and nothing after it."""
+        return (body is not None and not self.text[start : body.start].strip(_MARKS).split()[1:]
+                and not self.text[body.end : end].strip())
 
     def after_verb(self, at: int, end: int, pattern: re.Pattern[str] = _PHRASE_AFTER_VERB) -> Speaker | None:
         """Who speaks right after a speech verb that ends at ``at`` (clause up to ``end``): an
-        organisation named there ("teilte Siemens mit", "erklärte die OVKS"), else the noun
-        phrase ``pattern`` finds there."""
+        organisation named there ("teilte Siemens mit", "erklärte die OVKS"; not "der
+        SPD-Politiker"), else the noun phrase ``pattern`` finds there."""
         body = self.bodies.within(at, min(end, at + 40))
-        if (body is not None and not self.text[at : body.start].strip(" „“\"»«").split()[1:]
-                and not _WORD_GOES_ON.match(self.text, body.end)):
-            return body  # nothing but an article or a quotation mark before it, nothing after
+        if body is not None and self._body_alone(at, body.end, body) and not _WORD_GOES_ON.match(self.text, body.end):
+            return body
         return self.phrase(pattern.match(self.text, at, end))
 
     def subject_before(self, start: int, verb_at: int) -> Speaker | None:
         """The organisation or noun phrase that opens ``start``..``verb_at`` and speaks with the
         verb there ("Greenpeace USA tweeted", "Das Ministerium erklärte")."""
         body = self.bodies.within(start, verb_at)
-        if body is not None and not self.text[start : body.start].strip(" ,„“”\"»«").split()[1:] \
-                and not self.text[body.end : verb_at].strip():
+        if self._body_alone(start, verb_at, body):
             return body
         return self.phrase(_PHRASE_BEFORE_VERB.match(self.text, start, verb_at))
 
     def speaker(self, qs: int, qe: int, last: Speaker | None, last_end: int = -1) -> Speaker | None:
+        """Who says the quote at ``qs``..``qe``: the clause after it, else the sentence that
+        opens it, else the sentence before it, else the last speaker where the quote goes on from
+        the last one (``last``, which ended at ``last_end``)."""
+        for reading in (self._after_quote, self._opening, self._sentence_before):
+            found = reading(qs, qe, last)
+            if not isinstance(found, _On):
+                return found
+        # Reported speech going on from the last quote ('Schuster sagt: "…" Es gehe darum, "…"'):
+        # close after it, with no one named and no other speech verb in between.
+        if last is not None and 0 <= qs - last_end <= _GOES_ON:
+            gap = self.text[last_end:qs]
+            if self.persons.within(last_end, qs) is None and not _SPEECH_RE.search(gap) and not _PRONOUN.search(gap):
+                return last
+        return None
+
+    def _after_quote(self, qs: int, qe: int, last: Speaker | None) -> Speaker | None | _On:
+        """', sagte Putin.' / '", he said' / '", schrieb die Zeitung.'; ``_ON`` where that
+        clause does not decide."""
         text, persons = self.text, self.persons
-        # After the quote: ', sagte Putin.' / '", he said' / '", schrieb die Zeitung.'
         after = text[qe : qe + 120]
         clause_end = re.search(r"[.!?\n]", after[1:])
         after_clause = after[: clause_end.start() + 2] if clause_end else after
         # A clause that runs into the next quote introduces that one ('" Jardim explained, "...').
-        introduces_next = _INTRODUCES.search(after_clause, 1) is not None
-        verb = None if introduces_next else _SPEECH_RE.search(after_clause)
-        if verb and _NEW_SENTENCE.match(text, qe - 1) and _OWN_CONTENT.match(text, qe + verb.end()):
-            # A quote that ended its sentence, and a new one whose verb brings its own content:
-            # that sentence reports something else ('„…Lage.“ Mitsotakis teilte mit, sein Land …').
-            verb = None
-        if verb and _hearsay(verb):  # '", heißt es bei Stora Enso.' (not "in der Vorlage")
-            return self.after_verb(qe + verb.end(), qe + len(after_clause), _HEARSAY_SOURCE)
-        if verb:
-            rest_start = qe + verb.end()
-            clause_stop = qe + len(after_clause)
-            before_verb = after_clause[: verb.start()]
-            verb_at = qe + verb.start()
-            as_source = _AS.match(before_verb)
-            if as_source:  # ', wie die „New York Times“ schrieb'
-                found = persons.within(qe, verb_at, text) or self.bodies.within(qe, verb_at)
-                return found or self.phrase(_PHRASE_AFTER_VERB.match(text, qe + as_source.end() - 1, verb_at))
-            named = persons.within(qe, clause_stop, text)
-            if named:
-                return named
-            pronoun = _PRONOUN.search(text, rest_start, min(rest_start + 30, clause_stop))
-            pronoun = pronoun or _PRONOUN.search(before_verb)
-            if pronoun and not _plural(verb):
-                return _antecedent(text, persons, qs) or last
-            # '", schrieb die Zeitung.' / '", the ministry said.' (an unnamed source only where the
-            # clause goes on from the quote: not after a quote that ended its sentence, nor from
-            # inside the next quote)
-            if not _QUOTE_MARKS.search(text, qe + 1, verb_at) and (
-                    text[qe - 1 : qe] not in ".!?" or before_verb.lstrip(" „“”\"»«'’").startswith(",")):
-                speaks = self.after_verb(rest_start, clause_stop) or self.subject_before(qe, verb_at)
-                if speaks is not None:
-                    return speaks
-            if not before_verb.strip(" ,„“”\"»«'’"):
-                return None  # '", sagte ein 43-Jähriger.': said right after the quote, by no one named
-            # The verb of a later clause ('„…“ Diese Noten könnten …, sagte sie.') reports that
-            # clause; the sentence before the quote may name its speaker ('Hoffmann erläuterte:').
-        # Before the quote, same sentence: 'Putin sagte: "…"' / 'sagte er: "…"'
+        if _INTRODUCES.search(after_clause, 1) is not None:
+            return _ON
+        verb = _SPEECH_RE.search(after_clause)
+        if verb is None or (_NEW_SENTENCE.match(text, qe - 1) and _OWN_CONTENT.match(text, qe + verb.end())):
+            # (A quote that ended its sentence, and a new one whose verb brings its own content:
+            # that sentence reports something else: '„…Lage.“ Mitsotakis teilte mit, sein Land …'.)
+            return _ON
+        rest_start, verb_at, clause_stop = qe + verb.end(), qe + verb.start(), qe + len(after_clause)
+        if _hearsay(verb):  # '", heißt es bei Stora Enso.' (not "in der Vorlage")
+            return self.after_verb(rest_start, clause_stop, _HEARSAY_SOURCE)
+        before_verb = after_clause[: verb.start()]
+        as_source = _AS.match(before_verb)
+        if as_source:  # ', wie die „New York Times“ schrieb'
+            found = persons.within(qe, verb_at, text) or self.bodies.within(qe, verb_at)
+            return found or self.phrase(_PHRASE_AFTER_VERB.match(text, qe + as_source.end() - 1, verb_at))
+        named = persons.within(qe, clause_stop, text)
+        if named:
+            return named
+        pronoun = _PRONOUN.search(text, rest_start, min(rest_start + 30, clause_stop)) or _PRONOUN.search(before_verb)
+        if pronoun and not _plural(verb):
+            return _antecedent(text, persons, qs) or last
+        # '", schrieb die Zeitung.' / '", the ministry said.' (an unnamed source only where the
+        # clause goes on from the quote: not after a quote that ended its sentence, nor from
+        # inside the next quote)
+        if not _QUOTE_MARKS.search(text, qe + 1, verb_at) and (
+                text[qe - 1 : qe] not in ".!?" or before_verb.lstrip(_MARKS.replace(",", "")).startswith(",")):
+            speaks = self.after_verb(rest_start, clause_stop) or self.subject_before(qe, verb_at)
+            if speaks is not None:
+                return speaks
+        if not before_verb.strip(_MARKS):
+            return None  # '", sagte ein 43-Jähriger.': said right after the quote, by no one named
+        # The verb of a later clause ('„…“ Diese Noten könnten …, sagte sie.') reports that
+        # clause; the sentence before the quote may name its speaker ('Hoffmann erläuterte:').
+        return _ON
+
+    def _opening(self, qs: int, qe: int, last: Speaker | None) -> Speaker | None | _On:
+        """The sentence that opens the quote: 'Putin sagte: "…"' / 'sagte er: "…"' /
+        'Gewessler: „…“'; ``_ON`` where it does not decide."""
+        text, persons = self.text, self.persons
         lead_start = max(0, qs - 160)
         lead = text[lead_start:qs]
         # The sentence before the quote: after the last full stop, line break, or earlier quote that
@@ -367,39 +390,46 @@ class _Said:
                 return named
             if _ROLE_GOES_ON.search(lead) or _OPENS_WITH_PRONOUN.match(lead):  # 'He called for unity: "…"'
                 return _antecedent(text, persons, qs) or last
-        # Standing alone: the previous sentence introduced the speaker ('Tokajew sagte, …').
+        return _ON
+
+    def _sentence_before(self, qs: int, qe: int, last: Speaker | None) -> Speaker | None | _On:
+        """A quote standing alone after the sentence that introduced its speaker ('Tokajew
+        sagte, …'); ``_ON`` where that sentence does not decide."""
+        text, persons = self.text, self.persons
         s = self.sentences.last_ending_by(qs)
-        if s is not None and qs - s.end < 5:
-            sent = text[s.start : s.end]
-            verbs = [v for v in _SPEECH_RE.finditer(sent) if not _hearsay(v)]
-            if verbs:
-                # '..., sagte Lindner.': the person right after the last speech verb, else the first.
-                # ('Casado told Sánchez.': after "told" stands who was told.)
-                after_verb = s.start + verbs[-1].end()
-                told = verbs[-1].group().lower() in ("told", "tells")
-                right_after = None if told else persons.within(after_verb, after_verb + 40, text)
-                if right_after is not None and right_after.start - after_verb > 2:
-                    right_after = None  # 'Pitt said of Cooper': only a name right after the verb
-                named = right_after or persons.within(s.start, s.end, text)
-                if named:
-                    return named
-                if _PRONOUN.search(_QUOTED.sub(" ", sent)):  # "he said", not a "he" inside a quote
-                    return None if _plural(verbs[-1]) else last
-                # 'Das Ministerium erklärte, …. „…“' / '…, schreiben die Wissenschaftler. „…“'
-                said_at = s.start + verbs[0].start()
-                speaks = None if self.quoted.overlaps(said_at, said_at + 1) else (
-                    self.subject_before(s.start, said_at) or (None if told else self.after_verb(after_verb, s.end)))
-                if speaks is not None:
-                    return speaks
-        # Reported speech going on from the last quote ('Schuster sagt: "…" Es gehe darum, "…"'):
-        # close after it, with no one named and no other speech verb in between.
-        if last is not None and 0 <= qs - last_end <= _GOES_ON:
-            gap = text[last_end:qs]
-            if persons.within(last_end, qs) is None and not _SPEECH_RE.search(gap) and not _PRONOUN.search(gap):
-                return last
-        return None
+        if s is None or qs - s.end >= 5:
+            return _ON
+        sent = text[s.start : s.end]
+        verbs = [v for v in _SPEECH_RE.finditer(sent) if not _hearsay(v)]
+        if not verbs:
+            return _ON
+        # '..., sagte Lindner.': the person right after the last speech verb, else the first.
+        # ('Casado told Sánchez.': after "told" stands who was told.)
+        after_verb = s.start + verbs[-1].end()
+        told = verbs[-1].group().lower() in ("told", "tells")
+        right_after = None if told else persons.within(after_verb, after_verb + 40, text)
+        if right_after is not None and right_after.start - after_verb > 2:
+            right_after = None  # 'Pitt said of Cooper': only a name right after the verb
+        named = right_after or persons.within(s.start, s.end, text)
+        if named:
+            return named
+        if _PRONOUN.search(_QUOTED.sub(" ", sent)):  # "he said", not a "he" inside a quote
+            return None if _plural(verbs[-1]) else last
+        # 'Das Ministerium erklärte, …. „…“' / '…, schreiben die Wissenschaftler. „…“'
+        said_at = s.start + verbs[0].start()
+        if self.quoted.overlaps(said_at, said_at + 1):
+            return _ON  # said inside another quote
+        speaks = self.subject_before(s.start, said_at) or (None if told else self.after_verb(after_verb, s.end))
+        return _ON if speaks is None else speaks
 
 
+class _On:
+    """What a reading of one place answers when it does not decide who speaks: the next is asked."""
+
+
+_ON = _On()
+# Quotation marks and the comma around a quote, stripped where attribution reads around one.
+_MARKS = " ,„“”\"»«'’"
 _DETERMINERS = frozenset("der die das ein eine sein seine ihr ihre the a an".split())
 
 
