@@ -504,6 +504,36 @@ def test_quotes_scare_quotes_are_not_speech():
     assert article.quotes == ()
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "quotes"),
+    [
+        # The noun before the mark names a work, also as the head of a compound; the quote beside
+        # it is speech and stays.
+        ('Die Krimikomödie „Ein Abend im Haus am See“ läuft ab Donnerstag. „Wir haben lange auf '
+         'diesen Film gewartet“, sagte die Kinobetreiberin Petra Lang.', "de", ["Lang"]),
+        ('Die Forscher schreiben im Fachjournal „Annals of Applied Botany“ über ihre Versuche.', "de", []),
+        ('Der Verein lädt unter dem Motto „Gemeinsam für einen sauberen Fluss“ ein.', "de", []),
+        # A compound ("-Bonus"), an author after it, a gloss in parentheses.
+        ('Die Ministerin verlängert den „Weg mit der alten Heizung“-Bonus bis Dezember.', "de", []),
+        ('Das Gedicht „Über den Dächern der Stadt“ von Karl Berger wurde vorgelesen.', "de", []),
+        ('Er schrieb das Buch "La fin des grandes villes" ("Das Ende der großen Städte") im Exil.', "de", []),
+        # English titles in title case after a determiner; a quote after "called" is speech.
+        ('She starred in the “Long Night in the City” series last year.', "en", []),
+        ('The mayor denounced what he called “a disaster for the whole region” on Monday.', "en", [None]),
+        # Title case names a work anywhere, but a headline's quote after a colon is speech.
+        ('Der Direktor des „Harbor Museum of Modern Glass“ hält das für überfällig.', "de", []),
+        ('Maria Stein: “We Will Not Give Up Now”\n\nThe council of the city met on Monday, and Mayor Maria '
+         'Stein spoke first.', "en", ["Stein"]),
+        # A word ending like a work's name that is none ("Reaktion", "Einreise") keeps its quote.
+        ('Die Einreise „nur mit einem negativen Test und einem Formular“ sei Pflicht, sagte Maria Stein.',
+         "de", ["Stein"]),
+    ],
+)
+def test_quoted_names_of_works_are_not_quotes(text, lang, quotes):
+    article = analyze(read_text(text, lang=lang))
+    assert [q.speaker.split()[-1] if q.speaker else None for q in article.quotes] == quotes
+
+
 def test_pipeline_english_article():
     text = (
         "Kazakh President Kassym-Jomart Tokayev said on Monday that order had been restored in Almaty. "

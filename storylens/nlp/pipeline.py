@@ -59,7 +59,8 @@ from storylens.nlp.segment import segment
 # before a noun ("Bonner Polizei") and "Cent" are no names (17; session 21). Quotes name the
 # source that speaks where no person is named ("das Außenministerium", "die Polizei"), and more
 # speech verbs and "Name: „…“" find their speakers (18; session 22).
-ANALYSIS_VERSION = 18
+# A quoted title of a work, a programme or a slogan is no quote (19; session 23).
+ANALYSIS_VERSION = 19
 
 
 def analysed_part(text: str, limit: int) -> int:

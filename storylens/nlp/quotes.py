@@ -133,6 +133,51 @@ _OPENS_WITH_PRONOUN = re.compile(r"\s*(?:Er|He|She)\s")
 _ROLE_GOES_ON = re.compile(r"^\s*(?:der|die)\s+\w+\s+weiter\s*:\s*[„“\"»«]?$", re.I)
 
 
+# A quoted name of a work, a programme or a slogan is no speech: the noun that names it stands
+# right before the opening mark ("die Krimikomödie „Knives Out – …“", "im Fachjournal
+# „Proceedings of …“", "unter dem Motto „…“", "eine Gruppe namens „…“", "the film “…”"), the
+# closing mark joins a compound ("des „Raus aus dem Öl“-Bonus"), an author follows ("„Das Glück
+# in diesem Leben“ von Papst Franziskus"), or the quote is a gloss in parentheses ("(„Aus den
+# Tiefen unserer Herzen“)").
+# Heads that name a work inside a compound too ("Krimikomödie", "Castingshow", "Fachjournal",
+# "Volksinitiative"), and words that do so only standing alone ("Aktion", not "Reaktion").
+_WORK_HEADS = (
+    r"film|komödie|tragödie|drama|krimi|thriller|serie|show|sendung|magazin|zeitung|zeitschrift|"
+    r"journal|buch|roman|album|song|musical|podcast|dokumentation|doku|kolumne|studie|initiative|"
+    r"kampagne|programm|veranstaltung|ausstellung|festival|regiearbeit|motto"
+)
+_WORK_WORDS = (
+    r"reihe|band|blatt|werk|hit|lied|single|stück|oper|rubrik|report|index|aktion|projekt|titel|"
+    r"slogan|parole|grundsatz|namens|bestseller|"
+    r"movie|book|novel|series|episode|newspaper|magazine|programme|program|campaign|titled|entitled|named"
+)
+_WORK_BEFORE = re.compile(
+    r"(?i:(?:" + _WORK_HEADS + r")|\b(?:" + _WORK_WORDS + r"))(?:e?s)?\s*[„“\"»«]$")
+_WORK_AFTER = re.compile(r"[”“\"«»]?(?:-[\wÄÖÜäöüß]|\s+von\s+[A-ZÄÖÜ])")
+_GLOSS = re.compile(r"\(\s*[„“\"»«]$")
+_ENGLISH_TITLE_BEFORE = re.compile(r"\b(?:[Tt]he|[Aa]n?|his|her|their|its)\s+[“\"]$")
+_SMALL_WORDS = frozenset("a an and as at by for from in is it of on or the to with".split())
+
+
+def _names_a_work(text: str, qs: int, qe: int, body: str) -> bool:
+    """Whether the quote from ``qs`` to ``qe`` (marks excluded) names a work, a programme or a
+    slogan rather than reporting speech."""
+    if body.endswith((".", "!", "?", ",")):
+        return False
+    before = text[max(0, qs - 40) : qs]
+    if _WORK_BEFORE.search(before) or _WORK_AFTER.match(text, qe):
+        return True
+    if _GLOSS.search(before) and text[qe + 1 : qe + 3].lstrip().startswith(")"):
+        return True
+    # English title case: every word capitalised but the small ones ("A Star is Born", "Jim Crow
+    # Museum of Racist Memorabilia"), after a determiner or anywhere not opened by a colon (a
+    # headline's "Sarah: “I Don't Say A Single Word …”" is speech).
+    words = re.findall(r"[^\W\d_][\w'’-]*", body)
+    title_case = sum(w[0].isupper() for w in words) >= 2 and all(
+        w[0].isupper() or w.lower() in _SMALL_WORDS for w in words)
+    return title_case and (_ENGLISH_TITLE_BEFORE.search(before) is not None or not _COLON_BEFORE.search(before))
+
+
 _ENGLISH_POSSESSIVE = re.compile(r"['’]s\s+[a-z]")
 _NOUN_AFTER = re.compile(r"\s+([A-ZÄÖÜ][a-zäöüß]+)\b")
 
@@ -238,7 +283,7 @@ def find_quotes(
     last_end = -1  # where the last quote with a speaker ended
     for qs, qe in spans:
         body = text[qs:qe].strip()
-        if len(body.split()) < min_words:
+        if len(body.split()) < min_words or _names_a_work(text, qs, qe, body):
             continue
         speaker = said.speaker(qs, qe, last_speaker, last_end)
         if speaker is not None:
