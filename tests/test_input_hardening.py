@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import struct
 import subprocess
@@ -380,7 +381,7 @@ def test_every_connection_checks_the_address_it_reaches(tmp_path):
         url = f"{server.base}/a.txt"
         with _Deadline(5.0) as deadline, pytest.raises(InputError) as info:
             _open(_Policy(url, deadline, allow_private=False, late="late"), 5.0, 10_000)
-        assert info.value.code.name == "E015" and "127.0.0.1, not public" in info.value.message
+        assert info.value.code.name == "E015" and "127.0.0.1 is not a public address" in info.value.message
         assert server.requests == 0
         with _Deadline(5.0) as deadline:
             assert _open(_Policy(url, deadline, True, "late"), 5.0, 10_000) == ARTICLE.encode()
@@ -424,7 +425,7 @@ def test_compare_and_analyze_read_urls(tmp_path):
         # Without --allow-private the loopback server is refused, in one line, before any request.
         before = server.requests
         proc = run("analyze", f"{server.base}/a.txt")
-        one_line_error(proc, "[E015] Refusing to fetch", "127.0.0.1, not public")
+        one_line_error(proc, "[E015] Refusing to fetch", "127.0.0.1 is not a public address")
         assert server.requests == before
     finally:
         server.close()
@@ -452,6 +453,16 @@ def test_bad_urls_are_one_line_errors(url, reason, allow_private):
         with pytest.raises(InputError) as info:
             check_url(url, allow_private)
         assert info.value.message == expected
+
+
+def test_a_private_address_is_named_with_the_host_that_led_to_it():
+    """An address in the URL is named once; a host name is named with the address it resolves to."""
+    with pytest.raises(InputError) as info:
+        check_url("http://127.0.0.1:9/feed")
+    assert ": 127.0.0.1 is not a public address (use --allow-private" in info.value.message
+    with pytest.raises(InputError) as info:
+        check_url("http://localhost:9/feed")
+    assert re.search(r": localhost is (127\.0\.0\.1|::1), not a public address \(", info.value.message)
 
 
 def test_bad_url_on_the_command_line(tmp_path):

@@ -86,7 +86,8 @@ def _refuse_private(url: str, host: str, infos: list[Any]) -> None:
     for info in infos:
         address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if not address.is_global or address.is_multicast:
-            raise InputError(Code.E015, url=url, reason=f"{host} is {address}, not public")
+            where = f"{host} is {address}," if host.strip("[]") != str(address) else f"{address} is"
+            raise InputError(Code.E015, url=url, reason=f"{where} not a public address")
 
 
 def check_url(url: str, allow_private: bool = False, seconds: float = 60.0, late: str | None = None) -> None:
