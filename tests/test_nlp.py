@@ -670,6 +670,20 @@ def test_english_names_without_headline_case_offices_or_nationalities():
     assert {e.id for e in german.entities} - {names.entity_key("Budapest", "LOC")} <= ids
 
 
+def test_english_names_with_particles_and_a_body_before_an_office():
+    """A name's particles ("von der", "van", "da") hold it together, and a body's name before an
+    office keeps its first word even where that word is a nationality ("European Commission")."""
+    text = ("European Commission President Ursula von der Leyen said on Monday that she would visit the border "
+            "with the prime minister, Kyriakos Mitsotakis. Later a piece by Ludwig van Beethoven was played, and "
+            "the mayor, Maria da Costa, spoke.")
+    art, labels = labelled(text, "en")
+    assert labels.get("European Commission") == "ORG", labels
+    assert labels.get("Ursula von der Leyen") == labels.get("Ludwig van Beethoven") == "PER", labels
+    assert labels.get("Maria da Costa") == labels.get("Kyriakos Mitsotakis") == "PER", labels
+    german = analyze(read_text("Kommissionschefin Ursula von der Leyen reiste ab.", lang="de"))
+    assert {e.id for e in german.entities if e.type == "PER"} <= {e.id for e in art.entities}
+
+
 def test_english_party_names_are_organisations():
     text = ("Talks stalled again on Monday. The veteran Moshe Tamir, leader of the small Tikva Hadasha party, "
             "met Dana Arieli. Arieli's Merkaz party and the Arab-led United List have not decided.")

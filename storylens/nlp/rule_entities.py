@@ -127,6 +127,10 @@ _QUOTED_TITLE = re.compile(r"[“\"](?P<title>[A-Z0-9][^“”\"\n]{2,80}?)[.,!?
 # joined only where the alias table knows the whole.
 _OF_WHAT = re.compile(r"\s+(?:of|for)\s+")
 _JOINERS = re.compile(r"\s*(?:'s|’s)\s+|\s+(?:and|of|for|&)\s+")
+# Between a first name and a surname, the particles of names in many languages ("Ursula von der
+# Leyen", "Ludwig van Beethoven", "Charles de Gaulle", "Lula da Silva", "Mohammed bin Salman").
+_NAME_PARTICLES = re.compile(
+    r"\s+(?:(?:von|van|vom|zu|de|der|den|des|da|di|du|del|della|dos|das|do|ter|ten|la|bin|ibn)\s+){1,2}")
 
 
 def _looks_like_name(tok: Token, tag: str | None) -> bool:
@@ -210,7 +214,8 @@ def _split_roles(run: list[Token], before: str) -> Iterator[tuple[list[Token], s
         return
     first, last = office_at[0], office_at[-1]
     head = run[:first]
-    while head and head[0].text.lower() in _DEMONYMS:  # "Hungarian Prime Minister"
+    # "Hungarian Prime Minister", but "European Commission President" keeps its body's name.
+    while head and head[0].text.lower() in _DEMONYMS and names.lookup(" ".join(t.text for t in head)) is None:
         head = head[1:]
     if head:
         yield head, before
@@ -343,7 +348,7 @@ def _join_known(text: str, sent: list[Token], runs: list[tuple[int, int]]) -> li
     """Neighbouring runs joined by "and", "of" or "'s" become one where the alias table knows
     the whole ("Law and Justice" -> PiS, "European People's Party" -> EVP), and a body "of" or
     "for" what it is ("National Board of Review", "Bank of Japan", "Institute for Fiscal
-    Studies")."""
+    Studies"); runs joined by a name's particles are one name ("Ursula von der Leyen")."""
     out: list[tuple[int, int]] = []
     for i, j in runs:
         if out:
@@ -351,7 +356,7 @@ def _join_known(text: str, sent: list[Token], runs: list[tuple[int, int]]) -> li
             gap = text[sent[pj - 1].end : sent[i].start]
             whole = text[sent[pi].start : sent[j - 1].end]
             body = _ORG_WORDS.search(text[sent[pi].start : sent[pj - 1].end]) and _OF_WHAT.fullmatch(gap)
-            if _JOINERS.fullmatch(gap) and (body or names.lookup(whole)):
+            if (_JOINERS.fullmatch(gap) and (body or names.lookup(whole))) or _NAME_PARTICLES.fullmatch(gap):
                 out[-1] = (pi, j)
                 continue
         out.append((i, j))
