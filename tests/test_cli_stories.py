@@ -132,7 +132,8 @@ def test_story_json_html_and_errors(db, tmp_path) -> None:
     proc = run("story", other, "--db", str(db), "--html", str(page))
     assert proc.returncode == 0, proc.stderr
     assert "<script>alert" not in page.read_text("utf-8")
-    assert '<a href="https://example.org/sport/1" rel="noopener noreferrer"' in page.read_text("utf-8")
+    assert ('<a href="https://example.org/sport/1" title="https://example.org/sport/1" rel="noopener noreferrer"'
+            ' target="_blank">example.org/sport/1</a>') in page.read_text("utf-8")
     proc = run("story", "s-nonexistent", "--db", str(db))
     assert proc.returncode == 1 and proc.stderr.startswith("error: [E014]")
     assert "Traceback" not in proc.stderr

@@ -125,3 +125,24 @@ def test_stories_page_in_the_browser(tmp_path, seed_paths) -> None:
     shot = tmp_path / "shot.png"
     proc = _chromium(f"--screenshot={shot}", "--window-size=1000,700", page.as_uri())
     assert proc.returncode == 0 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_story_page_fits_the_window_with_long_addresses(page, tmp_path) -> None:
+    """A long article address is shown cut (the whole one is the link's target): the articles
+    table, and so the page, stays within a 1280-pixel window, as measured by Chromium's layout."""
+    from storylens.report.story import render_html
+
+    _, report = page
+    long_url = "https://www.example.org/politik/ausland/2022_01/" + "KasachstanProtesteAlmaty_" * 6 + "bericht.html"
+    report = {**report, "articles": [{**a, "url": long_url} for a in report["articles"]]}
+    measure = ("<script>document.body.setAttribute('data-overflow', String(document.documentElement.scrollWidth"
+               " - window.innerWidth))</script></body>")
+    html = tmp_path / "long.html"
+    html.write_text(render_html(report).replace("</body>", measure), "utf-8")
+    proc = _chromium("--window-size=1280,900", "--dump-dom", html.as_uri())
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    overflow = re.search(r'data-overflow="(-?\d+)"', proc.stdout)
+    assert overflow is not None and int(overflow.group(1)) <= 0, overflow
+    shown = re.findall(r'href="' + re.escape(long_url) + r'"[^>]*>([^<]*)</a>', proc.stdout)
+    assert len(shown) == len(report["articles"]), shown
+    assert all(s.startswith("example.org/politik/ausland/") and s.endswith("…") and len(s) <= 48 for s in shown)

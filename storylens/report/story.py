@@ -381,15 +381,20 @@ def _heatmap_svg(report: dict[str, Any]) -> str:
             f' aria-label="similarity between the articles">{"".join(parts)}</svg>{note}')
 
 
-def _link(url: str | None) -> str:
+def _link(url: str | None, shown: int = 48) -> str:
     """An article's URL as a link when it is http(s), else as text (javascript: and the like
-    never become links)."""
+    never become links). The link shows the address without its scheme, cut after ``shown``
+    characters (the whole address is its target and its tooltip), so that a long address does
+    not push the table's other columns out of the page."""
     if not url:
         return ""
     text = html.escape(url)
     if urlparse(url).scheme.lower() not in ("http", "https"):
         return text
-    return f'<a href="{text}" rel="noopener noreferrer" target="_blank">{text}</a>'
+    short = re.sub(r"^https?://(?:www\.)?", "", url, flags=re.I)
+    short = short if len(short) <= shown else short[: shown - 1] + "…"
+    return (f'<a href="{text}" title="{text}" rel="noopener noreferrer" target="_blank">'
+            f"{html.escape(short)}</a>")
 
 
 def _provenance_cell(p: dict[str, Any] | None) -> str:
@@ -414,7 +419,7 @@ def render_html(report: dict[str, Any]) -> str:
     rows = "".join(
         f"<tr><td>#{a.get('number')}</td><td>{e(a.get('published') or '')}</td>"
         f"<td>{e(source_of(a) or '')}</td><td>{e(a.get('headline') or a.get('title') or '')}</td>"
-        f"<td>{_link(a.get('url'))}</td>"
+        f"<td class=\"url\">{_link(a.get('url'))}</td>"
         f"<td>{_provenance_cell(prov.get(a['id']))}</td><td>{e(adds_line(a.get('adds')))}</td></tr>"
         for a in report["articles"]
     )
@@ -453,7 +458,7 @@ def render_html(report: dict[str, Any]) -> str:
     return f"""<!doctype html>
 <html><head><meta charset="utf-8"><title>{e(report['label'] or report['id'])}</title>
 <style>{PAGE_CSS} tr.conflict{{background:#fde2e1}} tr.updated{{background:#fff4d6}}
-.legend{{margin-right:1em;font-size:90%}}</style></head><body>
+.legend{{margin-right:1em;font-size:90%}} td.url{{max-width:16em;overflow-wrap:anywhere}}</style></head><body>
 <h1>{e(report['label'] or '')}</h1>{merged}
 <p>Story {e(report['id'])}: {report['size']} articles, {e(story_when(report))};
 sources: {e(', '.join(report['sources']) or 'none named')}</p>
