@@ -222,6 +222,46 @@ def test_ingest_idempotent_summary_and_failures(store) -> None:
     assert store.resolve(merged) == big["id"]
 
 
+def test_a_story_named_by_an_untitled_opening_takes_the_first_title(store) -> None:
+    """An untitled first article names its story by its opening; the first titled article that
+    joins, or a titled story merged into it, gives it its title; later titles change nothing."""
+    items = [
+        article(words("a"), "2024-03-01"),
+        article(words("b"), "2024-03-01", title="b0 b1 b2"),
+        article(words("a", 9) + " more", "2024-03-02", title="a0 a1 a2"),
+        article(words("a", 8) + " again", "2024-03-02", title="a3 a4 a5"),
+    ]
+    ingestor(store).run(items)
+    (first, second) = list_stories(store)
+    assert (first["label"], second["label"]) == ("a0 a1 a2", "b0 b1 b2")
+    assert first["id"] == story_id_for(items[0].id)
+    # The a/b bridge merges the b story into the a story, whose label is a title already.
+    ingestor(store).run([article(words("a", 5) + " " + words("b", 5), "2024-03-03")])
+    (merged,) = list_stories(store)
+    assert merged["label"] == "a0 a1 a2" and merged["size"] == 5
+
+
+def test_a_merged_titled_story_names_an_untitled_survivor(store) -> None:
+    items = [article(words("a"), "2024-03-01"), article(words("b"), "2024-03-01", title="b0 b1 b2"),
+             article(words("a", 5) + " " + words("b", 5), "2024-03-03")]
+    ingestor(store).run(items)
+    (merged,) = list_stories(store)
+    assert merged["id"] == story_id_for(items[0].id) and merged["label"] == "b0 b1 b2"
+
+
+def test_a_story_labelled_before_titles_were_kept_keeps_its_label(url) -> None:
+    """A store made before ``label_titled`` gains the column, empty, and its stories keep the
+    labels they have (whether those came from a title is not known)."""
+    with open_store(url) as store:
+        ingestor(store).run([article(words("a"), "2024-03-01")])
+    _drop_column(url, "stories", "label_titled")
+    with open_store(url, create=False) as store:
+        ingestor(store).run([article(words("a", 9) + " more", "2024-03-02", title="a0 a1 a2")])
+        (story,) = list_stories(store)
+        assert story["label"] == words("a") and story["size"] == 2
+        assert store.integrity() == "ok"
+
+
 def test_restart_gives_the_same_stories(tmp_path, url) -> None:
     with open_store(tmp_path / "one.db") as one:
         ingestor(one).run(stream())
@@ -577,18 +617,19 @@ def test_series_rule_keeps_an_article_out_of_a_story_that_holds_its_series_partn
         assert (last.story_id == first.story_id) is joins
 
 
-def _drop_title_names(url: str) -> None:
-    """Make the store at ``url`` look like one made before ingest kept the names in titles."""
+def _drop_column(url: str, table: str = "articles", column: str = "title_names") -> None:
+    """Make the store at ``url`` look like one made before ``column`` was added (by default:
+    before ingest kept the names in titles)."""
     if url.startswith("postgresql://"):
         import psycopg
 
         with psycopg.connect(url, autocommit=True) as db:
-            db.execute("ALTER TABLE articles DROP COLUMN title_names")
+            db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         return
     import sqlite3
 
     with closing(sqlite3.connect(url)) as db:
-        db.execute("ALTER TABLE articles DROP COLUMN title_names")
+        db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         db.commit()
 
 
@@ -603,7 +644,7 @@ def test_ingest_keeps_title_names_and_an_older_store_gains_the_column(url) -> No
         assert {"Thüringen", "Linnemann", "CDU"} <= set(stored) and "Carsten" not in stored
         (listed,) = list_stories(store)
         assert "Carsten" not in listed["top_entities"] and "Linnemann" in listed["top_entities"]
-    _drop_title_names(url)
+    _drop_column(url)
     with open_store(url, create=False) as store:  # a reader with write access adds it, empty
         (row,) = store.story_articles(list_stories(store)[0]["id"])
         assert row["title_names"] is None
@@ -637,7 +678,7 @@ def test_an_older_store_opened_read_only_is_refused_and_left_as_it_was(tmp_path)
     path = tmp_path / "old.db"
     with open_store(path) as store:
         ingestor(store).run(stream()[:1])
-    _drop_title_names(str(path))
+    _drop_column(str(path))
     before = path.read_bytes()
     with pytest.raises(StoreError) as err:
         SQLiteStore(path, create=False, read_only=True)

@@ -296,9 +296,8 @@ class Ingestor:
                     t1 = time.perf_counter()
                     decision = self.clusterer.propose(key, article.id, vector, day)
                     t2 = time.perf_counter()
-                    self.store.place(key, decision.story_id, list(decision.merged),
-                                     decision.created,
-                                     story_label(article) if decision.created else None)
+                    self.store.place(key, decision.story_id, list(decision.merged), decision.created,
+                                     story_label(article), titled=bool(article.title))
                     t3 = time.perf_counter()
                     self.clusterer.commit(decision, vector, day)
                     cluster += (t2 - t1) + (time.perf_counter() - t3)

@@ -34,7 +34,12 @@ _FOLD = (
 #: Columns added to the schema after stores were first made, by table, with their types: a store
 #: made earlier lacks them and gains them when next opened with write access (NULL in the rows
 #: it held), so they do not count when telling a storylens store from another database.
-ADDED_COLUMNS: dict[str, dict[str, str]] = {"articles": {"title_names": "TEXT"}}
+ADDED_COLUMNS: dict[str, dict[str, str]] = {
+    "articles": {"title_names": "TEXT"},
+    # 1: the story's label is an article's title; 0: the opening of an untitled article, which
+    # the first titled member replaces; NULL: a story labelled before this was kept (left alone).
+    "stories": {"label_titled": "INTEGER"},
+}
 
 
 #: Tables only ingest reads (boilerplate sentences): a reader of a store made before them does
@@ -227,10 +232,14 @@ class SQLStore:
         return seq
 
     def place(
-        self, seq: int, story_id: str, merged: list[str], created: bool, label: str | None = None
+        self, seq: int, story_id: str, merged: list[str], created: bool, label: str | None = None,
+        titled: bool = False,
     ) -> None:
         """Record that article ``seq`` joined ``story_id`` and that ``merged`` now point to it.
-        A story it creates is called ``label`` (the caller names it: cluster.pipeline.story_label)."""
+        ``label`` is what the article would call a story (the caller names it:
+        cluster.pipeline.story_label), from its title when ``titled``: a story it creates is called
+        so, and a story called by the opening of an untitled article takes the first title that
+        joins it, by this article or by a story merged into it."""
         pending = getattr(self, "_placing", None)
         if pending is not None and pending[0] == seq:
             _, published, day = pending
@@ -241,9 +250,11 @@ class SQLStore:
             published, day = row[0], row[1][:10]
         if created:
             self._execute(
-                "INSERT INTO stories (id, created_seq, size, label) VALUES (?,?,0,?)",
-                (story_id, seq, label),
+                "INSERT INTO stories (id, created_seq, size, label, label_titled) VALUES (?,?,0,?,?)",
+                (story_id, seq, label, int(titled)),
             )
+        elif titled and label:
+            self._retitle(story_id, label)
         self._execute("UPDATE articles SET story_id = ? WHERE seq = ?", (story_id, seq))
         self._execute(
             f"UPDATE stories SET {self._grow()} WHERE id = :s",
@@ -251,12 +262,15 @@ class SQLStore:
              "first_ing": day, "last_ing": day},
         )
         for old in merged:
-            gone = self._execute(
-                "SELECT size, first_pub, last_pub, first_ing, last_ing FROM stories WHERE id = ?",
-                (old,),
-            ).fetchone()
+            gone = dict(self._execute(
+                "SELECT size, first_pub, last_pub, first_ing, last_ing, label, label_titled FROM stories"
+                " WHERE id = ?", (old,),
+            ).fetchone())
+            if gone.pop("label_titled") == 1:
+                self._retitle(story_id, gone["label"])
+            del gone["label"]
             self._execute(f"UPDATE stories SET {self._grow()} WHERE id = :s",
-                          {"s": story_id, **dict(gone)})
+                          {"s": story_id, **gone})
             self._execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (story_id, old))
             self._execute(
                 "UPDATE stories SET merged_into = ?, size = 0 WHERE id = ?", (story_id, old)
@@ -265,6 +279,11 @@ class SQLStore:
             self._execute(
                 "UPDATE stories SET merged_into = ? WHERE merged_into = ?", (story_id, old)
             )
+
+    def _retitle(self, story_id: str, label: str) -> None:
+        """Call ``story_id`` by the title ``label`` if its label is an untitled article's opening."""
+        self._execute("UPDATE stories SET label = ?, label_titled = 1 WHERE id = ? AND label_titled = 0",
+                      (label, story_id))
 
     def _setting(self, key: str) -> str | None:
         row = self._execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()

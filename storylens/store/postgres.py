@@ -33,9 +33,6 @@ SCHEMA = [
         analysed INTEGER NOT NULL DEFAULT 0,
         title_names TEXT
     )""",
-    # A store made before a column was added gains it (base.ADDED_COLUMNS).
-    *(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}"
-      for table, columns in ADDED_COLUMNS.items() for column, kind in columns.items()),
     "CREATE INDEX IF NOT EXISTS articles_story ON articles(story_id)",
     "CREATE INDEX IF NOT EXISTS articles_day ON articles(day)",
     """CREATE TABLE IF NOT EXISTS stories (
@@ -45,8 +42,12 @@ SCHEMA = [
         first_pub TEXT, last_pub TEXT,
         first_ing TEXT, last_ing TEXT,
         label TEXT,
-        merged_into TEXT
+        merged_into TEXT,
+        label_titled INTEGER
     )""",
+    # A store made before a column was added gains it (base.ADDED_COLUMNS).
+    *(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}"
+      for table, columns in ADDED_COLUMNS.items() for column, kind in columns.items()),
     "CREATE INDEX IF NOT EXISTS stories_merged ON stories(merged_into)",
     "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     # Where lead sentences stood: tells boilerplate (storylens.cluster.boilerplate).

@@ -45,7 +45,8 @@ CREATE TABLE IF NOT EXISTS stories (
     first_pub TEXT, last_pub TEXT,      -- publication dates of members, where known
     first_ing TEXT, last_ing TEXT,      -- ingest dates, for stories without any
     label TEXT,
-    merged_into TEXT            -- set when merged: the id keeps resolving to the survivor
+    merged_into TEXT,           -- set when merged: the id keeps resolving to the survivor
+    label_titled INTEGER        -- 1: the label is a title; 0: an untitled opening (base.ADDED_COLUMNS)
 );
 CREATE INDEX IF NOT EXISTS stories_merged ON stories(merged_into);
 CREATE TABLE IF NOT EXISTS settings (  -- what the stored data depends on, e.g. the vector recipe
