@@ -138,9 +138,9 @@ _ROLE_GOES_ON = re.compile(r"^\s*(?:der|die)\s+\w+\s+weiter\s*:\s*[„“\"»«]
 # „Proceedings of …“", "unter dem Motto „…“", "eine Gruppe namens „…“", "the film “…”"), the
 # closing mark joins a compound ("des „Raus aus dem Öl“-Bonus"), an author follows ("„Das Glück
 # in diesem Leben“ von Papst Franziskus"), or the quote is a gloss in parentheses ("(„Aus den
-# Tiefen unserer Herzen“)").
-# Heads that name a work inside a compound too ("Krimikomödie", "Castingshow", "Fachjournal",
-# "Volksinitiative"), and words that do so only standing alone ("Aktion", not "Reaktion").
+# Tiefen unserer Herzen“)"). The nouns: heads that name a work inside a compound too
+# ("Krimikomödie", "Castingshow", "Fachjournal", "Volksinitiative"), and words that do so only
+# standing alone ("Aktion", not "Reaktion").
 _WORK_HEADS = (
     r"film|komödie|tragödie|drama|krimi|thriller|serie|show|sendung|magazin|zeitung|zeitschrift|"
     r"journal|buch|roman|album|song|musical|podcast|dokumentation|doku|kolumne|studie|initiative|"

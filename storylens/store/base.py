@@ -266,9 +266,9 @@ class SQLStore:
                 "SELECT size, first_pub, last_pub, first_ing, last_ing, label, label_titled FROM stories"
                 " WHERE id = ?", (old,),
             ).fetchone())
-            if gone.pop("label_titled") == 1:
-                self._retitle(story_id, gone["label"])
-            del gone["label"]
+            label, titled_label = gone.pop("label"), gone.pop("label_titled")
+            if titled_label == 1:
+                self._retitle(story_id, label)
             self._execute(f"UPDATE stories SET {self._grow()} WHERE id = :s",
                           {"s": story_id, **gone})
             self._execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (story_id, old))
