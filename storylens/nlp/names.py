@@ -214,6 +214,21 @@ def _common_words() -> frozenset[str]:
     return frozenset(_word_keys())
 
 
+# A word of a title: letters first, then letters, digits, apostrophes and hyphens.
+_TITLE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def title_words(text: str) -> list[str]:
+    """The words of ``text`` as a title is read: numbers and punctuation left out."""
+    return _TITLE_WORD.findall(text)
+
+
+def in_title_case(words: list[str], small: frozenset[str] = frozenset()) -> bool:
+    """Whether every word is capitalised, but for the ``small`` ones written in lower case
+    ("A Star is Born" with "is" small)."""
+    return all(w[:1].isupper() or w.lower() in small for w in words)
+
+
 def is_common_word(word: str) -> bool:
     """Whether ``word`` is an ordinary German word rather than a name (see :func:`_word_keys`)."""
     return plain(word) in _common_words()

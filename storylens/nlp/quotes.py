@@ -19,7 +19,7 @@ from itertools import pairwise
 
 from storylens.model import Entity, Mention, Quote, Sentence
 from storylens.nlp.intervals import Intervals
-from storylens.nlp.names import is_common_word
+from storylens.nlp.names import in_title_case, is_common_word, title_words
 
 _PAIRS = {"„": "“", "»": "«", "«": "»", "“": "”", "‚": "‘"}
 _SPEECH = (
@@ -172,9 +172,8 @@ def _names_a_work(text: str, qs: int, qe: int, body: str) -> bool:
     # English title case: every word capitalised but the small ones ("A Star is Born", "Jim Crow
     # Museum of Racist Memorabilia"), after a determiner or anywhere not opened by a colon (a
     # headline's "Sarah: “I Don't Say A Single Word …”" is speech).
-    words = re.findall(r"[^\W\d_][\w'’-]*", body)
-    title_case = sum(w[0].isupper() for w in words) >= 2 and all(
-        w[0].isupper() or w.lower() in _SMALL_WORDS for w in words)
+    words = title_words(body)
+    title_case = sum(w[0].isupper() for w in words) >= 2 and in_title_case(words, _SMALL_WORDS)
     return title_case and (_ENGLISH_TITLE_BEFORE.search(before) is not None or not _COLON_BEFORE.search(before))
 
 

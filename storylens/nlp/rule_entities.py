@@ -314,8 +314,8 @@ def _quoted_titles(text: str) -> list[Span]:
     out: list[Span] = []
     for m in _QUOTED_TITLE.finditer(text):
         title = m.group("title").rstrip(" .,…")
-        words = re.findall(r"[^\W\d_][\w'’-]*", title)
-        if (2 <= len(words) <= 10 and all(w[:1].isupper() for w in words)
+        words = names.title_words(title)
+        if (2 <= len(words) <= 10 and names.in_title_case(words)
                 and not re.search(r"[.!?]\s", title)):
             out.append((m.start("title"), m.start("title") + len(title), "MISC"))
     return out
