@@ -87,7 +87,7 @@ def test_stories_page_draws_every_story_and_keeps_markup_inert(db, tmp_path) -> 
 def test_reingest_is_a_noop(db, seed_paths) -> None:
     proc = run("ingest", str(seed_paths[0]), "--db", str(db))
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("0 new, 1 duplicates")
+    assert proc.stdout.startswith("0 new, 1 duplicate,")
 
 
 def test_story_json_html_and_errors(db, tmp_path) -> None:
@@ -131,6 +131,7 @@ def test_story_json_html_and_errors(db, tmp_path) -> None:
     assert re.search(r"#\d+: translation - reads like a translation from en", text), text
     proc = run("story", other, "--db", str(db), "--html", str(page))
     assert proc.returncode == 0, proc.stderr
+    assert "\n1 article, " in proc.stdout and ": 1 article, " in page.read_text("utf-8"), "one article, not 1 articles"
     assert "<script>alert" not in page.read_text("utf-8")
     assert ('<a href="https://example.org/sport/1" title="https://example.org/sport/1" rel="noopener noreferrer"'
             ' target="_blank">example.org/sport/1</a>') in page.read_text("utf-8")

@@ -33,7 +33,7 @@ def test_postgres_cli_ingest_stories_story(seed_paths, tmp_path) -> None:
         assert proc.returncode == 0, proc.stderr
         assert json.loads(proc.stdout)["new"] == 2
         again = run("ingest", str(seed_paths[0]), "--db", url)
-        assert again.stdout.startswith("0 new, 1 duplicates"), again.stderr
+        assert again.stdout.startswith("0 new, 1 duplicate,"), again.stderr
         (story,) = json.loads(run("stories", "--db", url, "--json").stdout)
         assert story["size"] == 2, "the seeds are one story in PostgreSQL too"
         page = tmp_path / "s.html"

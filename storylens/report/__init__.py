@@ -9,3 +9,8 @@ PAGE_CSS = (
     "table{border-collapse:collapse} td,th{vertical-align:top;padding:3px 8px;text-align:left}\n"
     "tr:nth-child(even){background:#f6f6f6}"
 )
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """"1 article", "3 articles": a count with its noun in the right number."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from storylens.report import PAGE_CSS
+from storylens.report import PAGE_CSS, counted
 from storylens.report.story import ingest_dated, iso_day, story_when
 
 # The chart shows the largest stories; the table below it lists all of them.
@@ -98,7 +98,7 @@ def timeline_svg(stories: list[dict[str, Any]]) -> str:
         label = s.get("label") or s["id"]
         short = label if len(label) <= 55 else label[:54] + "…"
         sources = ", ".join(s.get("sources") or []) or "no source named"
-        tip = f"{label}: {s['size']} articles, {story_when(s)}; {sources}"
+        tip = f"{label}: {counted(s['size'], 'article')}, {story_when(s)}; {sources}"
         text = f"{s['size']} · {short}"
         light = _lightness(s["size"], largest)
         parts.append(
@@ -136,8 +136,8 @@ def render_html(stories: list[dict[str, Any]], title: str = "Stories") -> str:
 <style>{PAGE_CSS}
 td{{overflow-wrap:anywhere}} .story-row:hover rect{{stroke:#222}}</style></head><body>
 <h1>{e(title)}</h1>
-<p>{len(stories)} stories, {total} articles. Each bar runs from a story's first to its last
-article; darker bars are bigger stories. <code>storylens story ID --html FILE</code> shows one
+<p>{counted(len(stories), 'story', 'stories')}, {counted(total, 'article')}. Each bar runs from a story's first
+to its last article; darker bars are bigger stories. <code>storylens story ID --html FILE</code> shows one
 story in full.</p>
 <h2>Timeline</h2>{timeline_svg(stories)}
 <h2>All stories</h2>

@@ -17,7 +17,7 @@ import numpy as np
 from storylens.model import Article
 from storylens.nlp import names
 from storylens.nlp.headlines import rule_names, with_topics
-from storylens.report import PAGE_CSS, UNATTRIBUTED
+from storylens.report import PAGE_CSS, UNATTRIBUTED, counted
 
 # An archived page's address: the archive's, then the original's ("https://web.archive.org/web/
 # 20200102195404id_/https://www.rnd.de/...").
@@ -460,7 +460,7 @@ def render_html(report: dict[str, Any]) -> str:
 <style>{PAGE_CSS} tr.conflict{{background:#fde2e1}} tr.updated{{background:#fff4d6}}
 .legend{{margin-right:1em;font-size:90%}} td.url{{max-width:16em;overflow-wrap:anywhere}}</style></head><body>
 <h1>{e(report['label'] or '')}</h1>{merged}
-<p>Story {e(report['id'])}: {report['size']} articles, {e(story_when(report))};
+<p>Story {e(report['id'])}: {counted(report['size'], 'article')}, {e(story_when(report))};
 sources: {e(', '.join(report['sources']) or 'none named')}</p>
 <h2>Timeline</h2>{_timeline_svg(report)}
 <h2>Articles</h2><table id="articles"><tr><th></th><th>date</th><th>source</th><th>title</th><th>url</th>
