@@ -684,6 +684,20 @@ def test_english_names_with_particles_and_a_body_before_an_office():
     assert {e.id for e in german.entities if e.type == "PER"} <= {e.id for e in art.entities}
 
 
+def test_english_names_the_rules_cannot_type_take_the_german_models_reading():
+    """Companies and places no gazetteer knows were typed by their shape: one word a thing (MISC),
+    two words a person. The German model's reading of the English text now types them, and
+    place words do for streets, bridges and towns named "San ..."; a reporter stays a person."""
+    text = ("Shares of Amazon and Volkswagen fell on Wall Street on Tuesday, and British Airways cancelled "
+            "flights to Hubei. The city of San Dimas closed the Brooklyn Bridge Road. Al Jazeera's Karim Saleh, "
+            "reporting from Wuhan, said the streets were empty.")
+    labels = mention_labels(text, "en")
+    assert labels.get("Amazon") == labels.get("Volkswagen") == labels.get("British Airways") == "ORG", labels
+    assert labels.get("Wall Street") == labels.get("Hubei") == labels.get("San Dimas") == "LOC", labels
+    assert labels.get("Brooklyn Bridge Road") == "LOC", labels
+    assert labels.get("Karim Saleh") == "PER", labels
+
+
 def test_english_party_names_are_organisations():
     text = ("Talks stalled again on Monday. The veteran Moshe Tamir, leader of the small Tikva Hadasha party, "
             "met Dana Arieli. Arieli's Merkaz party and the Arab-led United List have not decided.")
@@ -954,9 +968,10 @@ def test_english_bodies_of_something_are_one_organisation_and_prizes_are_events(
 def test_english_quoted_titles_are_one_name_and_a_quoted_opening_word_none():
     text = ("Pitt played a stunt double in the flick “Once Upon A Time… In Hollywood.” Later he "
             "told Bradley Cooper: “I thought, ‘Wow, I’m actually gonna ruin my life.’” The crowd "
-            "chanted “Lock her up” outside the Wyld Hotel.")
+            "chanted “Lock her up” outside the Wyld Hotel. Rita Ora: “I Never Said A Single Word”")
     labels = mention_labels(text, "en")
     assert labels.get("Once Upon A Time… In Hollywood") == "MISC", labels
+    assert "I Never Said A Single Word" not in labels, labels  # a colon opens speech, title case or not
     assert "Once Upon" not in labels and "Hollywood" not in labels, labels
     assert "Wow" not in labels, labels  # opens a quotation in single marks
     assert "Lock her up" not in labels, labels  # a slogan in sentence case is no title

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -345,10 +345,33 @@ def _split_slashes(text: str, spans: list[Span]) -> list[Span]:
 
 def recognise(text: str, tokens: Sequence[Token], lang: str | None) -> list[Span]:
     sents = _by_sentence(tokens)
-    tagger = ner_tagger() if lang == "de" else None
-    if tagger is not None:
+    tagger = ner_tagger()
+    if tagger is not None and lang == "de":
         return completed(text, sents, _recognise_model(tagger, text, sents))
-    return _split_slashes(text, recognise_rules(text, sents, lang))
+    guess = _model_guess(tagger, text, sents) if tagger is not None and lang != "de" else None
+    return _split_slashes(text, recognise_rules(text, sents, lang, guess))
+
+
+# The German model's reading of a name in another language that the rules cannot type: taken
+# where it says a person, place or organisation ("Amazon", "Hubei", "Wall Street", "British
+# Airways"), not where it says only "some name" (MISC), which it says of most English names.
+_GUESSED = frozenset({"PER", "LOC", "ORG"})
+
+
+def _model_guess(tagger: Any, text: str, sents: list[list[Token]]) -> Callable[[int, int], str | None]:
+    """``guess(start, end)``: the one type of the model's spans that overlap the name, if they
+    agree on a type in :data:`_GUESSED`; the text is tagged once, when first asked."""
+    spans: list[Span] = []
+    tagged = False
+
+    def guess(start: int, end: int) -> str | None:
+        nonlocal spans, tagged
+        if not tagged:
+            spans, tagged = _recognise_model(tagger, text, sents), True
+        types = {label for s, e, label in spans if s < end and e > start}
+        return next(iter(types)) if len(types) == 1 and types <= _GUESSED else None
+
+    return guess
 
 
 def completed(text: str, sents: Sequence[Sequence[Token]], spans: list[Span]) -> list[Span]:

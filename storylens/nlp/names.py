@@ -216,6 +216,9 @@ def _common_words() -> frozenset[str]:
 
 # A word of a title: letters first, then letters, digits, apostrophes and hyphens.
 _TITLE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+# The end of the text before a quotation that a colon opens: what follows is speech, even in
+# title case ("Gewessler: „…“", a headline's "Sarah: “I Don't Say A Single Word …”").
+OPENING_COLON = re.compile(r"\s*:\s*[„“\"»«]?$")
 
 
 def title_words(text: str) -> list[str]:

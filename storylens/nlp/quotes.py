@@ -19,7 +19,7 @@ from itertools import pairwise
 
 from storylens.model import Entity, Mention, Quote, Sentence
 from storylens.nlp.intervals import Intervals
-from storylens.nlp.names import in_title_case, is_common_word, title_words
+from storylens.nlp.names import OPENING_COLON, in_title_case, is_common_word, title_words
 
 _PAIRS = {"„": "“", "»": "«", "«": "»", "“": "”", "‚": "‘"}
 _SPEECH = (
@@ -128,7 +128,7 @@ _HEARSAY_SOURCE = re.compile(
 _NEW_SENTENCE = re.compile(r"\.[\"“”»«'’]\s+[A-ZÄÖÜ]")
 _OWN_CONTENT = re.compile(r"\s*(?:mit\s*)?,|\s+(?:that|dass)\b")
 # A colon right before the quote opens it: "Gewessler: „…“", "Die Ministerin weiter: „…“".
-_COLON_BEFORE = re.compile(r"\s*:\s*[„“\"»«]?$")
+_COLON_BEFORE = OPENING_COLON
 _OPENS_WITH_PRONOUN = re.compile(r"\s*(?:Er|He|She)\s")
 _ROLE_GOES_ON = re.compile(r"^\s*(?:der|die)\s+\w+\s+weiter\s*:\s*[„“\"»«]?$", re.I)
 

@@ -11,7 +11,7 @@ word the text also writes in lower case ("Climate", "Party") is no name.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from storylens.model import Token
 from storylens.nlp import names
@@ -39,6 +39,14 @@ _ORG_WORDS = re.compile(
 )
 # Last words that make a name an event's or a prize's ("American Film Institute Awards").
 _EVENT_WORDS = re.compile(r"(?:Awards?|Prize|Festival|Olympics|Championships?|Games|Cup|Open|Summit)$")
+# Words that make a name a place's: the first of two ("San Dimas", "Port Everglades", "St Louis")
+# or the last of any ("Wall Street", "Brooklyn Bridge", "Hennepin County").
+_PLACE_FIRST = frozenset({"san", "santa", "port", "fort", "mount", "lake", "saint", "st", "cape"})
+_PLACE_LAST = frozenset({
+    "street", "avenue", "road", "boulevard", "square", "bridge", "park", "bay", "river", "island",
+    "islands", "valley", "county", "beach", "harbour", "harbor", "airport", "peninsula", "strait", "canal",
+    "coast", "mountains", "desert",
+})  # fmt: skip
 # A word after a name that makes it an organisation's ("Netanyahu's Likud party", "the small
 # Yisrael Beiteinu party"; the name alone reads as a person's or as nothing).
 _ORG_AFTER = frozenset({"party", "partei", "alliance", "coalition", "bloc", "faction", "company", "firm"})
@@ -169,6 +177,8 @@ def _known_type(surface: str, before: str, after: str) -> str | None:
     body = _OF_WHAT.split(surface, maxsplit=1)[0]  # "Bank" of "Bank of Japan"
     if _ORG_WORDS.search(body) or (surface.isupper() and 2 <= len(surface) <= 5) or after.lower() in _ORG_AFTER:
         return "ORG"
+    if _names_a_place(words):
+        return "LOC"
     if before.lower().rstrip(".") in PERSON_TRIGGERS or is_office(before) or after.lower() in _SPEECH:
         return "PER"
     if " " in surface and _EVENT_WORDS.search(surface):
@@ -176,13 +186,26 @@ def _known_type(surface: str, before: str, after: str) -> str | None:
     return None
 
 
-def _type_of(surface: str, known: str | None, text_persons: set[str]) -> str:
-    """``known`` (from :func:`_known_type`), else a person's surname seen in full, else by shape."""
+def _names_a_place(words: list[str]) -> bool:
+    return len(words) > 1 and (
+        words[-1].lower() in _PLACE_LAST or (len(words) == 2 and words[0].lower().rstrip(".") in _PLACE_FIRST))
+
+
+def _type_of(surface: str, known: str | None, text_persons: set[str], guessed: str | None = None) -> str:
+    """``known`` (from :func:`_known_type`), else a person's surname seen in full, else the type
+    ``guessed`` from elsewhere (the German model's reading, see :func:`recognise_rules`), else by
+    shape. Of several words a guessed place is not taken (the model, reading English, calls "Al
+    Jazeera's Assed Beig" one; :data:`_PLACE_LAST` and :data:`_PLACE_FIRST` find the places), nor a
+    guessed body for a first name and a surname ("REUTERS/Michele Tantussi")."""
     if known:
         return known
-    last = surface.split()[-1]
+    words = surface.split()
+    last = words[-1]
     if last in text_persons or names.fold(last) in text_persons:
         return "PER"
+    person_named = len(words) == 2 and names.is_first_name(words[0].rsplit("/", 1)[-1])
+    if guessed and (len(words) == 1 or guessed == "PER" or (guessed == "ORG" and not person_named)):
+        return guessed
     if " " in surface or ("-" in surface and surface[:1].isupper() and surface.count("-") == 1):
         return "PER" if not _LOC_SUFFIX.search(surface.lower()) else "LOC"
     if _LOC_SUFFIX.search(surface.lower()):
@@ -223,7 +246,13 @@ def _split_roles(run: list[Token], before: str) -> Iterator[tuple[list[Token], s
         yield run[last + 1 :], run[last].text
 
 
-def recognise_rules(text: str, sents: list[list[Token]], lang: str | None) -> list[Span]:
+def recognise_rules(
+    text: str, sents: list[list[Token]], lang: str | None, guess: Callable[[int, int], str | None] | None = None
+) -> list[Span]:
+    """Names by capitalisation (HanTa's proper-noun tags for German), typed by the gazetteers,
+    organisation words and person triggers. A name none of these types, and that is no surname
+    of a person named in full, takes the type ``guess(start, end)`` gives, if any, else one by
+    its shape."""
     tags: list[list[str | None]] = []
     for sent in sents:
         if lang == "de":
@@ -293,30 +322,34 @@ def recognise_rules(text: str, sents: list[list[Token]], lang: str | None) -> li
                 for part, part_before in _place_and_body(text, words, word_before):
                     runs.append((part[0].start, part[-1].end, part_before, after))
     known = [_known_type(text[start:end], before, after) for start, end, before, after in runs]
+    guessed = [guess(start, end) if guess is not None and kind is None else None
+               for (start, end, _, _), kind in zip(runs, known, strict=True)]
     # Surnames of the full names typed as persons: "Trump" alone is the "Donald Trump" of before.
     persons: set[str] = set()
-    for (start, end, _, _), kind in zip(runs, known, strict=True):
+    for (start, end, _, _), kind, other in zip(runs, known, guessed, strict=True):
         surface = text[start:end]
-        if " " in surface and _type_of(surface, kind, set()) == "PER":
+        if " " in surface and _type_of(surface, kind, set(), other) == "PER":
             persons.add(surface.split()[-1])
     spans = []
-    for (start, end, _, _), kind in zip(runs, known, strict=True):
+    for (start, end, _, _), kind, other in zip(runs, known, guessed, strict=True):
         surface = text[start:end]
         if " " not in surface and surface.lower() in lower and names.lookup(surface) is None:
             continue  # "Climate", "Party": words the text also writes in lower case
-        spans.append((start, end, _type_of(surface, kind, persons)))
+        spans.append((start, end, _type_of(surface, kind, persons, other)))
     return sorted(spans + titles)
 
 
 def _quoted_titles(text: str) -> list[Span]:
     """Titles of works quoted in title case (:data:`_QUOTED_TITLE`): two words at least, every
-    word capitalised, none of them a sentence's end; typed MISC."""
+    word capitalised, none of them a sentence's end, not opened by a colon (speech, as
+    :mod:`storylens.nlp.quotes` reads it); typed MISC."""
     out: list[Span] = []
     for m in _QUOTED_TITLE.finditer(text):
         title = m.group("title").rstrip(" .,…")
         words = names.title_words(title)
         if (2 <= len(words) <= 10 and names.in_title_case(words)
-                and not re.search(r"[.!?]\s", title)):
+                and not re.search(r"[.!?]\s", title)
+                and not names.OPENING_COLON.search(text, max(0, m.start() - 8), m.start())):
             out.append((m.start("title"), m.start("title") + len(title), "MISC"))
     return out
 
