@@ -698,6 +698,17 @@ def test_english_names_the_rules_cannot_type_take_the_german_models_reading():
     assert labels.get("Karim Saleh") == "PER", labels
 
 
+def test_a_share_bar_copied_with_the_text_gives_no_names():
+    text = ("Floods hit Berlin on Monday. Share Berlin under water Send Facebook Whatsapp Tumblr "
+            "Newsvine Permalink The mayor said the dykes held. Facebook Twitter Pinterest The river fell later. "
+            "Sign up for alerts Subscribe Thank you for subscribing. Officials posted the figures on Twitter.")
+    labels = mention_labels(text, "en")
+    assert labels.get("Berlin") == "LOC" and labels.get("Twitter") == "ORG", labels
+    for run in ("Send Facebook", "Whatsapp Tumblr", "Newsvine Permalink", "Facebook Twitter Pinterest",
+                "Share Berlin", "Subscribe Thank", "Thank"):
+        assert run not in labels, (run, labels)
+
+
 def test_english_party_names_are_organisations():
     text = ("Talks stalled again on Monday. The veteran Moshe Tamir, leader of the small Tikva Hadasha party, "
             "met Dana Arieli. Arieli's Merkaz party and the Arab-led United List have not decided.")

@@ -61,8 +61,9 @@ from storylens.nlp.segment import segment
 # speech verbs and "Name: „…“" find their speakers (18; session 22).
 # A quoted title of a work, a programme or a slogan is no quote (19; session 23). English names
 # the rules cannot type take the German model's reading ("Amazon" ORG, "Hubei" LOC), and place
-# words type streets, bridges and "San ..." towns (20; session 24).
-ANALYSIS_VERSION = 20
+# words type streets, bridges and "San ..." towns (20; session 24). A share bar copied with an
+# English text gives no names ("Send Facebook Whatsapp Tumblr"; 21).
+ANALYSIS_VERSION = 21
 
 
 def analysed_part(text: str, limit: int) -> int:

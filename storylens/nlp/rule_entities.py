@@ -320,7 +320,9 @@ def recognise_rules(
             pieces = [(sent[i:j], before)] if lang == "de" or whole else _split_roles(sent[i:j], before)
             for words, word_before in pieces:
                 for part, part_before in _place_and_body(text, words, word_before):
-                    runs.append((part[0].start, part[-1].end, part_before, after))
+                    part = _without_share_buttons(part)
+                    if part:
+                        runs.append((part[0].start, part[-1].end, part_before, after))
     known = [_known_type(text[start:end], before, after) for start, end, before, after in runs]
     guessed = [guess(start, end) if guess is not None and kind is None else None
                for (start, end, _, _), kind in zip(runs, known, strict=True)]
@@ -352,6 +354,30 @@ def _quoted_titles(text: str) -> list[Span]:
                 and not names.OPENING_COLON.search(text, max(0, m.start() - 8), m.start())):
             out.append((m.start("title"), m.start("title") + len(title), "MISC"))
     return out
+
+
+# The buttons and links of a page's share bar, copied with its text ("Facebook Twitter
+# Pinterest", "Share Wuhan in the grip of coronavirus Send Facebook google+ Whatsapp Tumblr").
+_SHARE_WORDS = frozenset({
+    "facebook", "twitter", "pinterest", "whatsapp", "tumblr", "linkedin", "reddit", "digg", "stumble",
+    "newsvine", "permalink", "email", "e-mail", "share", "send", "subscribe", "print", "flipboard",
+})  # fmt: skip
+_BUTTONS = frozenset({"share", "send", "subscribe", "print", "click"})
+
+
+def _without_share_buttons(part: list[Token]) -> list[Token]:
+    """A run of capitalised words less a share bar's buttons: none where two of its words are
+    share buttons or networks ("Send Facebook", "Whatsapp Tumblr"), the name after a button
+    that opens it ("Share Wuhan": Wuhan) unless that is an ordinary word ("Subscribe Thank you");
+    one network alone ("Twitter") is a name."""
+    if len(part) < 2:
+        return part
+    if sum(t.text.lower() in _SHARE_WORDS for t in part) >= 2:
+        return []
+    if part[0].text.lower() not in _BUTTONS:
+        return part
+    rest = part[1:]
+    return [] if len(rest) == 1 and names.is_english_word(rest[0].text) else rest
 
 
 def _place_and_body(text: str, words: list[Token], before: str) -> list[tuple[list[Token], str]]:
