@@ -440,7 +440,9 @@ def markdown(res: dict[str, object], model_dir: Path) -> str:
         "Volkswagen, Barclays ORG; Hubei, Rathenow, Nanaimo LOC; British Airways, TSX Venture",
         "Exchange ORG; Wall Street, Brooklyn Bridge, San Dimas LOC by their words), 10 for the worse",
         "(Tesla and Alibaba PER, 'Church' LOC, a game ORG) and 11 fragments or page furniture that",
-        "are wrong either way.",
+        "are wrong either way. A name keeps the type most of its tagged occurrences got wherever it",
+        "stands (before, 'Hubei' tagged in one sentence and not in another was a place and a thing):",
+        "12 more names in 10 articles.",
         "",
     ]
     return "\n".join(lines)

@@ -698,6 +698,17 @@ def test_english_names_the_rules_cannot_type_take_the_german_models_reading():
     assert labels.get("Karim Saleh") == "PER", labels
 
 
+def test_an_english_name_keeps_one_guessed_type_across_the_text():
+    """The model's reading types a name where it tags it; where it does not, the name had its
+    shape's type, so one place stood in the entity list twice, as a place and as a thing."""
+    text = ("The virus spread from Hubei to Zhejiang. Hubei and Zhejiang closed their borders. "
+            "Travel to Zhejiang resumed in May.")
+    art = analyze(read_text(text, lang="en"))
+    for name in ("Hubei", "Zhejiang"):
+        types = {m.label for m in art.mentions if m.text == name}
+        assert len(types) == 1, (name, types)
+
+
 def test_a_share_bar_copied_with_the_text_gives_no_names():
     text = ("Floods hit Berlin on Monday. Share Berlin under water Send Facebook Whatsapp Tumblr "
             "Newsvine Permalink The mayor said the dykes held. Facebook Twitter Pinterest The river fell later. "

@@ -11,6 +11,7 @@ word the text also writes in lower case ("Climate", "Party") is no name.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 
 from storylens.model import Token
@@ -324,8 +325,9 @@ def recognise_rules(
                     if part:
                         runs.append((part[0].start, part[-1].end, part_before, after))
     known = [_known_type(text[start:end], before, after) for start, end, before, after in runs]
-    guessed = [guess(start, end) if guess is not None and kind is None else None
-               for (start, end, _, _), kind in zip(runs, known, strict=True)]
+    guessed = _one_guess_per_name(text, runs, [
+        guess(start, end) if guess is not None and kind is None else None
+        for (start, end, _, _), kind in zip(runs, known, strict=True)])
     # Surnames of the full names typed as persons: "Trump" alone is the "Donald Trump" of before.
     persons: set[str] = set()
     for (start, end, _, _), kind, other in zip(runs, known, guessed, strict=True):
@@ -339,6 +341,20 @@ def recognise_rules(
             continue  # "Climate", "Party": words the text also writes in lower case
         spans.append((start, end, _type_of(surface, kind, persons, other)))
     return sorted(spans + titles)
+
+
+def _one_guess_per_name(
+    text: str, runs: list[tuple[int, int, str, str]], guessed: list[str | None]
+) -> list[str | None]:
+    """One guessed type for each name of the text: the one given to most of its occurrences (the
+    first of a tie), also where the model gave none ("Hubei" tagged in one sentence and not in
+    another is one place, not a place and a thing)."""
+    votes: dict[str, Counter[str]] = {}
+    for (start, end, _, _), kind in zip(runs, guessed, strict=True):
+        if kind:
+            votes.setdefault(text[start:end], Counter())[kind] += 1
+    return [votes[text[start:end]].most_common(1)[0][0] if text[start:end] in votes else None
+            for start, end, _, _ in runs]
 
 
 def _quoted_titles(text: str) -> list[Span]:
