@@ -127,8 +127,6 @@ _HEARSAY_SOURCE = re.compile(
 # its own (a clause after a comma, "that", "dass").
 _NEW_SENTENCE = re.compile(r"\.[\"“”»«'’]\s+[A-ZÄÖÜ]")
 _OWN_CONTENT = re.compile(r"\s*(?:mit\s*)?,|\s+(?:that|dass)\b")
-# A colon right before the quote opens it: "Gewessler: „…“", "Die Ministerin weiter: „…“".
-_COLON_BEFORE = OPENING_COLON
 _OPENS_WITH_PRONOUN = re.compile(r"\s*(?:Er|He|She)\s")
 _ROLE_GOES_ON = re.compile(r"^\s*(?:der|die)\s+\w+\s+weiter\s*:\s*[„“\"»«]?$", re.I)
 
@@ -174,7 +172,7 @@ def _names_a_work(text: str, qs: int, qe: int, body: str) -> bool:
     # headline's "Sarah: “I Don't Say A Single Word …”" is speech).
     words = title_words(body)
     title_case = sum(w[0].isupper() for w in words) >= 2 and in_title_case(words, _SMALL_WORDS)
-    return title_case and (_ENGLISH_TITLE_BEFORE.search(before) is not None or not _COLON_BEFORE.search(before))
+    return title_case and (_ENGLISH_TITLE_BEFORE.search(before) is not None or not OPENING_COLON.search(before))
 
 
 _ENGLISH_POSSESSIVE = re.compile(r"['’]s\s+[a-z]")
@@ -427,7 +425,7 @@ class _Said:
             # 'Ein Sprecher sagte: "…"' / 'Am Montag erklärte das Ministerium: "…"'
             return self.subject_before(lead_start, lead_start + verb.start()) or self.after_verb(
                 lead_start + verb.end(), qs, _GERMAN_SUBJECT_AFTER_VERB)
-        colon = _COLON_BEFORE.search(lead)
+        colon = OPENING_COLON.search(lead)
         if colon:  # 'Gewessler: „…“' / 'Die Ministerin weiter: „…“'
             named = persons.within(lead_start, qs, text)
             if named is not None and not lead[named.end - lead_start : colon.start()].strip():
