@@ -361,13 +361,12 @@ _GUESSED = frozenset({"PER", "LOC", "ORG"})
 def _model_guess(tagger: Any, text: str, sents: list[list[Token]]) -> Callable[[int, int], str | None]:
     """``guess(start, end)``: the one type of the model's spans that overlap the name, if they
     agree on a type in :data:`_GUESSED`; the text is tagged once, when first asked."""
-    spans: list[Span] = []
-    tagged = False
+    spans: list[Span] | None = None
 
     def guess(start: int, end: int) -> str | None:
-        nonlocal spans, tagged
-        if not tagged:
-            spans, tagged = _recognise_model(tagger, text, sents), True
+        nonlocal spans
+        if spans is None:
+            spans = _recognise_model(tagger, text, sents)
         types = {label for s, e, label in spans if s < end and e > start}
         return next(iter(types)) if len(types) == 1 and types <= _GUESSED else None
 

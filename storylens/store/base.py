@@ -181,27 +181,23 @@ class SQLStore:
         row = self._execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
         return row is not None
 
+    def _rows_in(self, select: str, values: Sequence[Any]) -> Iterator[Any]:
+        """The rows of ``select``, whose ``IN ({marks})`` takes ``values``, 500 values a query."""
+        for start in range(0, len(values), 500):
+            part = list(values[start : start + 500])
+            yield from self._execute(select.format(marks=",".join("?" * len(part))), part)
+
     def known(self, article_ids: Sequence[str]) -> set[str]:
         """Which of these ids are stored already: one query for a whole chunk."""
-        found: set[str] = set()
         ids = list(dict.fromkeys(article_ids))
-        for start in range(0, len(ids), 500):
-            part = ids[start : start + 500]
-            marks = ",".join("?" * len(part))
-            rows = self._execute(f"SELECT id FROM articles WHERE id IN ({marks})", part)
-            found.update(r[0] for r in rows)
-        return found
+        return {r[0] for r in self._rows_in("SELECT id FROM articles WHERE id IN ({marks})", ids)}
 
     def lead_contexts(self, keys: Sequence[int]) -> dict[int, list[str]]:
         """The contexts stored for these lead-sentence keys (:mod:`storylens.cluster.boilerplate`)."""
         found: dict[int, list[str]] = {}
-        for start in range(0, len(keys), 500):
-            part = list(keys[start : start + 500])
-            marks = ",".join("?" * len(part))
-            rows = self._execute(
-                f"SELECT sentence, context FROM lead_sentences WHERE sentence IN ({marks})", part)
-            for key, context in rows:
-                found.setdefault(int(key), []).append(context)
+        select = "SELECT sentence, context FROM lead_sentences WHERE sentence IN ({marks})"
+        for key, context in self._rows_in(select, keys):
+            found.setdefault(int(key), []).append(context)
         return found
 
     def add_lead_contexts(self, rows: Sequence[tuple[int, str]]) -> None:
