@@ -118,6 +118,35 @@ def test_soeder_is_a_person_not_a_stockholm_district():
     assert doc.places  # München still counts
 
 
+@pytest.mark.parametrize(
+    ("german", "other"),
+    [("Lombardei", "Lombardy"), ("Venetien", "Veneto"), ("Kalifornien", "California"), ("Zürich", "Zurich"),
+     ("Hubei", "Hubei"), ("Katalonien", "Catalunya")],
+)
+def test_regions_are_places_one_entity_across_languages(german, other):
+    """The first-level regions of every country (ISO 3166-2): an English report's Lombardy is a
+    German one's Lombardei."""
+    assert names.lookup(german)[0] == "LOC"
+    assert names.entity_key(german, "LOC") == names.entity_key(other, "LOC")
+
+
+@pytest.mark.parametrize("word", ["Darin", "Zoll", "Risse", "Letztes", "Neunburg", "Victoria", "Unity", "Plateau",
+                                  "Jura", "Western", "Herrera", "Batman"])
+def test_words_towns_and_people_named_like_regions_are_no_regions(word):
+    """Folded like the alias table's names, regions took German words and a Bavarian town (Darién,
+    Sool, Rize, Leste, Neuenburg); first names, English words, German nouns and surnames stay what
+    they are."""
+    assert names.lookup(word) is None
+
+
+def test_an_english_report_names_its_regions_as_places():
+    text = ("The outbreak spread from Lombardy and Veneto to the rest of Italy, while Zhejiang "
+            "reported new cases. Officials in New South Wales said schools stay open.")
+    doc = analyze(Article(id="r", title=None, text=text, language="en"))
+    places = {e.name for e in doc.entities if e.type == "LOC"}
+    assert {"Lombardei", "Venetien", "Zhejiang", "New South Wales"} <= places
+
+
 @pytest.mark.parametrize(("a", "b"), [("Berlin", "Bern"), ("Schulz", "Scholz"), ("Österreich", "Australien")])
 def test_names_different_names_stay_apart(a, b):
     assert names.entity_key(a, "LOC") != names.entity_key(b, "LOC")
@@ -696,6 +725,20 @@ def test_english_names_the_rules_cannot_type_take_the_german_models_reading():
     assert labels.get("Wall Street") == labels.get("Hubei") == labels.get("San Dimas") == "LOC", labels
     assert labels.get("Brooklyn Bridge Road") == "LOC", labels
     assert labels.get("Karim Saleh") == "PER", labels
+
+
+def test_english_names_of_ordinary_words_are_no_persons():
+    """Two capitalised words were a person by shape, or by the German model's reading of English:
+    "App Store", "Confirmed Deaths", "Lunar New Year", "AP Images". A person's name opens with a
+    first name or ends in a word that is no ordinary English one; a title before it is split off."""
+    text = ("The game is sold on the App Store and Google Play, AP Images reported. Confirmed Deaths rose "
+            "before the Lunar New Year, and the German Government met. Roger Stone was named, and EU High "
+            "Representative Josep Borrell spoke.")
+    labels = mention_labels(text, "en")
+    for name in ("App Store", "Google Play", "AP Images", "Confirmed Deaths", "Lunar New Year"):
+        assert labels.get(name, "MISC") != "PER", (name, labels)
+    assert labels.get("German Government") == "ORG", labels
+    assert labels.get("Roger Stone") == labels.get("Josep Borrell") == "PER", labels
 
 
 def test_an_english_name_keeps_one_guessed_type_across_the_text():

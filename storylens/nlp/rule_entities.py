@@ -36,7 +36,7 @@ _ORG_WORDS = re.compile(
     r"Company|Corporation|Network|Museum|Parliament|Alliance|Federation|League|Club|Union|"
     r"Bureau|Service|Authority|Commission|Movement|Front|Army|Police|Times|Post|News|Force|Board|"
     r"Forces|Guard|Guards|Brigade|Brigades|List|Journal|Herald|Tribune|Gazette|Magazine|Reporter|"
-    r"Chronicle)$"
+    r"Chronicle|Government|Administration)$"
 )
 # Last words that make a name an event's or a prize's ("American Film Institute Awards").
 _EVENT_WORDS = re.compile(r"(?:Awards?|Prize|Festival|Olympics|Championships?|Games|Cup|Open|Summit)$")
@@ -70,12 +70,12 @@ _OFFICES = {
     "spokesperson", "king", "queen", "prince", "princess", "pope", "judge", "general", "gen",
     "commissioner", "ambassador", "director", "chief", "campaigner", "attorney", "lawmaker",
     "coach", "captain", "premier", "founder", "officer", "mr", "mrs", "ms", "dr", "sir", "pm",
-    "pres", "col", "capt", "sgt", "prof", "rev", "atty", "supt",
+    "pres", "col", "capt", "sgt", "prof", "rev", "atty", "supt", "representative",
 }  # fmt: skip
 # Words that are part of an office only when one follows them ("Foreign Minister", "Vice
 # President", "State Secretary"); alone ("Finance", "Party") they are no name either.
 _ROLES = _OFFICES | {
-    "vice", "prime", "representative", "chair", "justice", "head", "deputy", "former", "senior",
+    "vice", "prime", "high", "chair", "justice", "head", "deputy", "former", "senior",
     "foreign", "interior", "defense", "defence", "finance", "health", "economy", "economics",
     "environment", "labor", "labour", "trade", "state", "party", "executive",
 }  # fmt: skip
@@ -204,14 +204,33 @@ def _type_of(surface: str, known: str | None, text_persons: set[str], guessed: s
     last = words[-1]
     if last in text_persons or names.fold(last) in text_persons:
         return "PER"
-    person_named = len(words) == 2 and names.is_first_name(words[0].rsplit("/", 1)[-1])
-    if guessed and (len(words) == 1 or guessed == "PER" or (guessed == "ORG" and not person_named)):
+    first_named = names.is_first_name(words[0].rsplit("/", 1)[-1])
+    if guessed and (len(words) == 1 or (guessed == "PER" and _reads_as_person(words, first_named))
+                    or (guessed == "ORG" and not (len(words) == 2 and first_named))):
         return guessed
-    if " " in surface or ("-" in surface and surface[:1].isupper() and surface.count("-") == 1):
+    if " " in surface:
+        if _LOC_SUFFIX.search(surface.lower()):
+            return "LOC"
+        return "PER" if _reads_as_person(words, first_named) else "MISC"
+    if "-" in surface and surface[:1].isupper() and surface.count("-") == 1:
         return "PER" if not _LOC_SUFFIX.search(surface.lower()) else "LOC"
     if _LOC_SUFFIX.search(surface.lower()):
         return "LOC"
     return "MISC"
+
+
+def _reads_as_person(words: list[str], first_named: bool) -> bool:
+    """Whether a name of several words nothing else has typed can be a person's: it opens with a
+    first name ("Roger Stone", "Bradley Cooper"), or it ends in no ordinary English word and, of two
+    words, holds no known place or body and opens with no acronym ("Qassem Soleimani", "Kyriakos
+    Mitsotakis").
+    "App Store", "Confirmed Deaths", "Chinese Lunar New Year", "AP Images", "Berlin House" and
+    "Nevada Democratic Debate" are no persons, whatever the German model makes of them."""
+    if first_named:
+        return True
+    if names.is_english_word(words[-1]):
+        return False
+    return len(words) > 2 or not (names.is_acronym(words[0]) or any(names.lookup(w) or names.city_of(w) for w in words))
 
 
 def is_office(word: str) -> bool:
